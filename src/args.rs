@@ -1,0 +1,88 @@
+//! The command line, declared with clap: every subcommand, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Paper;
+
+/// Typeset policy briefs written as TOML into print-ready PDF papers.
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Typeset a brief into a PDF paper.
+    Pdf(PdfArgs),
+    /// Check briefs for problems without typesetting them.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PdfArgs {
+    /// The brief to typeset (a TOML file).
+    pub input: PathBuf,
+
+    /// Where to write the PDF [default: the brief's path with `.pdf`].
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub warnings: WarningArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The briefs to check.
+    #[arg(required = true, value_name = "FILES")]
+    pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub warnings: WarningArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// A built-in template (`paper`) or a template folder, whose files replace the built-in
+    /// `paper` template's file by file. Overrides the brief's `template` key.
+    #[arg(long, value_name = "NAME|DIR")]
+    pub template: Option<String>,
+
+    /// The paper size. Overrides the brief's `paper` key.
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+
+    /// A folder of extra fonts (searched recursively). The embedded fonts are always available;
+    /// system fonts are never used.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WarningArgs {
+    /// Treat warnings as errors: exit with status 1 if there are any.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperArg {
+    A4,
+    UsLetter,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(paper: PaperArg) -> Self {
+        match paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::UsLetter => Paper::UsLetter,
+        }
+    }
+}

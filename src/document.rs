@@ -1,0 +1,337 @@
+//! The brief as the template sees it: plain data in print order, with the timeline sorted,
+//! actors grouped and citations numbered. Serialised to JSON and served to Typst as a file.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::date::PartialDate;
+use crate::model::{self, ActorKind, Brief, Paper, RichText};
+use crate::richtext::{Block, Inline, inline_content, smarten};
+
+/// Bumped when the shape of this data changes, so custom templates can check what they get.
+pub const DATA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Document {
+    pub version: u32,
+    pub meta: Meta,
+    pub authors: Vec<Author>,
+    pub summary: Summary,
+    pub sections: Vec<Section>,
+    pub actor_groups: Vec<ActorGroup>,
+    pub timeline: Vec<Event>,
+    pub recommendations: Vec<Recommendation>,
+    /// Sources in order of first citation; those never cited follow, unnumbered in the text.
+    pub sources: Vec<Source>,
+    pub about: Option<Vec<Block>>,
+    pub disclaimer: Option<Vec<Block>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub date: PartialDate,
+    pub language: String,
+    pub region: Option<String>,
+    pub publisher: Option<String>,
+    pub series: Option<String>,
+    pub number: Option<String>,
+    pub classification: Option<String>,
+    pub keywords: Vec<String>,
+    pub paper: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Author {
+    pub name: String,
+    pub affiliation: Option<String>,
+    pub bio: Option<Vec<Block>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub text: Vec<Block>,
+    pub key_points: Vec<Vec<Inline>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub heading: String,
+    pub body: Vec<Block>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActorGroup {
+    pub kind: &'static str,
+    pub actors: Vec<Actor>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub stance: Option<String>,
+    pub description: Option<Vec<Block>>,
+    pub interests: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Event {
+    pub date: PartialDate,
+    pub end: Option<PartialDate>,
+    pub title: String,
+    pub description: Option<Vec<Block>>,
+    /// Display names of the actors involved.
+    pub actors: Vec<String>,
+    /// Note numbers of the event's sources.
+    pub notes: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Recommendation {
+    pub number: usize,
+    pub title: String,
+    pub body: Option<Vec<Block>>,
+    pub audience: Option<String>,
+    pub priority: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Source {
+    pub id: String,
+    /// The note number, when the source is cited.
+    pub number: Option<usize>,
+    pub title: String,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<PartialDate>,
+    pub url: Option<String>,
+}
+
+/// The order in which actor groups are printed: the powers first, then people.
+const KIND_ORDER: [ActorKind; 5] =
+    [ActorKind::State, ActorKind::Alliance, ActorKind::Organization, ActorKind::Movement, ActorKind::Person];
+
+/// Numbers sources in order of first citation, as a reader meets them.
+#[derive(Default)]
+struct Notes {
+    numbers: HashMap<String, usize>,
+}
+
+impl Notes {
+    fn number(&mut self, id: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(id.to_string()).or_insert(next)
+    }
+
+    fn rich(&mut self, text: &RichText) -> Vec<Block> {
+        let mut blocks = text.blocks.clone();
+        number_cites(&mut blocks, self);
+        blocks
+    }
+
+    fn rich_opt(&mut self, text: &Option<RichText>) -> Option<Vec<Block>> {
+        text.as_ref().map(|t| self.rich(t))
+    }
+}
+
+fn number_cites(blocks: &mut [Block], notes: &mut Notes) {
+    fn inlines(content: &mut [Inline], notes: &mut Notes) {
+        for inline in content {
+            match inline {
+                Inline::Cite { refs, notes: numbers } => {
+                    *numbers = refs.iter().map(|r| notes.number(&r.id)).collect();
+                }
+                Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+                    inlines(content, notes)
+                }
+                Inline::Text { .. } | Inline::Linebreak => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Para { content } => inlines(content, notes),
+            Block::List { items, .. } => {
+                for item in items {
+                    number_cites(item, notes);
+                }
+            }
+        }
+    }
+}
+
+fn plain(text: &model::Str) -> String {
+    smarten(&text.value)
+}
+
+fn plain_opt(text: &Option<model::Str>) -> Option<String> {
+    text.as_ref().map(plain)
+}
+
+/// Builds the template's data. The walk follows the paper's print order so that note numbers
+/// rise through the text.
+pub fn build(brief: &Brief, paper: Paper) -> Document {
+    let mut notes = Notes::default();
+
+    let summary = Summary {
+        text: notes.rich(&brief.summary.text),
+        key_points: brief.summary.key_points.iter().map(|k| inline_content(&notes.rich(k))).collect(),
+    };
+    let sections: Vec<Section> =
+        brief.sections.iter().map(|s| Section { heading: plain(&s.heading), body: notes.rich(&s.body) }).collect();
+
+    let actor_groups = KIND_ORDER
+        .iter()
+        .map(|&kind| ActorGroup {
+            kind: kind.name(),
+            actors: brief
+                .actors
+                .iter()
+                .filter(|a| a.kind == kind)
+                .map(|a| Actor {
+                    id: a.id.value.clone(),
+                    name: plain(&a.name),
+                    role: plain_opt(&a.role),
+                    stance: plain_opt(&a.stance),
+                    description: notes.rich_opt(&a.description),
+                    interests: a.interests.iter().map(plain).collect(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.actors.is_empty())
+        .collect();
+
+    let names: HashMap<&str, String> = brief.actors.iter().map(|a| (a.id.value.as_str(), plain(&a.name))).collect();
+    let mut events: Vec<&model::Event> = brief.timeline.iter().collect();
+    // Stable: events on the same date keep the order the brief gives them.
+    events.sort_by_key(|e| e.date.value);
+    let timeline = events
+        .into_iter()
+        .map(|e| Event {
+            date: e.date.value,
+            end: e.end.as_ref().map(|d| d.value),
+            title: plain(&e.title),
+            description: notes.rich_opt(&e.description),
+            actors: e.actors.iter().filter_map(|id| names.get(id.value.as_str()).cloned()).collect(),
+            notes: e.sources.iter().map(|s| notes.number(&s.value)).collect(),
+        })
+        .collect();
+
+    let recommendations = brief
+        .recommendations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Recommendation {
+            number: i + 1,
+            title: plain(&r.title),
+            body: notes.rich_opt(&r.body),
+            audience: plain_opt(&r.audience),
+            priority: r.priority.map(|p| p.name()),
+        })
+        .collect();
+
+    let authors = brief
+        .authors
+        .iter()
+        .map(|a| Author { name: plain(&a.name), affiliation: plain_opt(&a.affiliation), bio: notes.rich_opt(&a.bio) })
+        .collect();
+    let about = notes.rich_opt(&brief.about);
+    let disclaimer = notes.rich_opt(&brief.disclaimer);
+
+    let mut sources: Vec<Source> = brief
+        .sources
+        .iter()
+        .map(|s| Source {
+            id: s.id.value.clone(),
+            number: notes.numbers.get(&s.id.value).copied(),
+            title: plain(&s.title),
+            author: plain_opt(&s.author),
+            publisher: plain_opt(&s.publisher),
+            date: s.date.as_ref().map(|d| d.value),
+            url: s.url.as_ref().map(|u| u.value.clone()),
+        })
+        .collect();
+    sources.sort_by_key(|s| s.number.unwrap_or(usize::MAX));
+
+    Document {
+        version: DATA_VERSION,
+        meta: Meta {
+            title: plain(&brief.title),
+            subtitle: plain_opt(&brief.subtitle),
+            date: brief.date.value,
+            language: brief.language.value.primary.clone(),
+            region: brief.language.value.region.clone(),
+            publisher: plain_opt(&brief.publisher),
+            series: plain_opt(&brief.series),
+            number: brief.number.as_ref().map(|n| n.value.clone()),
+            classification: plain_opt(&brief.classification),
+            keywords: brief.keywords.iter().map(|k| k.value.clone()).collect(),
+            paper: paper.typst_name(),
+        },
+        authors,
+        summary,
+        sections,
+        actor_groups,
+        timeline,
+        recommendations,
+        sources,
+        about,
+        disclaimer,
+    }
+}
+
+impl Document {
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("the document is plain data")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn notes_follow_first_citation_and_timeline_is_sorted() {
+        let text = r#"
+title = "T"
+date = 2022-03-10
+[summary]
+text = "Start [@b]."
+[[sections]]
+heading = "H"
+body = "Then [@a; @b]."
+[[timeline]]
+date = "2022"
+title = "late"
+sources = ["c"]
+[[timeline]]
+date = "2021-05"
+title = "early"
+[[sources]]
+id = "a"
+title = "A"
+[[sources]]
+id = "b"
+title = "B"
+[[sources]]
+id = "c"
+title = "C"
+[[sources]]
+id = "d"
+title = "D"
+"#;
+        let (brief, diagnostics) = crate::load::load(&SourceFile::new("t.toml", text));
+        let brief = brief.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let doc = build(&brief, Paper::A4);
+        let order: Vec<(&str, Option<usize>)> = doc.sources.iter().map(|s| (s.id.as_str(), s.number)).collect();
+        assert_eq!(order, [("b", Some(1)), ("a", Some(2)), ("c", Some(3)), ("d", None)]);
+        let titles: Vec<&str> = doc.timeline.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["early", "late"]);
+        assert_eq!(doc.timeline[1].notes, [3]);
+    }
+}

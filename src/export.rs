@@ -1,0 +1,103 @@
+//! Writing the PDF: Typst's exporter with reproducible metadata, then an atomic write so that a
+//! failure never leaves a half-written file or touches an existing one.
+
+use std::io::Write;
+use std::path::Path;
+
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::date::PartialDate;
+use crate::diag::Diagnostic;
+
+/// Turns a laid-out document into PDF bytes. The creation date is the brief's date (or
+/// `SOURCE_DATE_EPOCH`), never the clock, so the same brief gives the same bytes.
+pub fn pdf(document: &PagedDocument, date: PartialDate, ident: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some(format!("brief {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(timestamp(date)),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        errors.iter().map(|e| Diagnostic::error(format!("PDF export failed: {}", e.message))).collect()
+    })
+}
+
+fn timestamp(date: PartialDate) -> Timestamp {
+    if let Some(datetime) = source_date_epoch() {
+        return Timestamp::new_utc(datetime);
+    }
+    let datetime = Datetime::from_ymd_hms(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1), 0, 0, 0)
+        .expect("brief dates are valid calendar dates");
+    Timestamp::new_utc(datetime)
+}
+
+/// The reproducible-builds convention for pinning dates in generated files.
+fn source_date_epoch() -> Option<Datetime> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let datetime = chrono::DateTime::from_timestamp(seconds, 0)?.naive_utc();
+    use chrono::{Datelike, Timelike};
+    Datetime::from_ymd_hms(
+        datetime.year(),
+        datetime.month() as u8,
+        datetime.day() as u8,
+        datetime.hour() as u8,
+        datetime.minute() as u8,
+        datetime.second() as u8,
+    )
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
+/// readers see either the old file or the whole new one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| format!("failed to write {} ({})", path.display(), io_reason(&e));
+    let mut file = tempfile::Builder::new().prefix(".brief-").suffix(".pdf.tmp").tempfile_in(folder).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// The plain reason of an I/O error, without the "(os error 13)" noise.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match error.kind() {
+        NotFound => "no such file or folder".into(),
+        PermissionDenied => "permission denied".into(),
+        IsADirectory => "it is a folder".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_write_names_the_file_and_reason() {
+        let error = write_atomically(Path::new("/nonexistent-folder/out.pdf"), b"x").unwrap_err();
+        assert_eq!(error, "failed to write /nonexistent-folder/out.pdf (no such file or folder)");
+    }
+}

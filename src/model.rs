@@ -1,0 +1,194 @@
+//! The brief as typed data: every key of the brief format, with where it was written.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::date::PartialDate;
+use crate::richtext::Block;
+use crate::source::SourceFile;
+
+/// A byte range in the brief's TOML.
+pub type Span = Range<usize>;
+
+/// A value with the span of the TOML that wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+pub type Str = Spanned<String>;
+
+/// Parsed rich text, with the span of the TOML string it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RichText {
+    pub blocks: Vec<Block>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    UsLetter,
+}
+
+impl Paper {
+    pub const NAMES: [&'static str; 2] = ["a4", "us-letter"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "a4" => Some(Paper::A4),
+            "us-letter" => Some(Paper::UsLetter),
+            _ => None,
+        }
+    }
+
+    /// The paper's name as Typst's `page(paper:)` knows it.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::UsLetter => "us-letter",
+        }
+    }
+}
+
+/// A BCP 47 language tag, split the way Typst's `text(lang:, region:)` wants it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    pub primary: String,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActorKind {
+    State,
+    Person,
+    Organization,
+    Movement,
+    Alliance,
+}
+
+impl ActorKind {
+    pub const NAMES: [&'static str; 5] = ["state", "person", "organization", "movement", "alliance"];
+    pub const ALL: [ActorKind; 5] =
+        [ActorKind::State, ActorKind::Person, ActorKind::Organization, ActorKind::Movement, ActorKind::Alliance];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    pub const NAMES: [&'static str; 3] = ["high", "medium", "low"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::High => "high",
+            Priority::Medium => "medium",
+            Priority::Low => "low",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "high" => Some(Priority::High),
+            "medium" => Some(Priority::Medium),
+            "low" => Some(Priority::Low),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub file: Arc<SourceFile>,
+    pub title: Str,
+    pub subtitle: Option<Str>,
+    pub date: Spanned<PartialDate>,
+    pub language: Spanned<Language>,
+    pub publisher: Option<Str>,
+    pub series: Option<Str>,
+    pub number: Option<Str>,
+    pub classification: Option<Str>,
+    pub keywords: Vec<Str>,
+    pub disclaimer: Option<RichText>,
+    pub about: Option<RichText>,
+    pub template: Option<Str>,
+    pub paper: Option<Spanned<Paper>>,
+    pub authors: Vec<Author>,
+    pub summary: Summary,
+    pub sections: Vec<Section>,
+    pub actors: Vec<Actor>,
+    pub timeline: Vec<Event>,
+    pub recommendations: Vec<Recommendation>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub name: Str,
+    pub affiliation: Option<Str>,
+    pub bio: Option<RichText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub text: RichText,
+    pub key_points: Vec<RichText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub heading: Str,
+    pub body: RichText,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Str,
+    pub name: Str,
+    pub kind: ActorKind,
+    pub role: Option<Str>,
+    pub stance: Option<Str>,
+    pub description: Option<RichText>,
+    pub interests: Vec<Str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub date: Spanned<PartialDate>,
+    pub end: Option<Spanned<PartialDate>>,
+    pub title: Str,
+    pub description: Option<RichText>,
+    pub actors: Vec<Str>,
+    pub sources: Vec<Str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub title: Str,
+    pub body: Option<RichText>,
+    pub audience: Option<Str>,
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: Str,
+    pub title: Str,
+    pub author: Option<Str>,
+    pub publisher: Option<Str>,
+    pub date: Option<Spanned<PartialDate>>,
+    pub url: Option<Str>,
+}

@@ -1,0 +1,87 @@
+//! Compiling a brief with Typst: its data and template in, a laid-out document and the
+//! diagnostics out, template errors mapped back to the template's own files.
+
+use std::collections::BTreeMap;
+
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::Datetime;
+use typst::layout::{Frame, FrameItem};
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+
+use crate::date::PartialDate;
+use crate::diag::Diagnostic;
+use crate::model::Brief;
+use crate::source::SourceFile;
+use crate::world::{BriefWorld, Environment};
+
+/// Lays out a brief's data with the environment's template.
+pub fn render(env: &Environment, data: Vec<u8>, date: PartialDate) -> (Option<PagedDocument>, Vec<Diagnostic>) {
+    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+        .expect("brief dates are valid calendar dates");
+    let world = BriefWorld::new(env, data, today);
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let mut diagnostics: Vec<Diagnostic> = warnings.iter().map(|d| convert(env, &world, d)).collect();
+    match output {
+        Ok(document) => (Some(document), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().map(|d| convert(env, &world, d)));
+            (None, diagnostics)
+        }
+    }
+}
+
+/// A Typst diagnostic in our terms, pointing into the template file it came from.
+fn convert(env: &Environment, world: &BriefWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
+    let mut out = match diagnostic.severity {
+        typst::diag::Severity::Error => Diagnostic::error(format!("template: {}", diagnostic.message)),
+        typst::diag::Severity::Warning => Diagnostic::warning(format!("template: {}", diagnostic.message)),
+    };
+    if let Some(id) = diagnostic.span.id()
+        && let Some((origin, source)) = env.template_source(id)
+        && let Some(range) = world.range(diagnostic.span)
+    {
+        out = out.at(&SourceFile::new(origin, source.text()), range);
+    }
+    for hint in &diagnostic.hints {
+        out = out.hint(hint.v.to_string());
+    }
+    out
+}
+
+/// Warns about characters that no font could draw, which would print as empty boxes, and
+/// points at where the brief writes them.
+pub fn missing_glyphs(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic> {
+    let mut missing = BTreeMap::new();
+    for page in document.pages() {
+        collect_missing(&page.frame, &mut missing);
+    }
+    missing
+        .into_keys()
+        .map(|c: char| {
+            let message = format!("no font has a glyph for `{c}` (U+{:04X}); it prints as an empty box", c as u32);
+            let mut diagnostic = Diagnostic::warning(message)
+                .hint("add a font that has it with --font-path, or write the text without it");
+            if let Some(offset) = brief.file.text().find(c) {
+                diagnostic = diagnostic.at(&brief.file, offset..offset + c.len_utf8());
+            }
+            diagnostic
+        })
+        .collect()
+}
+
+fn collect_missing(frame: &Frame, missing: &mut BTreeMap<char, ()>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => collect_missing(&group.frame, missing),
+            FrameItem::Text(text) => {
+                for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                    for c in text.text[glyph.range()].chars().filter(|c| !c.is_whitespace()) {
+                        missing.insert(c, ());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

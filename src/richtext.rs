@@ -1,0 +1,509 @@
+//! Rich text: the Markdown subset of the brief format, parsed into a tree the template renders.
+//!
+//! Brief text never becomes Typst markup. It becomes this tree of paragraphs, lists, emphasis,
+//! links, citations and plain strings, which the template walks as data.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diag::Severity;
+
+/// A block of rich text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Block {
+    Para { content: Vec<Inline> },
+    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
+}
+
+/// A run of text inside a block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Inline {
+    Text { text: String },
+    Emph { content: Vec<Inline> },
+    Strong { content: Vec<Inline> },
+    Link { url: String, content: Vec<Inline> },
+    /// `[@id]` or `[@a; @b]`: note numbers are assigned once the whole brief is known.
+    Cite {
+        #[serde(skip)]
+        refs: Vec<CiteRef>,
+        notes: Vec<usize>,
+    },
+    Linebreak,
+}
+
+/// One source id inside a citation, with its place in the field's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiteRef {
+    pub id: String,
+    pub span: Range<usize>,
+}
+
+/// Whether a field holds paragraphs and lists, or a single sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Blocks,
+    Inline,
+}
+
+/// A problem found while parsing, located by byte range in the field's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub severity: Severity,
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The link target the parser is given for `[@id]`, so that citations can be told apart.
+const CITE_MARK: &str = "\u{0}cite";
+
+/// Parses a rich text field. Markdown outside the supported subset is kept as the literal
+/// text that was written, with a warning, so nothing silently disappears from the paper.
+pub fn parse(text: &str, mode: Mode) -> (Vec<Block>, Vec<Issue>) {
+    let mut callback = |link: BrokenLink<'_>| {
+        is_citation(&link.reference).then(|| (CowStr::from(CITE_MARK), CowStr::from("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(text, Options::ENABLE_SMART_PUNCTUATION, Some(&mut callback));
+    let mut builder = Builder { text, mode, stack: vec![Frame::Root(vec![])], issues: vec![], skip_depth: 0 };
+    for (event, range) in parser.into_offset_iter() {
+        builder.event(event, range);
+    }
+    let blocks = match builder.stack.pop() {
+        Some(Frame::Root(blocks)) => blocks,
+        _ => unreachable!("Markdown events are balanced"),
+    };
+    let blocks = match mode {
+        Mode::Blocks => blocks,
+        // A sentence field that the parser split into several blocks still prints as one line.
+        Mode::Inline => flatten_to_one_paragraph(blocks),
+    };
+    (blocks, builder.issues)
+}
+
+/// All the inline content of a one-sentence field.
+pub fn inline_content(blocks: &[Block]) -> Vec<Inline> {
+    blocks
+        .iter()
+        .flat_map(|block| match block {
+            Block::Para { content } => content.clone(),
+            Block::List { .. } => vec![],
+        })
+        .collect()
+}
+
+fn flatten_to_one_paragraph(blocks: Vec<Block>) -> Vec<Block> {
+    if blocks.len() <= 1 && blocks.iter().all(|b| matches!(b, Block::Para { .. })) {
+        return blocks;
+    }
+    let mut content = vec![];
+    for block in blocks {
+        if let Block::Para { content: inlines } = block {
+            if !content.is_empty() {
+                push_text(&mut content, " ");
+            }
+            content.extend(inlines);
+        }
+    }
+    vec![Block::Para { content }]
+}
+
+/// `@id` or `@a; @b`, as Pandoc writes citations.
+fn is_citation(reference: &str) -> bool {
+    let mut any = false;
+    for part in reference.split(';') {
+        let part = part.trim();
+        let Some(id) = part.strip_prefix('@') else { return false };
+        if id.is_empty() || !id.chars().all(|c| !c.is_whitespace() && c != '[' && c != ']') {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+enum Frame {
+    Root(Vec<Block>),
+    Para(Vec<Inline>),
+    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
+    /// A list item: its blocks, and the loose text of a tight list that has no paragraph.
+    Item(Vec<Block>, Vec<Inline>),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link { url: String, content: Vec<Inline> },
+    Cite(Vec<CiteRef>),
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    mode: Mode,
+    stack: Vec<Frame>,
+    issues: Vec<Issue>,
+    /// While above zero, events belong to a construct already printed literally.
+    skip_depth: usize,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.skip_depth > 0 {
+            match event {
+                Event::Start(_) => self.skip_depth += 1,
+                Event::End(_) => self.skip_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(end) => self.end(end),
+            Event::Text(text) => self.push_inline_text(&text),
+            Event::SoftBreak => self.push_inline_text(" "),
+            Event::HardBreak => self.push_inline(Inline::Linebreak),
+            Event::Code(_) => self.literal_inline(range, "inline code"),
+            Event::InlineHtml(_) | Event::Html(_) => self.literal_inline(range, "HTML"),
+            Event::Rule => self.literal_block(range, "a horizontal rule"),
+            // Extensions that are not enabled never reach here; keep their text all the same.
+            _ => self.literal_inline(range, "this Markdown"),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => self.stack.push(Frame::Para(vec![])),
+            Tag::List(start) if self.mode == Mode::Blocks => {
+                self.close_loose_text();
+                self.stack.push(Frame::List { ordered: start.is_some(), start: start.unwrap_or(1), items: vec![] })
+            }
+            Tag::Item => self.stack.push(Frame::Item(vec![], vec![])),
+            Tag::Emphasis => self.stack.push(Frame::Emph(vec![])),
+            Tag::Strong => self.stack.push(Frame::Strong(vec![])),
+            Tag::Link { dest_url, .. } if dest_url.as_ref() == CITE_MARK => {
+                self.stack.push(Frame::Cite(self.cite_refs(range)));
+            }
+            Tag::Link { dest_url, link_type, .. } => {
+                let url = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                if let Err(message) = check_link_url(&url) {
+                    self.issues.push(Issue {
+                        severity: Severity::Error,
+                        span: range.clone(),
+                        message,
+                        hint: Some("links must point to an http:// or https:// address".into()),
+                    });
+                }
+                self.stack.push(Frame::Link { url, content: vec![] });
+            }
+            Tag::List(_) => self.literal_block(range, "a list in a one-sentence field"),
+            Tag::Heading { .. } => self.literal_block(range, "a Markdown heading"),
+            Tag::CodeBlock(_) => self.literal_block(range, "a code block"),
+            Tag::BlockQuote(_) => self.literal_block(range, "a block quote"),
+            Tag::HtmlBlock => self.literal_block(range, "HTML"),
+            Tag::Image { .. } => {
+                // The image's alt text is part of the literal; skip its inner events.
+                self.literal_inline(range, "an image");
+                self.skip_depth = 1;
+            }
+            _ => self.literal_block(range, "this Markdown"),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        let frame = self.stack.pop().expect("balanced events");
+        match (end, frame) {
+            (TagEnd::Paragraph, Frame::Para(content)) => self.push_block(Block::Para { content }),
+            (TagEnd::List(_), Frame::List { ordered, start, items }) => {
+                self.push_block(Block::List { ordered, start, items })
+            }
+            (TagEnd::Item, Frame::Item(mut blocks, loose)) => {
+                if !loose.is_empty() {
+                    blocks.push(Block::Para { content: loose });
+                }
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            (TagEnd::Emphasis, Frame::Emph(content)) => self.push_inline(Inline::Emph { content }),
+            (TagEnd::Strong, Frame::Strong(content)) => self.push_inline(Inline::Strong { content }),
+            (TagEnd::Link, Frame::Link { url, content }) => self.push_inline(Inline::Link { url, content }),
+            (TagEnd::Link, Frame::Cite(refs)) => self.push_inline(Inline::Cite { refs, notes: vec![] }),
+            (_, frame) => self.stack.push(frame),
+        }
+    }
+
+    /// The ids of `[@a; @b]` at `range`, each with its own span.
+    fn cite_refs(&self, range: Range<usize>) -> Vec<CiteRef> {
+        let source = &self.text[range.clone()];
+        let mut refs = vec![];
+        let mut offset = range.start;
+        for part in source.split(';') {
+            if let Some(at) = part.find('@') {
+                let id = part[at + 1..].trim_end_matches(']').trim();
+                let start = offset + at + 1;
+                refs.push(CiteRef { id: id.to_string(), span: start - 1..start + id.len() });
+            }
+            offset += part.len() + 1;
+        }
+        refs
+    }
+
+    /// Literal text for an unsupported inline construct, exactly as written.
+    fn literal_inline(&mut self, range: Range<usize>, what: &str) {
+        self.warn_unsupported(range.clone(), what);
+        let text = self.text[range].to_string();
+        self.push_inline_text(&text);
+    }
+
+    /// A paragraph holding an unsupported block exactly as written.
+    fn literal_block(&mut self, range: Range<usize>, what: &str) {
+        self.warn_unsupported(range.clone(), what);
+        let text = self.text[range].trim_end().to_string();
+        let content = vec![Inline::Text { text }];
+        self.push_block(Block::Para { content });
+        self.skip_depth = 1;
+    }
+
+    fn warn_unsupported(&mut self, range: Range<usize>, what: &str) {
+        self.issues.push(Issue {
+            severity: Severity::Warning,
+            span: range,
+            message: format!("{what} is not part of the brief format's Markdown; it is printed as written"),
+            hint: Some("use paragraphs, *emphasis*, **strong**, [links](https://…), lists and [@source] citations; escape a character with a backslash to silence this".into()),
+        });
+    }
+
+    fn push_inline_text(&mut self, text: &str) {
+        match self.stack.last_mut() {
+            Some(Frame::Para(content))
+            | Some(Frame::Item(_, content))
+            | Some(Frame::Emph(content))
+            | Some(Frame::Strong(content))
+            | Some(Frame::Link { content, .. }) => push_text(content, text),
+            // The label of a citation is its ids, which are printed as note numbers instead.
+            Some(Frame::Cite(_)) => {}
+            _ => {
+                let content = vec![Inline::Text { text: text.to_string() }];
+                self.push_block(Block::Para { content });
+            }
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        match self.stack.last_mut() {
+            Some(Frame::Para(content))
+            | Some(Frame::Item(_, content))
+            | Some(Frame::Emph(content))
+            | Some(Frame::Strong(content))
+            | Some(Frame::Link { content, .. }) => content.push(inline),
+            Some(Frame::Cite(_)) => {}
+            _ => self.push_block(Block::Para { content: vec![inline] }),
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Frame::Root(blocks)) => blocks.push(block),
+            Some(Frame::Item(blocks, loose)) => {
+                if !loose.is_empty() {
+                    blocks.push(Block::Para { content: std::mem::take(loose) });
+                }
+                blocks.push(block);
+            }
+            Some(Frame::List { items, .. }) => items.push(vec![block]),
+            // Blocks only ever open inside the root, an item or a list.
+            _ => {}
+        }
+    }
+
+    /// A nested list after loose item text closes that text into its own paragraph.
+    fn close_loose_text(&mut self) {
+        if let Some(Frame::Item(blocks, loose)) = self.stack.last_mut()
+            && !loose.is_empty()
+        {
+            blocks.push(Block::Para { content: std::mem::take(loose) });
+        }
+    }
+}
+
+fn push_text(content: &mut Vec<Inline>, text: &str) {
+    if let Some(Inline::Text { text: last }) = content.last_mut() {
+        last.push_str(text);
+    } else {
+        content.push(Inline::Text { text: text.to_string() });
+    }
+}
+
+/// Rich-text links may only leave the paper for the web or mail.
+pub fn check_link_url(url: &str) -> Result<(), String> {
+    if let Some(address) = url.strip_prefix("mailto:") {
+        return if address.contains('@') && !address.contains(char::is_whitespace) {
+            Ok(())
+        } else {
+            Err(format!("`{url}` is not a valid mail link"))
+        };
+    }
+    check_web_url(url)
+}
+
+/// An absolute `http://` or `https://` address with a host.
+pub fn check_web_url(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host name"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{url}` contains spaces or control characters"));
+    }
+    Ok(())
+}
+
+/// Typographic quotes and dashes for plain (non-Markdown) fields, the one change the format
+/// allows to what a brief writes.
+pub fn smarten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = if i == 0 { None } else { Some(chars[i - 1]) };
+        let opens = prev.is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p));
+        match c {
+            '-' if chars.get(i + 1) == Some(&'-') && chars.get(i + 2) == Some(&'-') => {
+                out.push('\u{2014}');
+                i += 3;
+                continue;
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                out.push('\u{2013}');
+                i += 2;
+                continue;
+            }
+            '"' => out.push(if opens { '\u{201C}' } else { '\u{201D}' }),
+            '\'' => out.push(if opens { '\u{2018}' } else { '\u{2019}' }),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Inline {
+        Inline::Text { text: t.into() }
+    }
+
+    #[test]
+    fn paragraphs_emphasis_links_and_lists() {
+        let (blocks, issues) = parse(
+            "One *two* **three** [four](https://example.org).\n\nNext.\n\n- a\n- b\n\n1. x",
+            Mode::Blocks,
+        );
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Para {
+                    content: vec![
+                        text("One "),
+                        Inline::Emph { content: vec![text("two")] },
+                        text(" "),
+                        Inline::Strong { content: vec![text("three")] },
+                        text(" "),
+                        Inline::Link { url: "https://example.org".into(), content: vec![text("four")] },
+                        text("."),
+                    ]
+                },
+                Block::Para { content: vec![text("Next.")] },
+                Block::List {
+                    ordered: false,
+                    start: 1,
+                    items: vec![
+                        vec![Block::Para { content: vec![text("a")] }],
+                        vec![Block::Para { content: vec![text("b")] }]
+                    ]
+                },
+                Block::List { ordered: true, start: 1, items: vec![vec![Block::Para { content: vec![text("x")] }]] },
+            ]
+        );
+    }
+
+    #[test]
+    fn citations_keep_their_ids_and_spans() {
+        let source = "Claim [@a-1; @b]. Escaped \\[@c] stays.";
+        let (blocks, issues) = parse(source, Mode::Blocks);
+        assert!(issues.is_empty());
+        let Block::Para { content } = &blocks[0] else { panic!() };
+        let Inline::Cite { refs, .. } = &content[1] else { panic!("{content:?}") };
+        let ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "b"]);
+        assert_eq!(&source[refs[0].span.clone()], "@a-1");
+        assert_eq!(&source[refs[1].span.clone()], "@b");
+        assert_eq!(content[2], text(". Escaped [@c] stays."));
+    }
+
+    #[test]
+    fn typst_syntax_is_plain_text() {
+        let source = "#read(\"/etc/passwd\") $x$ <l> @l ] // c /* d = e {f} ~ 100%";
+        let (blocks, _) = parse(source, Mode::Blocks);
+        let Block::Para { content } = &blocks[0] else { panic!() };
+        let joined: String = content
+            .iter()
+            .map(|i| match i {
+                Inline::Text { text } => text.clone(),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(joined, "#read(\u{201C}/etc/passwd\u{201D}) $x$ <l> @l ] // c /* d = e {f} ~ 100%");
+    }
+
+    #[test]
+    fn unsupported_markdown_is_printed_as_written_with_a_warning() {
+        let (blocks, issues) = parse("# Heading\n\nUse `code` here.", Mode::Blocks);
+        assert_eq!(blocks[0], Block::Para { content: vec![text("# Heading")] });
+        assert_eq!(blocks[1], Block::Para { content: vec![text("Use `code` here.")] });
+        assert_eq!(issues.len(), 2);
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn bad_link_targets_are_errors() {
+        let (_, issues) = parse("[x](javascript:alert(1)) [y](file:///etc/passwd)", Mode::Blocks);
+        assert_eq!(issues.iter().filter(|i| i.severity == Severity::Error).count(), 2);
+    }
+
+    #[test]
+    fn one_sentence_fields_stay_one_paragraph() {
+        let (blocks, _) = parse("- not a list", Mode::Inline);
+        assert_eq!(blocks, vec![Block::Para { content: vec![text("- not a list")] }]);
+    }
+
+    #[test]
+    fn web_urls() {
+        assert!(check_web_url("https://example.org/a?b#c").is_ok());
+        assert!(check_web_url("http://x.y").is_ok());
+        assert!(check_web_url("ftp://x.y").is_err());
+        assert!(check_web_url("https://").is_err());
+        assert!(check_web_url("https://exa mple.org").is_err());
+        assert!(check_web_url("example.org").is_err());
+    }
+
+    #[test]
+    fn plain_fields_get_typographic_quotes_and_dashes() {
+        assert_eq!(smarten("\"soft\" occupation -- Belarus' role --- now"), "\u{201C}soft\u{201D} occupation \u{2013} Belarus\u{2019} role \u{2014} now");
+        assert_eq!(smarten("#set page() $x$"), "#set page() $x$");
+    }
+}

@@ -1,0 +1,170 @@
+//! Templates: the built-in ones embedded in the binary, and template folders on disk that
+//! override the built-in `paper` template file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The virtual path at which the brief's data is served to the template.
+pub const DATA_PATH: &str = "brief.json";
+/// The file every template starts from.
+pub const ENTRY: &str = "main.typ";
+
+const PAPER: &[(&str, &[u8])] = &[
+    ("main.typ", include_bytes!("../templates/paper/main.typ")),
+    ("labels.typ", include_bytes!("../templates/paper/labels.typ")),
+    ("rich.typ", include_bytes!("../templates/paper/rich.typ")),
+];
+
+/// The built-in templates by name.
+const BUILT_IN: &[(&str, &[(&str, &[u8])])] = &[("paper", PAPER)];
+
+/// The name used when neither the brief nor the command line chooses one.
+pub const DEFAULT: &str = "paper";
+
+pub fn built_in_names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(name, _)| *name)
+}
+
+/// A template's files, held in memory so that compiling never touches the disk.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// A name for messages: `paper`, or the folder's path.
+    pub name: String,
+    /// Files by their path inside the template (`main.typ`, `img/logo.svg`).
+    pub files: BTreeMap<String, TemplateFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub data: Vec<u8>,
+    /// Where the file came from, as diagnostics name it.
+    pub origin: String,
+}
+
+/// Why a template could not be used.
+#[derive(Debug)]
+pub enum TemplateError {
+    Unknown(String),
+    Io(String),
+}
+
+impl Template {
+    pub fn built_in(name: &str) -> Option<Self> {
+        let (_, files) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        let files = files
+            .iter()
+            .map(|(path, data)| {
+                let file = TemplateFile { data: data.to_vec(), origin: format!("templates/{name}/{path}") };
+                (path.to_string(), file)
+            })
+            .collect();
+        Some(Self { name: name.to_string(), files })
+    }
+
+    /// Resolves a template as a brief or the command line names it: a built-in name, or a
+    /// folder (relative to `base`) whose files replace those of the `paper` template.
+    pub fn resolve(spec: &str, base: &Path) -> Result<Self, TemplateError> {
+        if let Some(template) = Self::built_in(spec) {
+            return Ok(template);
+        }
+        let dir = base.join(spec);
+        if !dir.is_dir() {
+            return Err(TemplateError::Unknown(spec.to_string()));
+        }
+        let mut template = Self::built_in(DEFAULT).expect("the default template is built in");
+        template.name = dir.display().to_string();
+        for (path, file) in read_folder(&dir).map_err(TemplateError::Io)? {
+            template.files.insert(path, file);
+        }
+        Ok(template)
+    }
+}
+
+/// Reads every file of a template folder. Links may point anywhere inside the folder but not
+/// out of it: a template is allowed to read its own files and nothing else (Typst's own root
+/// check would follow a link out, typst issue 5454).
+fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
+    let root = dir.canonicalize().map_err(|e| format!("failed to open template folder {} ({e})", dir.display()))?;
+    let mut out = vec![];
+    let mut pending = vec![root.clone()];
+    while let Some(folder) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
+            let path = entry.path();
+            let real = path.canonicalize().map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+            if !real.starts_with(&root) {
+                return Err(format!(
+                    "{} leads outside the template folder {}; a template may only use its own files",
+                    path.display(),
+                    dir.display()
+                ));
+            }
+            if real.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&root).expect("walked from the root");
+            let Some(name) = virtual_name(relative) else { continue };
+            if name == DATA_PATH {
+                return Err(format!("{} has a file named {DATA_PATH}, a name reserved for the brief's data", dir.display()));
+            }
+            let data = std::fs::read(&real).map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+            out.push((name, TemplateFile { data, origin: path.display().to_string() }));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// `img/logo.svg` for a path inside the folder; hidden files and folders are skipped.
+fn virtual_name(relative: &Path) -> Option<String> {
+    let parts: Vec<&str> = relative.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// The folder against which a template path in a brief is resolved: the brief's own.
+pub fn brief_base(brief_path: &Path) -> PathBuf {
+    brief_path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_paper_template_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/paper");
+        let on_disk: Vec<String> = read_folder(&dir).unwrap().into_iter().map(|(name, _)| name).collect();
+        let embedded: Vec<String> = Template::built_in("paper").unwrap().files.keys().cloned().collect();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn unknown_names_are_reported() {
+        assert!(matches!(Template::resolve("nope", Path::new(".")), Err(TemplateError::Unknown(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_a_template_folder_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.typ"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("secret.txt")).unwrap();
+        let error = read_folder(dir.path()).unwrap_err();
+        assert!(error.contains("leads outside the template folder"), "{error}");
+    }
+
+    #[test]
+    fn a_folder_overrides_paper_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("labels.typ"), "// custom").unwrap();
+        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).unwrap();
+        assert_eq!(template.files["labels.typ"].data, b"// custom");
+        assert!(template.files.contains_key("main.typ"));
+    }
+}

@@ -1,0 +1,134 @@
+//! The Typst `World` a brief is compiled in: embedded template files, the brief's data as one
+//! virtual JSON file, the embedded fonts, and nothing else. No disk, no packages, no network.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::template::{DATA_PATH, ENTRY, Template};
+
+/// What every brief of a run shares: the standard library, the fonts and the template, set up
+/// once. File ids are minted here, once per template file, so that a long batch does not
+/// exhaust Typst's finite id space.
+pub struct Environment {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    /// Template files that are Typst sources, parsed once.
+    sources: HashMap<FileId, Source>,
+    /// Every template file as bytes (images, data, and the sources again).
+    files: HashMap<FileId, Bytes>,
+    /// Where each template file came from, for diagnostics.
+    origins: HashMap<FileId, String>,
+    main: FileId,
+    data: FileId,
+}
+
+impl Environment {
+    pub fn new(template: &Template, fonts: Vec<Font>) -> Result<Self, String> {
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        let mut origins = HashMap::new();
+        for (path, file) in &template.files {
+            let id = file_id(path)?;
+            if path.ends_with(".typ") {
+                let text = String::from_utf8(file.data.clone())
+                    .map_err(|_| format!("template file {} is not valid UTF-8", file.origin))?;
+                sources.insert(id, Source::new(id, text));
+            }
+            files.insert(id, Bytes::new(file.data.clone()));
+            origins.insert(id, file.origin.clone());
+        }
+        let main = file_id(ENTRY)?;
+        if !sources.contains_key(&main) {
+            return Err(format!("the template {} has no {ENTRY}", template.name));
+        }
+        Ok(Self {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            sources,
+            files,
+            origins,
+            main,
+            data: file_id(DATA_PATH)?,
+        })
+    }
+
+    pub fn fonts(&self) -> &[Font] {
+        &self.fonts
+    }
+
+    /// The template file an id belongs to: its origin and source text.
+    pub fn template_source(&self, id: FileId) -> Option<(&str, &Source)> {
+        Some((self.origins.get(&id)?.as_str(), self.sources.get(&id)?))
+    }
+}
+
+fn file_id(path: &str) -> Result<FileId, String> {
+    let vpath = VirtualPath::new(path).map_err(|e| format!("bad template path {path} ({e})"))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// One brief's view of the environment: the shared template and fonts plus its own data.
+pub struct BriefWorld<'a> {
+    env: &'a Environment,
+    data: Bytes,
+    today: Datetime,
+}
+
+impl<'a> BriefWorld<'a> {
+    pub fn new(env: &'a Environment, data: Vec<u8>, today: Datetime) -> Self {
+        Self { env, data: Bytes::new(data), today }
+    }
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.env.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.env.book
+    }
+
+    fn main(&self) -> FileId {
+        self.env.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.env.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None if self.env.files.contains_key(&id) || id == self.env.data => Err(FileError::NotSource),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.env.data {
+            return Ok(self.data.clone());
+        }
+        self.env.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.env.fonts.get(index).cloned()
+    }
+
+    /// The brief's own date, so that a template asking for "today" stays reproducible.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    if !matches!(id.root(), VirtualRoot::Project) {
+        return FileError::Other(Some("packages are not available to brief templates".into()));
+    }
+    FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
+}
