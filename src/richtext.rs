@@ -298,7 +298,15 @@ impl Builder<'_> {
             | Some(Frame::Item(_, content))
             | Some(Frame::Emph(content))
             | Some(Frame::Strong(content))
-            | Some(Frame::Link { content, .. }) => content.push(inline),
+            | Some(Frame::Link { content, .. }) => {
+                // A note mark sits against the word it follows: "claim [@x]." prints "claim¹."
+                if matches!(inline, Inline::Cite { .. })
+                    && let Some(Inline::Text { text }) = content.last_mut()
+                {
+                    text.truncate(text.trim_end().len());
+                }
+                content.push(inline)
+            }
             Some(Frame::Cite(_)) => {}
             _ => self.push_block(Block::Para { content: vec![inline] }),
         }
@@ -452,6 +460,7 @@ mod tests {
         assert_eq!(ids, ["a-1", "b"]);
         assert_eq!(&source[refs[0].span.clone()], "@a-1");
         assert_eq!(&source[refs[1].span.clone()], "@b");
+        assert_eq!(content[0], text("Claim"));
         assert_eq!(content[2], text(". Escaped [@c] stays."));
     }
 
