@@ -21,7 +21,9 @@ pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
         let mut diagnostics = diagnostics;
         crate::diag::sort(&mut diagnostics);
         printer.print(&diagnostics);
-        let failed = diagnostics.iter().any(|d| d.is_error() || args.warnings.deny_warnings);
+        let failed = diagnostics
+            .iter()
+            .any(|d| d.is_error() || args.warnings.deny_warnings);
         if failed {
             status = status.max(Status::Invalid);
         }

@@ -5,6 +5,8 @@ use std::io::{self, IsTerminal, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::source::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,15 +42,26 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), location: None, hints: vec![] }
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hints: vec![],
+        }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
     }
 
     pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
-        self.location = Some(Location { file: file.clone(), span });
+        self.location = Some(Location {
+            file: file.clone(),
+            span,
+        });
         self
     }
 
@@ -62,6 +75,7 @@ impl Diagnostic {
     }
 
     /// `file:line:column` of the start, when the diagnostic has a location.
+    #[cfg(test)]
     pub fn position(&self) -> Option<(String, usize, usize)> {
         let location = self.location.as_ref()?;
         let (line, column) = location.file.line_column(location.span.start);
@@ -73,7 +87,9 @@ impl Diagnostic {
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.location.as_ref().map(|l| (l.file.name().to_string(), l.span.start, l.span.end))
+            d.location
+                .as_ref()
+                .map(|l| (l.file.name().to_string(), l.span.start, l.span.end))
         };
         key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
     });
@@ -89,7 +105,9 @@ impl Printer {
     /// Colour only on a terminal, and never when `NO_COLOR` is set.
     pub fn for_stderr() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self { color: !no_color && io::stderr().is_terminal() }
+        Self {
+            color: !no_color && io::stderr().is_terminal(),
+        }
     }
 
     pub fn print(&self, diagnostics: &[Diagnostic]) {
@@ -102,7 +120,11 @@ impl Printer {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     /// The rustc/typst style: a headline, the location, a frame of the source with the span
@@ -138,10 +160,16 @@ impl Printer {
                 let range = file.line_range(line_index);
                 let start = location.span.start.clamp(range.start, range.end);
                 let end = location.span.end.clamp(start, range.end);
-                let before = text[..start - range.start].chars().count();
-                let width = text[start - range.start..end - range.start].chars().count().max(1);
+                // Terminal cells, not characters: a CJK letter is two cells wide.
+                let before = text[..start - range.start].width();
+                let width = text[start - range.start..end - range.start].width().max(1);
                 let _ = writeln!(out, "{pad} {bar}");
-                let _ = writeln!(out, "{} {bar} {}", self.paint("1;34", &line.to_string()), text);
+                let _ = writeln!(
+                    out,
+                    "{} {bar} {}",
+                    self.paint("1;34", &line.to_string()),
+                    text
+                );
                 let underline: String = std::iter::repeat_n(marker, width).collect();
                 let _ = writeln!(
                     out,
@@ -182,13 +210,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }
@@ -213,7 +243,9 @@ mod tests {
     #[test]
     fn human_output_has_frame_and_hint() {
         let file = SourceFile::new("b.toml", "title = \"x\"\ntitel = 1\n");
-        let d = Diagnostic::error("unknown key `titel`").at(&file, 12..17).hint("did you mean `title`?");
+        let d = Diagnostic::error("unknown key `titel`")
+            .at(&file, 12..17)
+            .hint("did you mean `title`?");
         let mut out = String::new();
         Printer { color: false }.render_human(&mut out, &d);
         assert_eq!(

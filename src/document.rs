@@ -112,8 +112,13 @@ pub struct Source {
 }
 
 /// The order in which actor groups are printed: the powers first, then people.
-const KIND_ORDER: [ActorKind; 5] =
-    [ActorKind::State, ActorKind::Alliance, ActorKind::Organization, ActorKind::Movement, ActorKind::Person];
+const KIND_ORDER: [ActorKind; 5] = [
+    ActorKind::State,
+    ActorKind::Alliance,
+    ActorKind::Organization,
+    ActorKind::Movement,
+    ActorKind::Person,
+];
 
 /// Numbers sources in order of first citation, as a reader meets them.
 #[derive(Default)]
@@ -125,6 +130,14 @@ impl Notes {
     fn number(&mut self, id: &str) -> usize {
         let next = self.numbers.len() + 1;
         *self.numbers.entry(id.to_string()).or_insert(next)
+    }
+
+    /// The note numbers of several sources cited together, ascending and without repeats.
+    fn numbers_for<'a>(&mut self, ids: impl Iterator<Item = &'a str>) -> Vec<usize> {
+        let mut numbers: Vec<usize> = ids.map(|id| self.number(id)).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers
     }
 
     fn rich(&mut self, text: &RichText) -> Vec<Block> {
@@ -142,12 +155,15 @@ fn number_cites(blocks: &mut [Block], notes: &mut Notes) {
     fn inlines(content: &mut [Inline], notes: &mut Notes) {
         for inline in content {
             match inline {
-                Inline::Cite { refs, notes: numbers } => {
-                    *numbers = refs.iter().map(|r| notes.number(&r.id)).collect();
+                Inline::Cite {
+                    refs,
+                    notes: numbers,
+                } => {
+                    *numbers = notes.numbers_for(refs.iter().map(|r| r.id.as_str()));
                 }
-                Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
-                    inlines(content, notes)
-                }
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, notes),
                 Inline::Text { .. } | Inline::Linebreak => {}
             }
         }
@@ -179,10 +195,21 @@ pub fn build(brief: &Brief, paper: Paper) -> Document {
 
     let summary = Summary {
         text: notes.rich(&brief.summary.text),
-        key_points: brief.summary.key_points.iter().map(|k| inline_content(&notes.rich(k))).collect(),
+        key_points: brief
+            .summary
+            .key_points
+            .iter()
+            .map(|k| inline_content(&notes.rich(k)))
+            .collect(),
     };
-    let sections: Vec<Section> =
-        brief.sections.iter().map(|s| Section { heading: plain(&s.heading), body: notes.rich(&s.body) }).collect();
+    let sections: Vec<Section> = brief
+        .sections
+        .iter()
+        .map(|s| Section {
+            heading: plain(&s.heading),
+            body: notes.rich(&s.body),
+        })
+        .collect();
 
     let actor_groups = KIND_ORDER
         .iter()
@@ -205,7 +232,11 @@ pub fn build(brief: &Brief, paper: Paper) -> Document {
         .filter(|g| !g.actors.is_empty())
         .collect();
 
-    let names: HashMap<&str, String> = brief.actors.iter().map(|a| (a.id.value.as_str(), plain(&a.name))).collect();
+    let names: HashMap<&str, String> = brief
+        .actors
+        .iter()
+        .map(|a| (a.id.value.as_str(), plain(&a.name)))
+        .collect();
     let mut events: Vec<&model::Event> = brief.timeline.iter().collect();
     // Stable: events on the same date keep the order the brief gives them.
     events.sort_by_key(|e| e.date.value);
@@ -216,8 +247,12 @@ pub fn build(brief: &Brief, paper: Paper) -> Document {
             end: e.end.as_ref().map(|d| d.value),
             title: plain(&e.title),
             description: notes.rich_opt(&e.description),
-            actors: e.actors.iter().filter_map(|id| names.get(id.value.as_str()).cloned()).collect(),
-            notes: e.sources.iter().map(|s| notes.number(&s.value)).collect(),
+            actors: e
+                .actors
+                .iter()
+                .filter_map(|id| names.get(id.value.as_str()).cloned())
+                .collect(),
+            notes: notes.numbers_for(e.sources.iter().map(|s| s.value.as_str())),
         })
         .collect();
 
@@ -237,7 +272,11 @@ pub fn build(brief: &Brief, paper: Paper) -> Document {
     let authors = brief
         .authors
         .iter()
-        .map(|a| Author { name: plain(&a.name), affiliation: plain_opt(&a.affiliation), bio: notes.rich_opt(&a.bio) })
+        .map(|a| Author {
+            name: plain(&a.name),
+            affiliation: plain_opt(&a.affiliation),
+            bio: notes.rich_opt(&a.bio),
+        })
         .collect();
     let about = notes.rich_opt(&brief.about);
     let disclaimer = notes.rich_opt(&brief.disclaimer);
@@ -328,8 +367,15 @@ title = "D"
         let (brief, diagnostics) = crate::load::load(&SourceFile::new("t.toml", text));
         let brief = brief.unwrap_or_else(|| panic!("{diagnostics:?}"));
         let doc = build(&brief, Paper::A4);
-        let order: Vec<(&str, Option<usize>)> = doc.sources.iter().map(|s| (s.id.as_str(), s.number)).collect();
-        assert_eq!(order, [("b", Some(1)), ("a", Some(2)), ("c", Some(3)), ("d", None)]);
+        let order: Vec<(&str, Option<usize>)> = doc
+            .sources
+            .iter()
+            .map(|s| (s.id.as_str(), s.number))
+            .collect();
+        assert_eq!(
+            order,
+            [("b", Some(1)), ("a", Some(2)), ("c", Some(3)), ("d", None)]
+        );
         let titles: Vec<&str> = doc.timeline.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, ["early", "late"]);
         assert_eq!(doc.timeline[1].notes, [3]);

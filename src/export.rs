@@ -13,7 +13,11 @@ use crate::diag::Diagnostic;
 
 /// Turns a laid-out document into PDF bytes. The creation date is the brief's date (or
 /// `SOURCE_DATE_EPOCH`), never the clock, so the same brief gives the same bytes.
-pub fn pdf(document: &PagedDocument, date: PartialDate, ident: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
+pub fn pdf(
+    document: &PagedDocument,
+    date: PartialDate,
+    ident: &str,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("brief {}", env!("CARGO_PKG_VERSION")))),
@@ -21,7 +25,10 @@ pub fn pdf(document: &PagedDocument, date: PartialDate, ident: &str) -> Result<V
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| {
-        errors.iter().map(|e| Diagnostic::error(format!("PDF export failed: {}", e.message))).collect()
+        errors
+            .iter()
+            .map(|e| Diagnostic::error(format!("PDF export failed: {}", e.message)))
+            .collect()
     })
 }
 
@@ -29,14 +36,25 @@ fn timestamp(date: PartialDate) -> Timestamp {
     if let Some(datetime) = source_date_epoch() {
         return Timestamp::new_utc(datetime);
     }
-    let datetime = Datetime::from_ymd_hms(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1), 0, 0, 0)
-        .expect("brief dates are valid calendar dates");
+    let datetime = Datetime::from_ymd_hms(
+        date.year,
+        date.month.unwrap_or(1),
+        date.day.unwrap_or(1),
+        0,
+        0,
+        0,
+    )
+    .expect("brief dates are valid calendar dates");
     Timestamp::new_utc(datetime)
 }
 
 /// The reproducible-builds convention for pinning dates in generated files.
 fn source_date_epoch() -> Option<Datetime> {
-    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let datetime = chrono::DateTime::from_timestamp(seconds, 0)?.naive_utc();
     use chrono::{Datelike, Timelike};
     Datetime::from_ymd_hms(
@@ -56,12 +74,39 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let fail = |e: std::io::Error| format!("failed to write {} ({})", path.display(), io_reason(&e));
-    let mut file = tempfile::Builder::new().prefix(".brief-").suffix(".pdf.tmp").tempfile_in(folder).map_err(fail)?;
+    let fail =
+        |e: std::io::Error| format!("failed to write {} ({})", path.display(), io_reason(&e));
+    let mut file = tempfile::Builder::new()
+        .prefix(".brief-")
+        .suffix(".pdf.tmp")
+        .tempfile_in(folder)
+        .map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
+    // A temporary file is private to its owner; the paper should be as readable as any file
+    // the user makes, or keep the permissions of the one it replaces.
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => default_permissions(),
+    };
+    file.as_file().set_permissions(permissions).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    // What a new file gets under the usual umask of 022.
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    let file = tempfile::tempfile().expect("a temporary file can be made");
+    file.metadata()
+        .expect("its metadata can be read")
+        .permissions()
 }
 
 /// The plain reason of an I/O error, without the "(os error 13)" noise.
@@ -98,6 +143,9 @@ mod tests {
     #[test]
     fn failed_write_names_the_file_and_reason() {
         let error = write_atomically(Path::new("/nonexistent-folder/out.pdf"), b"x").unwrap_err();
-        assert_eq!(error, "failed to write /nonexistent-folder/out.pdf (no such file or folder)");
+        assert_eq!(
+            error,
+            "failed to write /nonexistent-folder/out.pdf (no such file or folder)"
+        );
     }
 }

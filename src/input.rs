@@ -18,9 +18,12 @@ pub enum ReadError {
 pub fn read_brief(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
     let name = path.display().to_string();
     if path.is_dir() {
-        return Err(ReadError::Io(format!("failed to read {name} (it is a folder, not a brief file)")));
+        return Err(ReadError::Io(format!(
+            "failed to read {name} (it is a folder, not a brief file)"
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(format!("failed to read {name} ({})", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| ReadError::Io(format!("failed to read {name} ({})", io_reason(&e))))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -33,7 +36,10 @@ pub fn read_brief(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
             return Err(ReadError::Invalid(diagnostic));
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let file = SourceFile::new(name.clone(), text);
     if file.text().trim().is_empty() {
         let diagnostic = Diagnostic::error(format!("{name} is empty"))

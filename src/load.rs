@@ -23,12 +23,20 @@ pub fn load(file: &Arc<SourceFile>) -> (Option<Brief>, Vec<Diagnostic>) {
     if !syntax_errors.is_empty() {
         // What a parser recovers after a syntax error is a guess; reading it would report
         // problems the author never made.
-        let diagnostics = syntax_errors.iter().map(|e| syntax_diagnostic(file, e)).collect();
+        let diagnostics = syntax_errors
+            .iter()
+            .map(|e| syntax_diagnostic(file, e))
+            .collect();
         return (None, diagnostics);
     }
-    let mut reader = Reader { file, diagnostics: vec![] };
+    let mut reader = Reader {
+        file,
+        diagnostics: vec![],
+    };
     let brief = reader.brief(root.get_ref(), root.span());
-    let Reader { mut diagnostics, .. } = reader;
+    let Reader {
+        mut diagnostics, ..
+    } = reader;
     crate::validate::check(&brief, &mut diagnostics);
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     (ok.then_some(brief), diagnostics)
@@ -42,7 +50,8 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, error: &toml::de::Error) -> Diagnos
         diagnostic = diagnostic.hint(extra.trim());
     }
     if message.contains("duplicate key") {
-        diagnostic = diagnostic.hint("each key may be set once per table; remove or rename one of them");
+        diagnostic =
+            diagnostic.hint("each key may be set once per table; remove or rename one of them");
     }
     diagnostic.at(file, span)
 }
@@ -72,7 +81,12 @@ struct Reader<'f> {
 impl<'f> Reader<'f> {
     fn brief(&mut self, root: &DeTable<'_>, _span: Span) -> Brief {
         // The top level has no header line; its missing keys are reported at the file's start.
-        let mut top = Table { entries: root, span: 0..0, name: "the top level".into(), known: vec![] };
+        let mut top = Table {
+            entries: root,
+            span: 0..0,
+            name: "the top level".into(),
+            known: vec![],
+        };
         let title = self.string(&mut top, "title", true);
         let subtitle = self.string(&mut top, "subtitle", false);
         let date = self.date(&mut top, "date", true, true);
@@ -95,17 +109,26 @@ impl<'f> Reader<'f> {
         let summary = match self.table(&mut top, "summary", true) {
             Some(mut t) => {
                 let summary = Summary {
-                    text: self.rich(&mut t, "text", Mode::Blocks, true).unwrap_or_else(|| empty_rich(&t.span)),
+                    text: self
+                        .rich(&mut t, "text", Mode::Blocks, true)
+                        .unwrap_or_else(|| empty_rich(&t.span)),
                     key_points: self.rich_list(&mut t, "key_points"),
                 };
                 self.finish(t);
                 summary
             }
-            None => Summary { text: empty_rich(&(0..0)), key_points: vec![] },
+            None => Summary {
+                text: empty_rich(&(0..0)),
+                key_points: vec![],
+            },
         };
         let sections = self.each_table(&mut top, "sections", |r, t| Section {
-            heading: r.string(t, "heading", true).unwrap_or_else(|| empty(&t.span)),
-            body: r.rich(t, "body", Mode::Blocks, true).unwrap_or_else(|| empty_rich(&t.span)),
+            heading: r
+                .string(t, "heading", true)
+                .unwrap_or_else(|| empty(&t.span)),
+            body: r
+                .rich(t, "body", Mode::Blocks, true)
+                .unwrap_or_else(|| empty_rich(&t.span)),
         });
         let actors = self.each_table(&mut top, "actors", |r, t| Actor {
             id: r.id(t),
@@ -119,7 +142,10 @@ impl<'f> Reader<'f> {
             interests: r.strings(t, "interests"),
         });
         let timeline = self.each_table(&mut top, "timeline", |r, t| Event {
-            date: r.date(t, "date", true, false).unwrap_or(Spanned { value: UNKNOWN_DATE, span: t.span.clone() }),
+            date: r.date(t, "date", true, false).unwrap_or(Spanned {
+                value: UNKNOWN_DATE,
+                span: t.span.clone(),
+            }),
             end: r.date(t, "end", false, false),
             title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
             description: r.rich(t, "description", Mode::Blocks, false),
@@ -130,7 +156,9 @@ impl<'f> Reader<'f> {
             title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
             body: r.rich(t, "body", Mode::Blocks, false),
             audience: r.string(t, "audience", false),
-            priority: r.choice(t, "priority", &Priority::NAMES, Priority::parse).map(|p| p.value),
+            priority: r
+                .choice(t, "priority", &Priority::NAMES, Priority::parse)
+                .map(|p| p.value),
         });
         let sources = self.each_table(&mut top, "sources", |r, t| Source {
             id: r.id(t),
@@ -146,8 +174,17 @@ impl<'f> Reader<'f> {
             file: self.file.clone(),
             title: title.unwrap_or_else(|| empty(&(0..0))),
             subtitle,
-            date: date.unwrap_or(Spanned { value: UNKNOWN_DATE, span: 0..0 }),
-            language: language.unwrap_or(Spanned { value: Language { primary: "en".into(), region: None }, span: 0..0 }),
+            date: date.unwrap_or(Spanned {
+                value: UNKNOWN_DATE,
+                span: 0..0,
+            }),
+            language: language.unwrap_or(Spanned {
+                value: Language {
+                    primary: "en".into(),
+                    region: None,
+                },
+                span: 0..0,
+            }),
             publisher,
             series,
             number,
@@ -168,12 +205,17 @@ impl<'f> Reader<'f> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(message).at(self.file, span));
+        self.diagnostics
+            .push(Diagnostic::error(message).at(self.file, span));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
     /// Looks a key up, remembering that it is a known key of this table.
-    fn entry<'t, 'i>(&mut self, table: &mut Table<'t, 'i>, key: &'static str) -> Option<Entry<'t, 'i>> {
+    fn entry<'t, 'i>(
+        &mut self,
+        table: &mut Table<'t, 'i>,
+        key: &'static str,
+    ) -> Option<Entry<'t, 'i>> {
         table.known.push(key);
         table.entries.get_key_value(key)
     }
@@ -181,12 +223,17 @@ impl<'f> Reader<'f> {
     fn missing(&mut self, table: &Table<'_, '_>, key: &str, example: &str) {
         let span = table.span.clone();
         let message = format!("{} is missing the required key `{key}`", table.name);
-        self.error(span, message).hints.push(format!("add `{key} = {example}`"));
+        self.error(span, message)
+            .hints
+            .push(format!("add `{key} = {example}`"));
     }
 
     fn wrong_type(&mut self, key: &str, value: &TomlSpanned<DeValue<'_>>, expected: &str) {
         let found = describe(value.get_ref());
-        self.error(value.span(), format!("`{key}` must be {expected}, but it is {found}"));
+        self.error(
+            value.span(),
+            format!("`{key}` must be {expected}, but it is {found}"),
+        );
     }
 
     /// Reports every key of `table` that was never asked for.
@@ -199,16 +246,30 @@ impl<'f> Reader<'f> {
             let message = format!("unknown key `{name}` in {}", table.name);
             let span = key.span();
             let suggestion = closest(name, table.known.iter().copied()).map(str::to_string);
-            let known = table.known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let known = table
+                .known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let diagnostic = self.error(span, message);
             match suggestion {
-                Some(suggestion) => diagnostic.hints.push(format!("did you mean `{suggestion}`?")),
-                None => diagnostic.hints.push(format!("the keys allowed here are {known}")),
+                Some(suggestion) => diagnostic
+                    .hints
+                    .push(format!("did you mean `{suggestion}`?")),
+                None => diagnostic
+                    .hints
+                    .push(format!("the keys allowed here are {known}")),
             }
         }
     }
 
-    fn string(&mut self, table: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<Str> {
+    fn string(
+        &mut self,
+        table: &mut Table<'_, '_>,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Str> {
         let Some((_, value)) = self.entry(table, key) else {
             if required {
                 self.missing(table, key, "\"…\"");
@@ -221,7 +282,10 @@ impl<'f> Reader<'f> {
                 if required && text.trim().is_empty() {
                     self.error(span.clone(), format!("`{key}` must not be empty"));
                 }
-                Some(Spanned { value: text.to_string(), span })
+                Some(Spanned {
+                    value: text.to_string(),
+                    span,
+                })
             }
             _ => {
                 self.wrong_type(key, value, "a string");
@@ -230,7 +294,13 @@ impl<'f> Reader<'f> {
         }
     }
 
-    fn rich(&mut self, table: &mut Table<'_, '_>, key: &'static str, mode: Mode, required: bool) -> Option<RichText> {
+    fn rich(
+        &mut self,
+        table: &mut Table<'_, '_>,
+        key: &'static str,
+        mode: Mode,
+        required: bool,
+    ) -> Option<RichText> {
         let text = self.string(table, key, required)?;
         Some(self.parse_rich(&text, mode))
     }
@@ -254,11 +324,16 @@ impl<'f> Reader<'f> {
                 cite.span = offsets.map(cite.span.clone());
             }
         });
-        RichText { blocks, span: text.span.clone() }
+        RichText {
+            blocks,
+            span: text.span.clone(),
+        }
     }
 
     fn strings(&mut self, table: &mut Table<'_, '_>, key: &'static str) -> Vec<Str> {
-        let Some((_, value)) = self.entry(table, key) else { return vec![] };
+        let Some((_, value)) = self.entry(table, key) else {
+            return vec![];
+        };
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, value, "an array of strings");
             return vec![];
@@ -267,9 +342,15 @@ impl<'f> Reader<'f> {
         for item in items.iter() {
             match item.get_ref() {
                 DeValue::String(text) if text.trim().is_empty() => {
-                    self.error(item.span(), format!("`{key}` must not contain empty strings"));
+                    self.error(
+                        item.span(),
+                        format!("`{key}` must not contain empty strings"),
+                    );
                 }
-                DeValue::String(text) => out.push(Spanned { value: text.to_string(), span: item.span() }),
+                DeValue::String(text) => out.push(Spanned {
+                    value: text.to_string(),
+                    span: item.span(),
+                }),
                 _ => self.wrong_type(&format!("each entry of `{key}`"), item, "a string"),
             }
         }
@@ -277,16 +358,23 @@ impl<'f> Reader<'f> {
     }
 
     fn rich_list(&mut self, table: &mut Table<'_, '_>, key: &'static str) -> Vec<RichText> {
-        self.strings(table, key).iter().map(|text| self.parse_rich(text, Mode::Inline)).collect()
+        self.strings(table, key)
+            .iter()
+            .map(|text| self.parse_rich(text, Mode::Inline))
+            .collect()
     }
 
     fn number(&mut self, table: &mut Table<'_, '_>) -> Option<Str> {
         let (_, value) = self.entry(table, "number")?;
         match value.get_ref() {
-            DeValue::String(text) if !text.trim().is_empty() => Some(Spanned { value: text.to_string(), span: value.span() }),
-            DeValue::Integer(integer) => {
-                Some(Spanned { value: integer.as_str().replace('_', ""), span: value.span() })
-            }
+            DeValue::String(text) if !text.trim().is_empty() => Some(Spanned {
+                value: text.to_string(),
+                span: value.span(),
+            }),
+            DeValue::Integer(integer) => Some(Spanned {
+                value: integer.as_str().replace('_', ""),
+                span: value.span(),
+            }),
             _ => {
                 self.wrong_type("number", value, "a non-empty string or an integer");
                 None
@@ -299,20 +387,40 @@ impl<'f> Reader<'f> {
         let mut parts = text.value.split('-');
         let primary = parts.next().unwrap_or("");
         let subtags: Vec<&str> = parts.collect();
-        let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
-        let subtags_ok = subtags.iter().all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let primary_ok =
+            (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+        let subtags_ok = subtags
+            .iter()
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !primary_ok || !subtags_ok {
-            self.error(text.span.clone(), format!("`{}` is not a BCP 47 language tag", text.value))
-                .hints
-                .push("write a lowercase primary language tag such as \"en\", \"be\", \"uk\" or \"de\"".into());
+            self.error(
+                text.span.clone(),
+                format!("`{}` is not a BCP 47 language tag", text.value),
+            )
+            .hints
+            .push(
+                "write a lowercase primary language tag such as \"en\", \"be\", \"uk\" or \"de\""
+                    .into(),
+            );
             return None;
         }
-        let region = subtags.iter().find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic())).map(|s| s.to_ascii_uppercase());
-        Some(Spanned { value: Language { primary: primary.to_string(), region }, span: text.span })
+        let region = subtags
+            .iter()
+            .find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(|s| s.to_ascii_uppercase());
+        Some(Spanned {
+            value: Language {
+                primary: primary.to_string(),
+                region,
+            },
+            span: text.span,
+        })
     }
 
     fn id(&mut self, table: &mut Table<'_, '_>) -> Str {
-        let Some(id) = self.string(table, "id", true) else { return empty(&table.span) };
+        let Some(id) = self.string(table, "id", true) else {
+            return empty(&table.span);
+        };
         if !id.value.is_empty() && !is_valid_id(&id.value) {
             let suggestion = suggest_id(&id.value);
             self.error(id.span.clone(), format!("`{}` is not a valid id", id.value))
@@ -325,7 +433,9 @@ impl<'f> Reader<'f> {
     fn url(&mut self, table: &mut Table<'_, '_>, key: &'static str) -> Option<Str> {
         let url = self.string(table, key, false)?;
         if let Err(message) = richtext::check_web_url(&url.value) {
-            self.error(url.span.clone(), message).hints.push("write the full address, starting with https://".into());
+            self.error(url.span.clone(), message)
+                .hints
+                .push("write the full address, starting with https://".into());
         }
         Some(url)
     }
@@ -339,15 +449,29 @@ impl<'f> Reader<'f> {
     ) -> Option<Spanned<T>> {
         let text = self.string(table, key, false)?;
         match parse(&text.value) {
-            Some(value) => Some(Spanned { value, span: text.span }),
+            Some(value) => Some(Spanned {
+                value,
+                span: text.span,
+            }),
             None => {
-                let allowed = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+                let allowed = names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let suggestion = closest(&text.value.to_lowercase(), names.iter().copied());
-                let diagnostic = self.error(text.span, format!("`{}` is not a valid `{key}`", text.value));
+                let diagnostic = self.error(
+                    text.span,
+                    format!("`{}` is not a valid `{key}`", text.value),
+                );
                 if let Some(suggestion) = suggestion {
-                    diagnostic.hints.push(format!("did you mean \"{suggestion}\"?"));
+                    diagnostic
+                        .hints
+                        .push(format!("did you mean \"{suggestion}\"?"));
                 }
-                diagnostic.hints.push(format!("`{key}` must be one of {allowed}"));
+                diagnostic
+                    .hints
+                    .push(format!("`{key}` must be one of {allowed}"));
                 None
             }
         }
@@ -370,7 +494,13 @@ impl<'f> Reader<'f> {
     }
 
     /// A date key: a TOML local date, or a string `YYYY`, `YYYY-MM`, `YYYY-MM-DD`.
-    fn date(&mut self, table: &mut Table<'_, '_>, key: &'static str, required: bool, full: bool) -> Option<Spanned<PartialDate>> {
+    fn date(
+        &mut self,
+        table: &mut Table<'_, '_>,
+        key: &'static str,
+        required: bool,
+        full: bool,
+    ) -> Option<Spanned<PartialDate>> {
         let Some((_, value)) = self.entry(table, key) else {
             if required {
                 self.missing(table, key, "2022-03-10");
@@ -378,15 +508,23 @@ impl<'f> Reader<'f> {
             return None;
         };
         let span = value.span();
-        let forms = if full { "a date such as 2022-03-10" } else { "a date such as 2022-03-10, \"2022-03\" or \"2022\"" };
+        let forms = if full {
+            "a date such as 2022-03-10"
+        } else {
+            "a date such as 2022-03-10, \"2022-03\" or \"2022\""
+        };
         let parsed = match value.get_ref() {
             DeValue::Datetime(datetime) => match (datetime.date, datetime.time, datetime.offset) {
-                (Some(date), None, None) => {
-                    PartialDate::from_parts(date.year.into(), Some(date.month.into()), Some(date.day.into()))
-                }
+                (Some(date), None, None) => PartialDate::from_parts(
+                    date.year.into(),
+                    Some(date.month.into()),
+                    Some(date.day.into()),
+                ),
                 _ => Err(format!("`{key}` must be a date without a time of day")),
             },
-            DeValue::String(text) => PartialDate::parse(text.trim()).map_err(|e| format!("`{key}`: {e}")),
+            DeValue::String(text) => {
+                PartialDate::parse(text.trim()).map_err(|e| format!("`{key}`: {e}"))
+            }
             _ => {
                 self.wrong_type(key, value, forms);
                 return None;
@@ -394,33 +532,48 @@ impl<'f> Reader<'f> {
         };
         match parsed {
             Ok(date) if full && !date.is_full() => {
-                self.error(span, format!("`{key}` must be a full date with year, month and day"))
-                    .hints
-                    .push(format!("write {forms}"));
+                self.error(
+                    span,
+                    format!("`{key}` must be a full date with year, month and day"),
+                )
+                .hints
+                .push(format!("write {forms}"));
                 None
             }
             Ok(date) => Some(Spanned { value: date, span }),
             Err(message) => {
-                self.error(span, message).hints.push(format!("write {forms}"));
+                self.error(span, message)
+                    .hints
+                    .push(format!("write {forms}"));
                 None
             }
         }
     }
 
-    fn table<'t, 'i>(&mut self, parent: &mut Table<'t, 'i>, key: &'static str, required: bool) -> Option<Table<'t, 'i>> {
+    fn table<'t, 'i>(
+        &mut self,
+        parent: &mut Table<'t, 'i>,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Table<'t, 'i>> {
         let Some((name, value)) = self.entry(parent, key) else {
             if required {
                 let span = parent.span.clone();
                 self.error(span, format!("the brief has no `[{key}]` table"))
                     .hints
-                    .push(format!("add a `[{key}]` table with a `text` key: the bottom line up front"));
+                    .push(format!(
+                        "add a `[{key}]` table with a `text` key: the bottom line up front"
+                    ));
             }
             return None;
         };
         match value.get_ref() {
-            DeValue::Table(entries) => {
-                Some(Table { entries, span: name.span(), name: format!("[{key}]"), known: vec![] })
-            }
+            DeValue::Table(entries) => Some(Table {
+                entries,
+                span: name.span(),
+                name: format!("[{key}]"),
+                known: vec![],
+            }),
             _ => {
                 self.wrong_type(key, value, "a table");
                 None
@@ -435,9 +588,15 @@ impl<'f> Reader<'f> {
         key: &'static str,
         mut read: impl FnMut(&mut Self, &mut Table<'_, '_>) -> T,
     ) -> Vec<T> {
-        let Some((name, value)) = self.entry(parent, key) else { return vec![] };
+        let Some((name, value)) = self.entry(parent, key) else {
+            return vec![];
+        };
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(key, value, &format!("an array of tables, written as `[[{key}]]`"));
+            self.wrong_type(
+                key,
+                value,
+                &format!("an array of tables, written as `[[{key}]]`"),
+            );
             return vec![];
         };
         let mut out = vec![];
@@ -450,9 +609,18 @@ impl<'f> Reader<'f> {
             // report what the item lacks.
             let span = header_span(self.file.text(), key, index).unwrap_or_else(|| {
                 let item_span = item.span();
-                if item_span.is_empty() { name.span() } else { item_span }
+                if item_span.is_empty() {
+                    name.span()
+                } else {
+                    item_span
+                }
             });
-            let mut table = Table { entries, span, name: format!("[[{key}]] entry {}", index + 1), known: vec![] };
+            let mut table = Table {
+                entries,
+                span,
+                name: format!("[[{key}]] entry {}", index + 1),
+                known: vec![],
+            };
             out.push(read(self, &mut table));
             self.finish(table);
         }
@@ -460,14 +628,24 @@ impl<'f> Reader<'f> {
     }
 }
 
-const UNKNOWN_DATE: PartialDate = PartialDate { year: 0, month: None, day: None };
+const UNKNOWN_DATE: PartialDate = PartialDate {
+    year: 0,
+    month: None,
+    day: None,
+};
 
 fn empty(span: &Span) -> Str {
-    Spanned { value: String::new(), span: span.clone() }
+    Spanned {
+        value: String::new(),
+        span: span.clone(),
+    }
 }
 
 fn empty_rich(span: &Span) -> RichText {
-    RichText { blocks: vec![], span: span.clone() }
+    RichText {
+        blocks: vec![],
+        span: span.clone(),
+    }
 }
 
 fn describe(value: &DeValue<'_>) -> &'static str {
@@ -485,7 +663,9 @@ fn describe(value: &DeValue<'_>) -> &'static str {
 /// `[a-z0-9][a-z0-9-]*`
 pub fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
@@ -525,13 +705,18 @@ fn header_span(text: &str, key: &str, index: usize) -> Option<Span> {
     None
 }
 
-pub(crate) fn for_each_cite(blocks: &mut [richtext::Block], f: &mut impl FnMut(&mut Vec<richtext::CiteRef>)) {
+pub(crate) fn for_each_cite(
+    blocks: &mut [richtext::Block],
+    f: &mut impl FnMut(&mut Vec<richtext::CiteRef>),
+) {
     use richtext::{Block, Inline};
     fn inlines(content: &mut [Inline], f: &mut impl FnMut(&mut Vec<richtext::CiteRef>)) {
         for inline in content {
             match inline {
                 Inline::Cite { refs, .. } => f(refs),
-                Inline::Emph { content } | Inline::Strong { content } | Inline::Link { content, .. } => inlines(content, f),
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, f),
                 Inline::Text { .. } | Inline::Linebreak => {}
             }
         }
@@ -564,7 +749,10 @@ impl SpanMap {
         let offsets = decode_offsets(raw)
             .filter(|o| o.len() == text.value.len() + 1)
             .map(|o| o.into_iter().map(|i| i + text.span.start).collect());
-        Self { offsets, whole: text.span.clone() }
+        Self {
+            offsets,
+            whole: text.span.clone(),
+        }
     }
 
     fn map(&self, span: Span) -> Span {
@@ -671,9 +859,15 @@ mod tests {
             "unknown key `titel` in the top level",
         ];
         for message in expected {
-            assert!(messages.iter().any(|m| m == message), "missing {message:?} in {messages:#?}");
+            assert!(
+                messages.iter().any(|m| m == message),
+                "missing {message:?} in {messages:#?}"
+            );
         }
-        let unknown = diagnostics.iter().find(|d| d.message.starts_with("unknown key")).unwrap();
+        let unknown = diagnostics
+            .iter()
+            .find(|d| d.message.starts_with("unknown key"))
+            .unwrap();
         assert_eq!(unknown.hints, ["did you mean `title`?"]);
         assert_eq!(unknown.position().unwrap(), ("test.toml".into(), 1, 1));
     }
@@ -689,7 +883,10 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let (_, diagnostics) = load_text("title = \"T\"\ntitle = \"U\"\n");
-        assert!(diagnostics[0].message.contains("duplicate key"), "{diagnostics:?}");
+        assert!(
+            diagnostics[0].message.contains("duplicate key"),
+            "{diagnostics:?}"
+        );
         assert_eq!(diagnostics[0].position().unwrap().1, 2);
     }
 

@@ -31,7 +31,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            let status = if error.use_stderr() { Status::Usage } else { Status::Success };
+            let status = if error.use_stderr() {
+                Status::Usage
+            } else {
+                Status::Success
+            };
             return status.into();
         }
     };

@@ -69,16 +69,25 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
-    pub const NAMES: [&'static str; 5] = ["state", "person", "organization", "movement", "alliance"];
-    pub const ALL: [ActorKind; 5] =
-        [ActorKind::State, ActorKind::Person, ActorKind::Organization, ActorKind::Movement, ActorKind::Alliance];
+    pub const NAMES: [&'static str; 5] =
+        ["state", "person", "organization", "movement", "alliance"];
+    pub const ALL: [ActorKind; 5] = [
+        ActorKind::State,
+        ActorKind::Person,
+        ActorKind::Organization,
+        ActorKind::Movement,
+        ActorKind::Alliance,
+    ];
 
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
     }
 }
 

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::Datetime;
 use typst::layout::{Frame, FrameItem};
-use typst::WorldExt;
 use typst_layout::PagedDocument;
 
 use crate::date::PartialDate;
@@ -16,12 +16,17 @@ use crate::source::SourceFile;
 use crate::world::{BriefWorld, Environment};
 
 /// Lays out a brief's data with the environment's template.
-pub fn render(env: &Environment, data: Vec<u8>, date: PartialDate) -> (Option<PagedDocument>, Vec<Diagnostic>) {
+pub fn render(
+    env: &Environment,
+    data: Vec<u8>,
+    date: PartialDate,
+) -> (Option<PagedDocument>, Vec<Diagnostic>) {
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .expect("brief dates are valid calendar dates");
     let world = BriefWorld::new(env, data, today);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let mut diagnostics: Vec<Diagnostic> = warnings.iter().map(|d| convert(env, &world, d)).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        warnings.iter().map(|d| convert(env, &world, d)).collect();
     match output {
         Ok(document) => (Some(document), diagnostics),
         Err(errors) => {
@@ -34,8 +39,12 @@ pub fn render(env: &Environment, data: Vec<u8>, date: PartialDate) -> (Option<Pa
 /// A Typst diagnostic in our terms, pointing into the template file it came from.
 fn convert(env: &Environment, world: &BriefWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
     let mut out = match diagnostic.severity {
-        typst::diag::Severity::Error => Diagnostic::error(format!("template: {}", diagnostic.message)),
-        typst::diag::Severity::Warning => Diagnostic::warning(format!("template: {}", diagnostic.message)),
+        typst::diag::Severity::Error => {
+            Diagnostic::error(format!("template: {}", diagnostic.message))
+        }
+        typst::diag::Severity::Warning => {
+            Diagnostic::warning(format!("template: {}", diagnostic.message))
+        }
     };
     if let Some(id) = diagnostic.span.id()
         && let Some((origin, source)) = env.template_source(id)
@@ -59,7 +68,10 @@ pub fn missing_glyphs(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic
     missing
         .into_keys()
         .map(|c: char| {
-            let message = format!("no font has a glyph for `{c}` (U+{:04X}); it prints as an empty box", c as u32);
+            let message = format!(
+                "no font has a glyph for `{c}` (U+{:04X}); it prints as an empty box",
+                c as u32
+            );
             let mut diagnostic = Diagnostic::warning(message)
                 .hint("add a font that has it with --font-path, or write the text without it");
             if let Some(offset) = brief.file.text().find(c) {
@@ -76,7 +88,10 @@ fn collect_missing(frame: &Frame, missing: &mut BTreeMap<char, ()>) {
             FrameItem::Group(group) => collect_missing(&group.frame, missing),
             FrameItem::Text(text) => {
                 for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
-                    for c in text.text[glyph.range()].chars().filter(|c| !c.is_whitespace()) {
+                    for c in text.text[glyph.range()]
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                    {
                         missing.insert(c, ());
                     }
                 }

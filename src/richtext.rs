@@ -14,18 +14,33 @@ use crate::diag::Severity;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Block {
-    Para { content: Vec<Inline> },
-    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
+    Para {
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
 }
 
 /// A run of text inside a block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Inline {
-    Text { text: String },
-    Emph { content: Vec<Inline> },
-    Strong { content: Vec<Inline> },
-    Link { url: String, content: Vec<Inline> },
+    Text {
+        text: String,
+    },
+    Emph {
+        content: Vec<Inline>,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
     /// `[@id]` or `[@a; @b]`: note numbers are assigned once the whole brief is known.
     Cite {
         #[serde(skip)]
@@ -67,8 +82,18 @@ pub fn parse(text: &str, mode: Mode) -> (Vec<Block>, Vec<Issue>) {
     let mut callback = |link: BrokenLink<'_>| {
         is_citation(&link.reference).then(|| (CowStr::from(CITE_MARK), CowStr::from("")))
     };
-    let parser = Parser::new_with_broken_link_callback(text, Options::ENABLE_SMART_PUNCTUATION, Some(&mut callback));
-    let mut builder = Builder { text, mode, stack: vec![Frame::Root(vec![])], issues: vec![], skip_depth: 0 };
+    let parser = Parser::new_with_broken_link_callback(
+        text,
+        Options::ENABLE_SMART_PUNCTUATION,
+        Some(&mut callback),
+    );
+    let mut builder = Builder {
+        text,
+        mode,
+        stack: vec![Frame::Root(vec![])],
+        issues: vec![],
+        skip_depth: 0,
+    };
     for (event, range) in parser.into_offset_iter() {
         builder.event(event, range);
     }
@@ -116,8 +141,14 @@ fn is_citation(reference: &str) -> bool {
     let mut any = false;
     for part in reference.split(';') {
         let part = part.trim();
-        let Some(id) = part.strip_prefix('@') else { return false };
-        if id.is_empty() || !id.chars().all(|c| !c.is_whitespace() && c != '[' && c != ']') {
+        let Some(id) = part.strip_prefix('@') else {
+            return false;
+        };
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| !c.is_whitespace() && c != '[' && c != ']')
+        {
             return false;
         }
         any = true;
@@ -128,12 +159,19 @@ fn is_citation(reference: &str) -> bool {
 enum Frame {
     Root(Vec<Block>),
     Para(Vec<Inline>),
-    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
     /// A list item: its blocks, and the loose text of a tight list that has no paragraph.
     Item(Vec<Block>, Vec<Inline>),
     Emph(Vec<Inline>),
     Strong(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
     Cite(Vec<CiteRef>),
 }
 
@@ -175,7 +213,11 @@ impl Builder<'_> {
             Tag::Paragraph => self.stack.push(Frame::Para(vec![])),
             Tag::List(start) if self.mode == Mode::Blocks => {
                 self.close_loose_text();
-                self.stack.push(Frame::List { ordered: start.is_some(), start: start.unwrap_or(1), items: vec![] })
+                self.stack.push(Frame::List {
+                    ordered: start.is_some(),
+                    start: start.unwrap_or(1),
+                    items: vec![],
+                })
             }
             Tag::Item => self.stack.push(Frame::Item(vec![], vec![])),
             Tag::Emphasis => self.stack.push(Frame::Emph(vec![])),
@@ -183,7 +225,11 @@ impl Builder<'_> {
             Tag::Link { dest_url, .. } if dest_url.as_ref() == CITE_MARK => {
                 self.stack.push(Frame::Cite(self.cite_refs(range)));
             }
-            Tag::Link { dest_url, link_type, .. } => {
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            } => {
                 let url = match link_type {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.to_string(),
@@ -196,7 +242,10 @@ impl Builder<'_> {
                         hint: Some("links must point to an http:// or https:// address".into()),
                     });
                 }
-                self.stack.push(Frame::Link { url, content: vec![] });
+                self.stack.push(Frame::Link {
+                    url,
+                    content: vec![],
+                });
             }
             Tag::List(_) => self.literal_block(range, "a list in a one-sentence field"),
             Tag::Heading { .. } => self.literal_block(range, "a Markdown heading"),
@@ -216,9 +265,18 @@ impl Builder<'_> {
         let frame = self.stack.pop().expect("balanced events");
         match (end, frame) {
             (TagEnd::Paragraph, Frame::Para(content)) => self.push_block(Block::Para { content }),
-            (TagEnd::List(_), Frame::List { ordered, start, items }) => {
-                self.push_block(Block::List { ordered, start, items })
-            }
+            (
+                TagEnd::List(_),
+                Frame::List {
+                    ordered,
+                    start,
+                    items,
+                },
+            ) => self.push_block(Block::List {
+                ordered,
+                start,
+                items,
+            }),
             (TagEnd::Item, Frame::Item(mut blocks, loose)) => {
                 if !loose.is_empty() {
                     blocks.push(Block::Para { content: loose });
@@ -228,9 +286,16 @@ impl Builder<'_> {
                 }
             }
             (TagEnd::Emphasis, Frame::Emph(content)) => self.push_inline(Inline::Emph { content }),
-            (TagEnd::Strong, Frame::Strong(content)) => self.push_inline(Inline::Strong { content }),
-            (TagEnd::Link, Frame::Link { url, content }) => self.push_inline(Inline::Link { url, content }),
-            (TagEnd::Link, Frame::Cite(refs)) => self.push_inline(Inline::Cite { refs, notes: vec![] }),
+            (TagEnd::Strong, Frame::Strong(content)) => {
+                self.push_inline(Inline::Strong { content })
+            }
+            (TagEnd::Link, Frame::Link { url, content }) => {
+                self.push_inline(Inline::Link { url, content })
+            }
+            (TagEnd::Link, Frame::Cite(refs)) => self.push_inline(Inline::Cite {
+                refs,
+                notes: vec![],
+            }),
             (_, frame) => self.stack.push(frame),
         }
     }
@@ -244,7 +309,10 @@ impl Builder<'_> {
             if let Some(at) = part.find('@') {
                 let id = part[at + 1..].trim_end_matches(']').trim();
                 let start = offset + at + 1;
-                refs.push(CiteRef { id: id.to_string(), span: start - 1..start + id.len() });
+                refs.push(CiteRef {
+                    id: id.to_string(),
+                    span: start - 1..start + id.len(),
+                });
             }
             offset += part.len() + 1;
         }
@@ -286,7 +354,9 @@ impl Builder<'_> {
             // The label of a citation is its ids, which are printed as note numbers instead.
             Some(Frame::Cite(_)) => {}
             _ => {
-                let content = vec![Inline::Text { text: text.to_string() }];
+                let content = vec![Inline::Text {
+                    text: text.to_string(),
+                }];
                 self.push_block(Block::Para { content });
             }
         }
@@ -308,7 +378,9 @@ impl Builder<'_> {
                 content.push(inline)
             }
             Some(Frame::Cite(_)) => {}
-            _ => self.push_block(Block::Para { content: vec![inline] }),
+            _ => self.push_block(Block::Para {
+                content: vec![inline],
+            }),
         }
     }
 
@@ -317,7 +389,9 @@ impl Builder<'_> {
             Some(Frame::Root(blocks)) => blocks.push(block),
             Some(Frame::Item(blocks, loose)) => {
                 if !loose.is_empty() {
-                    blocks.push(Block::Para { content: std::mem::take(loose) });
+                    blocks.push(Block::Para {
+                        content: std::mem::take(loose),
+                    });
                 }
                 blocks.push(block);
             }
@@ -332,7 +406,9 @@ impl Builder<'_> {
         if let Some(Frame::Item(blocks, loose)) = self.stack.last_mut()
             && !loose.is_empty()
         {
-            blocks.push(Block::Para { content: std::mem::take(loose) });
+            blocks.push(Block::Para {
+                content: std::mem::take(loose),
+            });
         }
     }
 }
@@ -341,7 +417,9 @@ fn push_text(content: &mut Vec<Inline>, text: &str) {
     if let Some(Inline::Text { text: last }) = content.last_mut() {
         last.push_str(text);
     } else {
-        content.push(Inline::Text { text: text.to_string() });
+        content.push(Inline::Text {
+            text: text.to_string(),
+        });
     }
 }
 
@@ -427,24 +505,43 @@ mod tests {
                 Block::Para {
                     content: vec![
                         text("One "),
-                        Inline::Emph { content: vec![text("two")] },
+                        Inline::Emph {
+                            content: vec![text("two")]
+                        },
                         text(" "),
-                        Inline::Strong { content: vec![text("three")] },
+                        Inline::Strong {
+                            content: vec![text("three")]
+                        },
                         text(" "),
-                        Inline::Link { url: "https://example.org".into(), content: vec![text("four")] },
+                        Inline::Link {
+                            url: "https://example.org".into(),
+                            content: vec![text("four")]
+                        },
                         text("."),
                     ]
                 },
-                Block::Para { content: vec![text("Next.")] },
+                Block::Para {
+                    content: vec![text("Next.")]
+                },
                 Block::List {
                     ordered: false,
                     start: 1,
                     items: vec![
-                        vec![Block::Para { content: vec![text("a")] }],
-                        vec![Block::Para { content: vec![text("b")] }]
+                        vec![Block::Para {
+                            content: vec![text("a")]
+                        }],
+                        vec![Block::Para {
+                            content: vec![text("b")]
+                        }]
                     ]
                 },
-                Block::List { ordered: true, start: 1, items: vec![vec![Block::Para { content: vec![text("x")] }]] },
+                Block::List {
+                    ordered: true,
+                    start: 1,
+                    items: vec![vec![Block::Para {
+                        content: vec![text("x")]
+                    }]]
+                },
             ]
         );
     }
@@ -454,8 +551,12 @@ mod tests {
         let source = "Claim [@a-1; @b]. Escaped \\[@c] stays.";
         let (blocks, issues) = parse(source, Mode::Blocks);
         assert!(issues.is_empty());
-        let Block::Para { content } = &blocks[0] else { panic!() };
-        let Inline::Cite { refs, .. } = &content[1] else { panic!("{content:?}") };
+        let Block::Para { content } = &blocks[0] else {
+            panic!()
+        };
+        let Inline::Cite { refs, .. } = &content[1] else {
+            panic!("{content:?}")
+        };
         let ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["a-1", "b"]);
         assert_eq!(&source[refs[0].span.clone()], "@a-1");
@@ -468,7 +569,9 @@ mod tests {
     fn typst_syntax_is_plain_text() {
         let source = "#read(\"/etc/passwd\") $x$ <l> @l ] // c /* d = e {f} ~ 100%";
         let (blocks, _) = parse(source, Mode::Blocks);
-        let Block::Para { content } = &blocks[0] else { panic!() };
+        let Block::Para { content } = &blocks[0] else {
+            panic!()
+        };
         let joined: String = content
             .iter()
             .map(|i| match i {
@@ -476,28 +579,55 @@ mod tests {
                 other => panic!("unexpected {other:?}"),
             })
             .collect();
-        assert_eq!(joined, "#read(\u{201C}/etc/passwd\u{201D}) $x$ <l> @l ] // c /* d = e {f} ~ 100%");
+        assert_eq!(
+            joined,
+            "#read(\u{201C}/etc/passwd\u{201D}) $x$ <l> @l ] // c /* d = e {f} ~ 100%"
+        );
     }
 
     #[test]
     fn unsupported_markdown_is_printed_as_written_with_a_warning() {
         let (blocks, issues) = parse("# Heading\n\nUse `code` here.", Mode::Blocks);
-        assert_eq!(blocks[0], Block::Para { content: vec![text("# Heading")] });
-        assert_eq!(blocks[1], Block::Para { content: vec![text("Use `code` here.")] });
+        assert_eq!(
+            blocks[0],
+            Block::Para {
+                content: vec![text("# Heading")]
+            }
+        );
+        assert_eq!(
+            blocks[1],
+            Block::Para {
+                content: vec![text("Use `code` here.")]
+            }
+        );
         assert_eq!(issues.len(), 2);
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
     }
 
     #[test]
     fn bad_link_targets_are_errors() {
-        let (_, issues) = parse("[x](javascript:alert(1)) [y](file:///etc/passwd)", Mode::Blocks);
-        assert_eq!(issues.iter().filter(|i| i.severity == Severity::Error).count(), 2);
+        let (_, issues) = parse(
+            "[x](javascript:alert(1)) [y](file:///etc/passwd)",
+            Mode::Blocks,
+        );
+        assert_eq!(
+            issues
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .count(),
+            2
+        );
     }
 
     #[test]
     fn one_sentence_fields_stay_one_paragraph() {
         let (blocks, _) = parse("- not a list", Mode::Inline);
-        assert_eq!(blocks, vec![Block::Para { content: vec![text("- not a list")] }]);
+        assert_eq!(
+            blocks,
+            vec![Block::Para {
+                content: vec![text("- not a list")]
+            }]
+        );
     }
 
     #[test]
@@ -512,7 +642,10 @@ mod tests {
 
     #[test]
     fn plain_fields_get_typographic_quotes_and_dashes() {
-        assert_eq!(smarten("\"soft\" occupation -- Belarus' role --- now"), "\u{201C}soft\u{201D} occupation \u{2013} Belarus\u{2019} role \u{2014} now");
+        assert_eq!(
+            smarten("\"soft\" occupation -- Belarus' role --- now"),
+            "\u{201C}soft\u{201D} occupation \u{2013} Belarus\u{2019} role \u{2014} now"
+        );
         assert_eq!(smarten("#set page() $x$"), "#set page() $x$");
     }
 }

@@ -20,7 +20,11 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Arc::new(Self { name: name.into(), text, line_starts })
+        Arc::new(Self {
+            name: name.into(),
+            text,
+            line_starts,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -51,7 +55,11 @@ impl SourceFile {
     /// The text of the zero-based `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line];
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

@@ -9,14 +9,20 @@ pub const DATA_PATH: &str = "brief.json";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 
-const PAPER: &[(&str, &[u8])] = &[
+/// A template's files, by their path inside the template.
+type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
+
+const PAPER: EmbeddedFiles = &[
     ("main.typ", include_bytes!("../templates/paper/main.typ")),
-    ("labels.typ", include_bytes!("../templates/paper/labels.typ")),
+    (
+        "labels.typ",
+        include_bytes!("../templates/paper/labels.typ"),
+    ),
     ("rich.typ", include_bytes!("../templates/paper/rich.typ")),
 ];
 
 /// The built-in templates by name.
-const BUILT_IN: &[(&str, &[(&str, &[u8])])] = &[("paper", PAPER)];
+const BUILT_IN: &[(&str, EmbeddedFiles)] = &[("paper", PAPER)];
 
 /// The name used when neither the brief nor the command line chooses one.
 pub const DEFAULT: &str = "paper";
@@ -54,11 +60,17 @@ impl Template {
         let files = files
             .iter()
             .map(|(path, data)| {
-                let file = TemplateFile { data: data.to_vec(), origin: format!("templates/{name}/{path}") };
+                let file = TemplateFile {
+                    data: data.to_vec(),
+                    origin: format!("templates/{name}/{path}"),
+                };
                 (path.to_string(), file)
             })
             .collect();
-        Some(Self { name: name.to_string(), files })
+        Some(Self {
+            name: name.to_string(),
+            files,
+        })
     }
 
     /// Resolves a template as a brief or the command line names it: a built-in name, or a
@@ -84,16 +96,22 @@ impl Template {
 /// out of it: a template is allowed to read its own files and nothing else (Typst's own root
 /// check would follow a link out, typst issue 5454).
 fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
-    let root = dir.canonicalize().map_err(|e| format!("failed to open template folder {} ({e})", dir.display()))?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| format!("failed to open template folder {} ({e})", dir.display()))?;
     let mut out = vec![];
     let mut pending = vec![root.clone()];
     while let Some(folder) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&folder).map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
         for entry in entries {
-            let entry = entry.map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
+            let entry = entry.map_err(|e| {
+                format!("failed to read template folder {} ({e})", folder.display())
+            })?;
             let path = entry.path();
-            let real = path.canonicalize().map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+            let real = path
+                .canonicalize()
+                .map_err(|e| format!("failed to read {} ({e})", path.display()))?;
             if !real.starts_with(&root) {
                 return Err(format!(
                     "{} leads outside the template folder {}; a template may only use its own files",
@@ -106,12 +124,24 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
                 continue;
             }
             let relative = path.strip_prefix(&root).expect("walked from the root");
-            let Some(name) = virtual_name(relative) else { continue };
+            let Some(name) = virtual_name(relative) else {
+                continue;
+            };
             if name == DATA_PATH {
-                return Err(format!("{} has a file named {DATA_PATH}, a name reserved for the brief's data", dir.display()));
+                return Err(format!(
+                    "{} has a file named {DATA_PATH}, a name reserved for the brief's data",
+                    dir.display()
+                ));
             }
-            let data = std::fs::read(&real).map_err(|e| format!("failed to read {} ({e})", path.display()))?;
-            out.push((name, TemplateFile { data, origin: path.display().to_string() }));
+            let data = std::fs::read(&real)
+                .map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+            out.push((
+                name,
+                TemplateFile {
+                    data,
+                    origin: path.display().to_string(),
+                },
+            ));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -129,7 +159,10 @@ fn virtual_name(relative: &Path) -> Option<String> {
 
 /// The folder against which a template path in a brief is resolved: the brief's own.
 pub fn brief_base(brief_path: &Path) -> PathBuf {
-    brief_path.parent().map(Path::to_path_buf).unwrap_or_default()
+    brief_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -139,14 +172,26 @@ mod tests {
     #[test]
     fn every_file_of_the_paper_template_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/paper");
-        let on_disk: Vec<String> = read_folder(&dir).unwrap().into_iter().map(|(name, _)| name).collect();
-        let embedded: Vec<String> = Template::built_in("paper").unwrap().files.keys().cloned().collect();
+        let on_disk: Vec<String> = read_folder(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let embedded: Vec<String> = Template::built_in("paper")
+            .unwrap()
+            .files
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(on_disk, embedded);
     }
 
     #[test]
     fn unknown_names_are_reported() {
-        assert!(matches!(Template::resolve("nope", Path::new(".")), Err(TemplateError::Unknown(_))));
+        assert!(matches!(
+            Template::resolve("nope", Path::new(".")),
+            Err(TemplateError::Unknown(_))
+        ));
     }
 
     #[cfg(unix)]
@@ -156,7 +201,10 @@ mod tests {
         std::fs::write(dir.path().join("main.typ"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("secret.txt")).unwrap();
         let error = read_folder(dir.path()).unwrap_err();
-        assert!(error.contains("leads outside the template folder"), "{error}");
+        assert!(
+            error.contains("leads outside the template folder"),
+            "{error}"
+        );
     }
 
     #[test]

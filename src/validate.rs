@@ -27,14 +27,22 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             in_timeline.insert(actor.value.clone());
             if !actor_ids.contains_key(actor.value.as_str()) {
                 let hint = suggestion(&actor.value, &actor_ids, "[[actors]]");
-                error(actor.span.clone(), format!("no actor has the id `{}`", actor.value), Some(hint));
+                error(
+                    actor.span.clone(),
+                    format!("no actor has the id `{}`", actor.value),
+                    Some(hint),
+                );
             }
         }
         for source in &event.sources {
             cited.insert(source.value.clone());
             if !source_ids.contains_key(source.value.as_str()) {
                 let hint = suggestion(&source.value, &source_ids, "[[sources]]");
-                error(source.span.clone(), format!("no source has the id `{}`", source.value), Some(hint));
+                error(
+                    source.span.clone(),
+                    format!("no source has the id `{}`", source.value),
+                    Some(hint),
+                );
             }
         }
         if let Some(end) = &event.end
@@ -42,7 +50,10 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         {
             error(
                 end.span.clone(),
-                format!("the event ends ({}) before it begins ({})", end.value, event.date.value),
+                format!(
+                    "the event ends ({}) before it begins ({})",
+                    end.value, event.date.value
+                ),
                 Some("`end` must be the same as or later than `date`".into()),
             );
         }
@@ -55,7 +66,11 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
                 cited.insert(cite.id.clone());
                 if !source_ids.contains_key(cite.id.as_str()) {
                     let hint = suggestion(&cite.id, &source_ids, "[[sources]]");
-                    error(cite.span.clone(), format!("the citation `[@{}]` names no source", cite.id), Some(hint));
+                    error(
+                        cite.span.clone(),
+                        format!("the citation `[@{}]` names no source", cite.id),
+                        Some(hint),
+                    );
                 }
             }
         });
@@ -71,22 +86,34 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     for actor in &brief.actors {
-        if !actor.id.value.is_empty() && !brief.timeline.is_empty() && !in_timeline.contains(&actor.id.value) {
+        if !actor.id.value.is_empty()
+            && !brief.timeline.is_empty()
+            && !in_timeline.contains(&actor.id.value)
+        {
             diagnostics.push(
-                Diagnostic::warning(format!("the actor `{}` takes part in no timeline event", actor.id.value))
-                    .at(file, actor.id.span.clone())
-                    .hint("add its id to the `actors` of the events it took part in"),
+                Diagnostic::warning(format!(
+                    "the actor `{}` takes part in no timeline event",
+                    actor.id.value
+                ))
+                .at(file, actor.id.span.clone())
+                .hint("add its id to the `actors` of the events it took part in"),
             );
         }
     }
-    if let Some(pair) = brief.timeline.windows(2).find(|w| w[1].date.value < w[0].date.value) {
+    if let Some(pair) = brief
+        .timeline
+        .windows(2)
+        .find(|w| w[1].date.value < w[0].date.value)
+    {
         diagnostics.push(
             Diagnostic::warning(format!(
                 "the timeline is not in date order: {} comes after {}",
                 pair[1].date.value, pair[0].date.value
             ))
             .at(file, pair[1].date.span.clone())
-            .hint("the printed timeline is sorted by date; sort the file too to keep it easy to edit"),
+            .hint(
+                "the printed timeline is sorted by date; sort the file too to keep it easy to edit",
+            ),
         );
     }
 }

@@ -60,10 +60,6 @@ impl Environment {
         })
     }
 
-    pub fn fonts(&self) -> &[Font] {
-        &self.fonts
-    }
-
     /// The template file an id belongs to: its origin and source text.
     pub fn template_source(&self, id: FileId) -> Option<(&str, &Source)> {
         Some((self.origins.get(&id)?.as_str(), self.sources.get(&id)?))
@@ -84,7 +80,11 @@ pub struct BriefWorld<'a> {
 
 impl<'a> BriefWorld<'a> {
     pub fn new(env: &'a Environment, data: Vec<u8>, today: Datetime) -> Self {
-        Self { env, data: Bytes::new(data), today }
+        Self {
+            env,
+            data: Bytes::new(data),
+            today,
+        }
     }
 }
 
@@ -104,7 +104,9 @@ impl World for BriefWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         match self.env.sources.get(&id) {
             Some(source) => Ok(source.clone()),
-            None if self.env.files.contains_key(&id) || id == self.env.data => Err(FileError::NotSource),
+            None if self.env.files.contains_key(&id) || id == self.env.data => {
+                Err(FileError::NotSource)
+            }
             None => Err(not_found(id)),
         }
     }
@@ -113,7 +115,11 @@ impl World for BriefWorld<'_> {
         if id == self.env.data {
             return Ok(self.data.clone());
         }
-        self.env.files.get(&id).cloned().ok_or_else(|| not_found(id))
+        self.env
+            .files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

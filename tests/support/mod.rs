@@ -1,0 +1,185 @@
+//! A test builder in the manner of `just`'s: set up files in a fresh folder, run the real
+//! binary there, and compare exit status, standard output and standard error exactly.
+
+#![allow(dead_code)]
+
+pub mod pdf;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub use pdf::Pdf;
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixture_path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+pub fn repo_file(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// Lines of an `.expect.txt` or `.order.txt` fixture.
+pub fn fixture_lines(name: &str) -> Vec<String> {
+    fixture(name)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    status: i32,
+    stdout: Option<String>,
+    stderr: Option<String>,
+}
+
+pub struct Output {
+    pub dir: tempfile::TempDir,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn pdf(&self, name: &str) -> Pdf {
+        Pdf::load(&self.read(name))
+    }
+
+    /// The names of the files in the test folder, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Test {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            args: vec![],
+            env: vec![],
+            status: 0,
+            stdout: Some(String::new()),
+            stderr: Some(String::new()),
+        }
+    }
+
+    /// The folder the test runs in.
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Copies a fixture brief into the test folder under its own name.
+    pub fn fixture(self, name: &str) -> Self {
+        let text = fixture(name);
+        self.file(name, text)
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn status(mut self, status: i32) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn stderr(mut self, stderr: &str) -> Self {
+        self.stderr = Some(stderr.into());
+        self
+    }
+
+    /// Accept any standard error (for runs whose warnings are checked elsewhere).
+    pub fn any_stderr(mut self) -> Self {
+        self.stderr = None;
+        self
+    }
+
+    pub fn stdout(mut self, stdout: &str) -> Self {
+        self.stdout = Some(stdout.into());
+        self
+    }
+
+    pub fn run(self) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
+        command.args(&self.args).current_dir(self.dir.path());
+        command
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("CI")
+            .env("NO_COLOR", "1");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("the brief binary runs");
+        let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+        let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+        let status = output
+            .status
+            .code()
+            .expect("brief exits normally, not by a signal");
+        assert!(!stderr.contains("panicked"), "brief panicked:\n{stderr}");
+        assert_eq!(
+            status, self.status,
+            "exit status of brief {:?}\nstderr:\n{stderr}",
+            self.args
+        );
+        if let Some(expected) = &self.stderr {
+            assert_eq!(&stderr, expected, "stderr of brief {:?}", self.args);
+        }
+        if let Some(expected) = &self.stdout {
+            assert_eq!(&stdout, expected, "stdout of brief {:?}", self.args);
+        }
+        Output {
+            dir: self.dir,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+/// Asserts that each needle occurs in the haystack, in the given order.
+pub fn assert_in_order(haystack: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        match haystack[from..].find(needle) {
+            Some(at) => from += at + needle.len(),
+            None => panic!("{needle:?} missing, or out of order, in:\n{haystack}"),
+        }
+    }
+}
