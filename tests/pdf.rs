@@ -94,6 +94,20 @@ fn belarus_is_a_complete_paper() {
         &"https://www.wilsoncenter.org/blog-post/role-belarus-ukrainian-crisis".to_string()
     ));
 
+    let outline = pdf.outline();
+    for bookmark in [
+        "What Moscow wants from Belarus",
+        "Key actors",
+        "Timeline",
+        "Recommendations",
+        "Notes",
+    ] {
+        assert!(
+            outline.iter().any(|t| t == bookmark),
+            "{bookmark:?} not in the outline {outline:?}"
+        );
+    }
+
     let fonts = pdf.fonts();
     assert!(!fonts.is_empty());
     for (name, embedded) in &fonts {

@@ -201,6 +201,41 @@ impl Pdf {
         }
     }
 
+    /// The titles of the document outline (bookmarks), depth first.
+    pub fn outline(&self) -> Vec<String> {
+        let mut titles = vec![];
+        let Some(root) = self
+            .doc
+            .catalog()
+            .ok()
+            .and_then(|c| c.get(b"Outlines").ok())
+            .map(|o| self.resolve(o))
+        else {
+            return titles;
+        };
+        let mut pending: Vec<&Object> = root
+            .as_dict()
+            .ok()
+            .and_then(|d| d.get(b"First").ok())
+            .into_iter()
+            .collect();
+        while let Some(item) = pending.pop() {
+            let Ok(item) = self.resolve(item).as_dict() else {
+                continue;
+            };
+            if let Ok(Object::String(bytes, _)) = item.get(b"Title").map(|t| self.resolve(t)) {
+                titles.push(decode_text_string(bytes));
+            }
+            if let Ok(next) = item.get(b"Next") {
+                pending.push(next);
+            }
+            if let Ok(first) = item.get(b"First") {
+                pending.push(first);
+            }
+        }
+        titles
+    }
+
     /// The catalog's `/Lang`.
     pub fn lang(&self) -> Option<String> {
         let catalog = self.doc.catalog().ok()?;
