@@ -35,7 +35,7 @@ pub struct PdfArgs {
     pub render: RenderArgs,
 
     #[command(flatten)]
-    pub warnings: WarningArgs,
+    pub output_args: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -45,7 +45,7 @@ pub struct CheckArgs {
     pub inputs: Vec<PathBuf>,
 
     #[command(flatten)]
-    pub warnings: WarningArgs,
+    pub output_args: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -66,10 +66,26 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct WarningArgs {
-    /// Treat warnings as errors: exit with status 1 if there are any.
+pub struct OutputArgs {
+    /// Treat warnings as errors: exit with status 1, and write no PDF, if there are any.
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// How problems are reported on standard error.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// A code frame with the problem underlined, as rustc and typst print.
+    Human,
+    /// One line each: `file:line:column: severity: message`.
+    Short,
+    /// One JSON object per line, for tools.
+    Json,
+    /// GitHub Actions workflow commands, which annotate the pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,16 +1,25 @@
 //! `brief check`: report every problem of a set of briefs without typesetting them.
 
-use crate::args::CheckArgs;
-use crate::diag::{Diagnostic, Printer};
+use crate::args::{CheckArgs, DiagnosticFormat};
+use crate::diag::{self, Diagnostic, Printer};
 use crate::exit::Status;
 use crate::input::{ReadError, read_brief};
 use crate::load;
+use crate::template::Template;
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
     let mut status = Status::Success;
     for path in &args.inputs {
         let diagnostics = match read_brief(path) {
-            Ok(file) => load::load(&file).1,
+            Ok(file) => {
+                let (brief, mut diagnostics) = load::load(&file);
+                if let Some(brief) = brief
+                    && let Err(diagnostic) = Template::for_brief(&brief, path)
+                {
+                    diagnostics.push(diagnostic);
+                }
+                diagnostics
+            }
             Err(ReadError::Invalid(diagnostic)) => vec![diagnostic],
             Err(ReadError::Io(message)) => {
                 printer.print(&[Diagnostic::error(message)]);
@@ -19,14 +28,22 @@ pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
             }
         };
         let mut diagnostics = diagnostics;
-        crate::diag::sort(&mut diagnostics);
-        printer.print(&diagnostics);
+        diag::sort(&mut diagnostics);
         let failed = diagnostics
             .iter()
-            .any(|d| d.is_error() || args.warnings.deny_warnings);
+            .any(|d| d.is_error() || args.output_args.deny_warnings);
         if failed {
             status = status.max(Status::Invalid);
+            if printer.format() == DiagnosticFormat::Human {
+                let summary = format!(
+                    "{} is not a valid brief: {}",
+                    path.display(),
+                    diag::tally(&diagnostics)
+                );
+                diagnostics.push(Diagnostic::error(summary));
+            }
         }
+        printer.print(&diagnostics);
     }
     status
 }

@@ -365,7 +365,8 @@ id = "d"
 title = "D"
 "#;
         let (brief, diagnostics) = crate::load::load(&SourceFile::new("t.toml", text));
-        let brief = brief.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
+        let brief = brief.unwrap();
         let doc = build(&brief, Paper::A4);
         let order: Vec<(&str, Option<usize>)> = doc
             .sources

@@ -16,8 +16,9 @@ use crate::source::SourceFile;
 
 type TomlSpanned<T> = toml::Spanned<T>;
 
-/// Reads a brief. Returns the brief when it has no errors, and every diagnostic found either
-/// way (warnings included).
+/// Reads a brief, returning every diagnostic (warnings included) and the brief as far as it
+/// could be read: `None` only when the TOML itself does not parse. A brief that comes with
+/// errors is good for further checks, not for typesetting.
 pub fn load(file: &Arc<SourceFile>) -> (Option<Brief>, Vec<Diagnostic>) {
     let (root, syntax_errors) = DeTable::parse_recoverable(file.text());
     if !syntax_errors.is_empty() {
@@ -38,8 +39,7 @@ pub fn load(file: &Arc<SourceFile>) -> (Option<Brief>, Vec<Diagnostic>) {
         mut diagnostics, ..
     } = reader;
     crate::validate::check(&brief, &mut diagnostics);
-    let ok = !diagnostics.iter().any(Diagnostic::is_error);
-    (ok.then_some(brief), diagnostics)
+    (Some(brief), diagnostics)
 }
 
 fn syntax_diagnostic(file: &Arc<SourceFile>, error: &toml::de::Error) -> Diagnostic {
@@ -50,10 +50,38 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, error: &toml::de::Error) -> Diagnos
         diagnostic = diagnostic.hint(extra.trim());
     }
     if message.contains("duplicate key") {
+        let key = file
+            .text()
+            .get(span.clone())
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        diagnostic = Diagnostic::error(format!("invalid TOML: the key `{key}` is set twice"));
+        if let Some(line) = first_definition(file.text(), &key, span.start) {
+            diagnostic = diagnostic.hint(format!("`{key}` is first set on line {line}"));
+        }
         diagnostic =
             diagnostic.hint("each key may be set once per table; remove or rename one of them");
     }
     diagnostic.at(file, span)
+}
+
+/// The line (one-based) where `key` was first set in the table that holds `before`.
+fn first_definition(text: &str, key: &str, before: usize) -> Option<usize> {
+    let head = &text[..before.min(text.len())];
+    let mut found = None;
+    for (index, line) in head.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            found = None;
+        } else if let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+            && found.is_none()
+        {
+            found = Some(index + 1);
+        }
+    }
+    found
 }
 
 fn first_line(text: &str) -> &str {
@@ -69,6 +97,9 @@ struct Table<'t, 'i> {
     /// How the table is named in messages: `[summary]`, `[[actors]] entry 2`.
     name: String,
     known: Vec<&'static str>,
+    /// Required keys not found, with an example value; reported when the table is finished,
+    /// so that a misspelt key and the key it misspells make one error, not two.
+    missing: Vec<(&'static str, String)>,
 }
 
 type Entry<'t, 'i> = (&'t TomlSpanned<DeString<'i>>, &'t TomlSpanned<DeValue<'i>>);
@@ -86,6 +117,7 @@ impl<'f> Reader<'f> {
             span: 0..0,
             name: "the top level".into(),
             known: vec![],
+            missing: vec![],
         };
         let title = self.string(&mut top, "title", true);
         let subtitle = self.string(&mut top, "subtitle", false);
@@ -131,7 +163,7 @@ impl<'f> Reader<'f> {
                 .unwrap_or_else(|| empty_rich(&t.span)),
         });
         let actors = self.each_table(&mut top, "actors", |r, t| Actor {
-            id: r.id(t),
+            id: r.id(t, "actor"),
             name: r.string(t, "name", true).unwrap_or_else(|| empty(&t.span)),
             kind: r
                 .choice_required(t, "kind", &ActorKind::NAMES, ActorKind::parse)
@@ -161,7 +193,7 @@ impl<'f> Reader<'f> {
                 .map(|p| p.value),
         });
         let sources = self.each_table(&mut top, "sources", |r, t| Source {
-            id: r.id(t),
+            id: r.id(t, "source"),
             title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
             author: r.string(t, "author", false),
             publisher: r.string(t, "publisher", false),
@@ -220,24 +252,22 @@ impl<'f> Reader<'f> {
         table.entries.get_key_value(key)
     }
 
-    fn missing(&mut self, table: &Table<'_, '_>, key: &str, example: &str) {
-        let span = table.span.clone();
-        let message = format!("{} is missing the required key `{key}`", table.name);
-        self.error(span, message)
-            .hints
-            .push(format!("add `{key} = {example}`"));
+    fn missing(&mut self, table: &mut Table<'_, '_>, key: &'static str, example: &str) {
+        table.missing.push((key, example.to_string()));
     }
 
-    fn wrong_type(&mut self, key: &str, value: &TomlSpanned<DeValue<'_>>, expected: &str) {
+    /// `subject` names what is wrong: "`title`", or "each entry of `interests`".
+    fn wrong_type(&mut self, subject: &str, value: &TomlSpanned<DeValue<'_>>, expected: &str) {
         let found = describe(value.get_ref());
         self.error(
             value.span(),
-            format!("`{key}` must be {expected}, but it is {found}"),
+            format!("{subject} must be {expected}, but it is {found}"),
         );
     }
 
     /// Reports every key of `table` that was never asked for.
     fn finish(&mut self, table: Table<'_, '_>) {
+        let mut explained: Vec<&str> = vec![];
         for (key, _) in table.entries.iter() {
             let name = key.get_ref().as_ref();
             if table.known.contains(&name) {
@@ -245,7 +275,8 @@ impl<'f> Reader<'f> {
             }
             let message = format!("unknown key `{name}` in {}", table.name);
             let span = key.span();
-            let suggestion = closest(name, table.known.iter().copied()).map(str::to_string);
+            let missing = closest(name, table.missing.iter().map(|(k, _)| *k));
+            let suggestion = missing.or_else(|| closest(name, table.known.iter().copied()));
             let known = table
                 .known
                 .iter()
@@ -261,6 +292,21 @@ impl<'f> Reader<'f> {
                     .hints
                     .push(format!("the keys allowed here are {known}")),
             }
+            if let Some(missing) = missing {
+                diagnostic
+                    .hints
+                    .push(format!("`{missing}` is required in {}", table.name));
+                explained.push(missing);
+            }
+        }
+        for (key, example) in &table.missing {
+            if explained.contains(key) {
+                continue;
+            }
+            let message = format!("{} is missing the required key `{key}`", table.name);
+            self.error(table.span.clone(), message)
+                .hints
+                .push(format!("add `{key} = {example}`"));
         }
     }
 
@@ -288,7 +334,7 @@ impl<'f> Reader<'f> {
                 })
             }
             _ => {
-                self.wrong_type(key, value, "a string");
+                self.wrong_type(&format!("`{key}`"), value, "a string");
                 None
             }
         }
@@ -335,7 +381,7 @@ impl<'f> Reader<'f> {
             return vec![];
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(key, value, "an array of strings");
+            self.wrong_type(&format!("`{key}`"), value, "an array of strings");
             return vec![];
         };
         let mut out = vec![];
@@ -376,7 +422,7 @@ impl<'f> Reader<'f> {
                 span: value.span(),
             }),
             _ => {
-                self.wrong_type("number", value, "a non-empty string or an integer");
+                self.wrong_type("`number`", value, "a non-empty string or an integer");
                 None
             }
         }
@@ -417,10 +463,14 @@ impl<'f> Reader<'f> {
         })
     }
 
-    fn id(&mut self, table: &mut Table<'_, '_>) -> Str {
+    /// Reads an item's `id`, after which messages name the item by it: "the actor `russia`".
+    fn id(&mut self, table: &mut Table<'_, '_>, what: &str) -> Str {
         let Some(id) = self.string(table, "id", true) else {
             return empty(&table.span);
         };
+        if !id.value.trim().is_empty() {
+            table.name = format!("the {what} `{}`", id.value);
+        }
         if !id.value.is_empty() && !is_valid_id(&id.value) {
             let suggestion = suggest_id(&id.value);
             self.error(id.span.clone(), format!("`{}` is not a valid id", id.value))
@@ -526,7 +576,7 @@ impl<'f> Reader<'f> {
                 PartialDate::parse(text.trim()).map_err(|e| format!("`{key}`: {e}"))
             }
             _ => {
-                self.wrong_type(key, value, forms);
+                self.wrong_type(&format!("`{key}`"), value, forms);
                 return None;
             }
         };
@@ -570,12 +620,13 @@ impl<'f> Reader<'f> {
         match value.get_ref() {
             DeValue::Table(entries) => Some(Table {
                 entries,
-                span: name.span(),
+                span: header_line(self.file.text(), name.span()),
                 name: format!("[{key}]"),
                 known: vec![],
+                missing: vec![],
             }),
             _ => {
-                self.wrong_type(key, value, "a table");
+                self.wrong_type(&format!("`{key}`"), value, "a table");
                 None
             }
         }
@@ -593,7 +644,7 @@ impl<'f> Reader<'f> {
         };
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(
-                key,
+                &format!("`{key}`"),
                 value,
                 &format!("an array of tables, written as `[[{key}]]`"),
             );
@@ -620,6 +671,7 @@ impl<'f> Reader<'f> {
                 span,
                 name: format!("[[{key}]] entry {}", index + 1),
                 known: vec![],
+                missing: vec![],
             };
             out.push(read(self, &mut table));
             self.finish(table);
@@ -681,6 +733,22 @@ fn suggest_id(id: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "my-id".into() } else { out }
+}
+
+/// The whole `[key]` header line around a table's key, or the key alone for a dotted or
+/// inline table.
+fn header_line(text: &str, key: Span) -> Span {
+    let start = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[key.start..]
+        .find('\n')
+        .map_or(text.len(), |i| key.start + i);
+    let line = &text[start..end];
+    if line.trim_start().starts_with('[') {
+        let lead = line.len() - line.trim_start().len();
+        start + lead..start + line.trim_end().len()
+    } else {
+        key
+    }
 }
 
 /// The span of the `index`-th `[[key]]` header in the text, if the array is written that way.
@@ -827,8 +895,11 @@ fn decode_offsets(raw: &str) -> Option<Vec<usize>> {
 mod tests {
     use super::*;
 
+    /// The brief if it has no errors, and the diagnostics.
     fn load_text(text: &str) -> (Option<Brief>, Vec<Diagnostic>) {
-        load(&SourceFile::new("test.toml", text))
+        let (brief, diagnostics) = load(&SourceFile::new("test.toml", text));
+        let ok = !diagnostics.iter().any(Diagnostic::is_error);
+        (brief.filter(|_| ok), diagnostics)
     }
 
     const MINIMAL: &str = "title = \"T\"\ndate = 2022-03-10\n[summary]\ntext = \"S\"\n";
@@ -850,7 +921,6 @@ mod tests {
         assert!(brief.is_none());
         let messages: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
         let expected = [
-            "the top level is missing the required key `title`",
             "`date`: day 30 does not exist in 2022-02 (it has 28 days)",
             "`a5` is not a valid `paper`",
             "`text` must be a string, but it is an integer",
@@ -868,7 +938,19 @@ mod tests {
             .iter()
             .find(|d| d.message.starts_with("unknown key"))
             .unwrap();
-        assert_eq!(unknown.hints, ["did you mean `title`?"]);
+        // The misspelt key and the missing one it stands for make a single error.
+        assert_eq!(
+            unknown.hints,
+            [
+                "did you mean `title`?",
+                "`title` is required in the top level"
+            ]
+        );
+        assert!(
+            !messages
+                .iter()
+                .any(|m| m.contains("missing the required key `title`"))
+        );
         assert_eq!(unknown.position().unwrap(), ("test.toml".into(), 1, 1));
     }
 
@@ -883,10 +965,11 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let (_, diagnostics) = load_text("title = \"T\"\ntitle = \"U\"\n");
-        assert!(
-            diagnostics[0].message.contains("duplicate key"),
-            "{diagnostics:?}"
+        assert_eq!(
+            diagnostics[0].message,
+            "invalid TOML: the key `title` is set twice"
         );
+        assert_eq!(diagnostics[0].hints[0], "`title` is first set on line 1");
         assert_eq!(diagnostics[0].position().unwrap().1, 2);
     }
 

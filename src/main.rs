@@ -1,30 +1,11 @@
-//! `brief`: typeset policy briefs written as TOML into print-ready PDF papers.
-
-mod args;
-mod check;
-mod date;
-mod diag;
-mod document;
-mod exit;
-mod export;
-mod fonts;
-mod input;
-mod load;
-mod model;
-mod pdf;
-mod render;
-mod richtext;
-mod source;
-mod template;
-mod validate;
-mod world;
+//! The `brief` command: parses the command line and hands it to the subcommand.
 
 use std::process::ExitCode;
 
+use brief::args::{Cli, Command};
+use brief::exit::Status;
+use brief::{check, diag, pdf};
 use clap::Parser;
-
-use crate::args::{Cli, Command};
-use crate::exit::Status;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -39,10 +20,15 @@ fn main() -> ExitCode {
             return status.into();
         }
     };
-    let printer = diag::Printer::for_stderr();
     let status = match &cli.command {
-        Command::Pdf(args) => pdf::run(args, &printer),
-        Command::Check(args) => check::run(args, &printer),
+        Command::Pdf(args) => pdf::run(
+            args,
+            &diag::Printer::for_stderr(args.output_args.diagnostic_format),
+        ),
+        Command::Check(args) => check::run(
+            args,
+            &diag::Printer::for_stderr(args.output_args.diagnostic_format),
+        ),
     };
     status.into()
 }

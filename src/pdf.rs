@@ -1,13 +1,13 @@
 //! `brief pdf`: typeset a brief into a PDF paper.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::args::PdfArgs;
-use crate::diag::{Diagnostic, Printer};
+use crate::args::{DiagnosticFormat, PdfArgs};
+use crate::diag::{self, Diagnostic, Printer};
 use crate::exit::Status;
 use crate::input::{ReadError, read_brief};
 use crate::model::{Brief, Paper};
-use crate::template::{self, Template, TemplateError};
+use crate::template::Template;
 use crate::world::Environment;
 use crate::{document, export, fonts, load, render};
 
@@ -16,21 +16,21 @@ pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
         .output
         .clone()
         .unwrap_or_else(|| args.input.with_extension("pdf"));
-    let outcome = build(args, &output);
-    let (status, mut diagnostics) = match outcome {
-        Ok(diagnostics) => (Status::Success, diagnostics),
+    let (status, mut diagnostics) = match build(args, &output) {
+        Ok(warnings) => (Status::Success, warnings),
         Err(Failure::Brief(diagnostics)) => (Status::Invalid, diagnostics),
         Err(Failure::Usage(message)) => (Status::Usage, vec![Diagnostic::error(message)]),
     };
-    crate::diag::sort(&mut diagnostics);
-    printer.print(&diagnostics);
-    if status == Status::Success && args.warnings.deny_warnings && !diagnostics.is_empty() {
-        printer.print(&[Diagnostic::error(format!(
-            "{} not written: warnings are denied (--deny-warnings)",
-            output.display()
-        ))]);
-        return Status::Invalid;
+    diag::sort(&mut diagnostics);
+    if status == Status::Invalid && printer.format() == DiagnosticFormat::Human {
+        let summary = format!(
+            "{} was not typeset: {}",
+            args.input.display(),
+            diag::tally(&diagnostics)
+        );
+        diagnostics.push(Diagnostic::error(summary));
     }
+    printer.print(&diagnostics);
     status
 }
 
@@ -48,14 +48,27 @@ fn build(args: &PdfArgs, output: &Path) -> Result<Vec<Diagnostic>, Failure> {
         ReadError::Invalid(diagnostic) => Failure::Brief(vec![diagnostic]),
     })?;
     let (brief, mut diagnostics) = load::load(&file);
-    let Some(brief) = brief else {
-        return Err(Failure::Brief(diagnostics));
+    let brief = match brief {
+        Some(brief) if !diagnostics.iter().any(Diagnostic::is_error) => brief,
+        Some(brief) => {
+            // Report a bad template along with the brief's other errors.
+            if args.render.template.is_none()
+                && let Err(diagnostic) = Template::for_brief(&brief, &args.input)
+            {
+                diagnostics.push(diagnostic);
+            }
+            return Err(Failure::Brief(diagnostics));
+        }
+        None => return Err(Failure::Brief(diagnostics)),
     };
 
-    let template = choose_template(args, &brief).map_err(|d| {
-        diagnostics.push(d);
-        Failure::Brief(std::mem::take(&mut diagnostics))
-    })?;
+    let template = match &args.render.template {
+        Some(spec) => Template::from_command_line(spec).map_err(Failure::Usage)?,
+        None => Template::for_brief(&brief, &args.input).map_err(|d| {
+            diagnostics.push(d);
+            Failure::Brief(std::mem::take(&mut diagnostics))
+        })?,
+    };
     let paper = args
         .render
         .paper
@@ -74,9 +87,10 @@ fn build(args: &PdfArgs, output: &Path) -> Result<Vec<Diagnostic>, Failure> {
     };
     diagnostics.extend(render::missing_glyphs(&document, &brief));
 
-    if args.warnings.deny_warnings && !diagnostics.is_empty() {
+    if args.output_args.deny_warnings && !diagnostics.is_empty() {
         // The PDF is not written, so an earlier one stays in place.
-        return Ok(diagnostics);
+        diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
+        return Err(Failure::Brief(diagnostics));
     }
     let pdf = export::pdf(&document, brief.date.value, &ident(&args.input, &brief)).map_err(
         |mut errors| {
@@ -86,39 +100,6 @@ fn build(args: &PdfArgs, output: &Path) -> Result<Vec<Diagnostic>, Failure> {
     )?;
     export::write_atomically(output, &pdf).map_err(Failure::Usage)?;
     Ok(diagnostics)
-}
-
-/// The template from the command line, else the brief's, else the default.
-fn choose_template(args: &PdfArgs, brief: &Brief) -> Result<Template, Diagnostic> {
-    let (spec, base, key) = match (&args.render.template, &brief.template) {
-        (Some(spec), _) => (spec.clone(), PathBuf::from("."), None),
-        (None, Some(key)) => (
-            key.value.clone(),
-            template::brief_base(&args.input),
-            Some(key),
-        ),
-        (None, None) => (template::DEFAULT.to_string(), PathBuf::new(), None),
-    };
-    Template::resolve(&spec, &base).map_err(|error| {
-        let names: Vec<&str> = template::built_in_names().collect();
-        let diagnostic = match error {
-            TemplateError::Unknown(name) => {
-                let mut d = Diagnostic::error(format!("unknown template `{name}`"));
-                if let Some(close) = crate::diag::closest(&name, names.iter().copied()) {
-                    d = d.hint(format!("did you mean `{close}`?"));
-                }
-                d.hint(format!(
-                    "use a built-in template ({}) or the path of a template folder",
-                    names.join(", ")
-                ))
-            }
-            TemplateError::Io(message) => Diagnostic::error(message),
-        };
-        match key {
-            Some(key) => diagnostic.at(&brief.file, key.span.clone()),
-            None => diagnostic,
-        }
-    })
 }
 
 /// A stable document identifier: the same brief file keeps its PDF id across edits.

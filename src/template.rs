@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::diag::{Diagnostic, closest};
+use crate::model::Brief;
+
 /// The virtual path at which the brief's data is served to the template.
 pub const DATA_PATH: &str = "brief.json";
 /// The file every template starts from.
@@ -90,6 +93,54 @@ impl Template {
         }
         Ok(template)
     }
+}
+
+impl Template {
+    /// The template named with `--template`: a built-in name, or a folder relative to the
+    /// working directory.
+    pub fn from_command_line(spec: &str) -> Result<Self, String> {
+        Self::resolve(spec, Path::new(".")).map_err(|error| match error {
+            TemplateError::Unknown(name) => {
+                let hints = unknown_hints(&name);
+                format!(
+                    "unknown template `{name}` given with --template ({})",
+                    hints.join("; ")
+                )
+            }
+            TemplateError::Io(message) => message,
+        })
+    }
+
+    /// The template a brief asks for with its `template` key (a folder is relative to the
+    /// brief), or the default one.
+    pub fn for_brief(brief: &Brief, brief_path: &Path) -> Result<Self, Diagnostic> {
+        let Some(key) = &brief.template else {
+            return Ok(Self::built_in(DEFAULT).expect("the default template is built in"));
+        };
+        Self::resolve(&key.value, &brief_base(brief_path)).map_err(|error| {
+            let diagnostic = match error {
+                TemplateError::Unknown(name) => unknown_hints(&name).into_iter().fold(
+                    Diagnostic::error(format!("unknown template `{name}`")),
+                    Diagnostic::hint,
+                ),
+                TemplateError::Io(message) => Diagnostic::error(message),
+            };
+            diagnostic.at(&brief.file, key.span.clone())
+        })
+    }
+}
+
+fn unknown_hints(name: &str) -> Vec<String> {
+    let names: Vec<&str> = built_in_names().collect();
+    let mut hints = vec![];
+    if let Some(close) = closest(name, names.iter().copied()) {
+        hints.push(format!("did you mean `{close}`?"));
+    }
+    hints.push(format!(
+        "use a built-in template ({}) or the path of a template folder",
+        names.join(", ")
+    ));
+    hints
 }
 
 /// Reads every file of a template folder. Links may point anywhere inside the folder but not

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diag::{Diagnostic, closest};
 use crate::load::visit_cites;
 use crate::model::{Brief, RichText, Str};
+use crate::source::SourceFile;
 
 pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     let file = &brief.file;
@@ -17,8 +18,18 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(d);
     };
 
-    let actor_ids = unique_ids(brief.actors.iter().map(|a| &a.id), "actor", &mut error);
-    let source_ids = unique_ids(brief.sources.iter().map(|s| &s.id), "source", &mut error);
+    let actor_ids = unique_ids(
+        file,
+        brief.actors.iter().map(|a| &a.id),
+        "actor",
+        &mut error,
+    );
+    let source_ids = unique_ids(
+        file,
+        brief.sources.iter().map(|s| &s.id),
+        "source",
+        &mut error,
+    );
 
     let mut cited: HashSet<String> = HashSet::new();
     let mut in_timeline: HashSet<String> = HashSet::new();
@@ -76,6 +87,11 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         });
     }
 
+    // Editorial warnings wait until the errors are fixed: a misspelt reference would
+    // otherwise also show up as an unused source or actor.
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return;
+    }
     for source in &brief.sources {
         if !source.id.value.is_empty() && !cited.contains(&source.id.value) {
             diagnostics.push(
@@ -120,6 +136,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Collects ids, reporting each duplicate at its second use.
 fn unique_ids<'a>(
+    file: &SourceFile,
     ids: impl Iterator<Item = &'a Str>,
     what: &str,
     error: &mut impl FnMut(std::ops::Range<usize>, String, Option<String>),
@@ -130,10 +147,14 @@ fn unique_ids<'a>(
             continue;
         }
         if seen.contains_key(id.value.as_str()) {
+            let first = file.line_column(seen[id.value.as_str()].span.start).0;
             error(
                 id.span.clone(),
                 format!("the {what} id `{}` is used twice", id.value),
-                Some(format!("every {what} needs its own id")),
+                Some(format!(
+                    "every {what} needs its own id; `{}` is first used on line {first}",
+                    id.value
+                )),
             );
         } else {
             seen.insert(&id.value, id);
