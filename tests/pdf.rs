@@ -273,7 +273,7 @@ fn a_template_cannot_reach_outside_its_folder_through_a_link() {
     std::os::unix::fs::symlink("/etc/passwd", test.path().join("house/secret.txt")).unwrap();
     let output = test
         .args(&["pdf", "minimal.toml", "--template", "house"])
-        .status(1)
+        .status(2)
         .any_stderr()
         .run();
     assert!(
