@@ -5,13 +5,18 @@ use std::sync::Arc;
 
 /// One text file as read from disk (a brief or a template file), shared by the diagnostics
 /// that point into it.
-#[derive(Debug)]
 pub struct SourceFile {
     /// The name printed in diagnostics: the path as the user wrote it.
     name: String,
     text: String,
     /// Byte offset at which each line starts.
     line_starts: Vec<usize>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceFile({})", self.name)
+    }
 }
 
 impl SourceFile {

@@ -1,0 +1,206 @@
+//! Property tests: whatever a brief file holds, reading and checking it never panics, every
+//! diagnostic points inside the file, and any brief that passes the checks typesets.
+
+use std::sync::OnceLock;
+
+use brief::diag::Diagnostic;
+use brief::model::Paper;
+use brief::source::SourceFile;
+use brief::world::Environment;
+use brief::{document, fonts, load, render, template};
+use proptest::prelude::*;
+
+/// Reads a brief the way `brief check` does and checks the invariants of the result.
+fn check(text: String) -> Option<brief::model::Brief> {
+    let file = SourceFile::new("prop.toml", text);
+    let (brief, diagnostics) = load::load(&file);
+    for diagnostic in &diagnostics {
+        if let Some(location) = &diagnostic.location {
+            assert!(location.span.start <= location.span.end, "{diagnostic:?}");
+            assert!(
+                location.span.end <= location.file.text().len(),
+                "{diagnostic:?}"
+            );
+        }
+        assert!(!diagnostic.message.is_empty());
+    }
+    brief.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+}
+
+/// Keys of the format plus a few strangers, so the generator hits real and unknown fields.
+const KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "date",
+    "language",
+    "publisher",
+    "series",
+    "number",
+    "classification",
+    "keywords",
+    "disclaimer",
+    "about",
+    "template",
+    "paper",
+    "authors",
+    "summary",
+    "sections",
+    "actors",
+    "timeline",
+    "recommendations",
+    "sources",
+    "text",
+    "key_points",
+    "heading",
+    "body",
+    "id",
+    "name",
+    "kind",
+    "role",
+    "stance",
+    "description",
+    "interests",
+    "end",
+    "actors",
+    "audience",
+    "priority",
+    "author",
+    "url",
+    "affiliation",
+    "bio",
+    "titel",
+    "colour",
+    "",
+];
+
+fn value() -> impl Strategy<Value = toml::Value> {
+    let leaf = prop_oneof![
+        any::<String>().prop_map(toml::Value::String),
+        "[ -~]{0,20}".prop_map(toml::Value::String),
+        prop_oneof![
+            Just("2022-03-10"),
+            Just("2022-02"),
+            Just("2022"),
+            Just("2022-13-40"),
+            Just("[@x]")
+        ]
+        .prop_map(|s| toml::Value::String(s.to_string())),
+        any::<i64>().prop_map(toml::Value::Integer),
+        any::<bool>().prop_map(toml::Value::Boolean),
+        (1u16..3000, 1u8..13, 1u8..29).prop_map(|(y, m, d)| {
+            toml::Value::Datetime(toml::value::Datetime {
+                date: Some(toml::value::Date {
+                    year: y,
+                    month: m,
+                    day: d,
+                }),
+                time: None,
+                offset: None,
+            })
+        }),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(toml::Value::Array),
+            prop::collection::btree_map(prop::sample::select(KEYS), inner, 0..5).prop_map(|m| {
+                toml::Value::Table(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    })
+}
+
+fn document_table() -> impl Strategy<Value = toml::Table> {
+    prop::collection::btree_map(prop::sample::select(KEYS), value(), 0..8)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A valid brief whose every text field is replaced by generated text.
+fn valid_brief_with(text: &[String]) -> String {
+    let q = |i: usize| toml::Value::String(text[i % text.len()].clone()).to_string();
+    format!(
+        "title = {}\nsubtitle = {}\ndate = 2022-03-10\npublisher = {}\nclassification = {}\nkeywords = [{}]\n\
+         [summary]\ntext = {}\nkey_points = [{}]\n[[sections]]\nheading = {}\nbody = {}\n\
+         [[actors]]\nid = \"a\"\nname = {}\nkind = \"state\"\nrole = {}\ndescription = {}\n\
+         [[timeline]]\ndate = \"2021\"\ntitle = {}\nactors = [\"a\"]\ndescription = {}\n\
+         [[recommendations]]\ntitle = {}\nbody = {}\naudience = {}\n",
+        q(0),
+        q(1),
+        q(2),
+        q(3),
+        q(4),
+        q(5),
+        q(6),
+        q(7),
+        q(8),
+        q(9),
+        q(10),
+        q(11),
+        q(12),
+        q(13),
+        q(14),
+        q(15),
+        q(16)
+    )
+}
+
+/// The number of cases, unless PROPTEST_CASES asks for a longer run.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn environment() -> &'static Environment {
+    static ENV: OnceLock<Environment> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let template = template::Template::built_in(template::DEFAULT).unwrap();
+        Environment::new(&template, fonts::load(&[]).unwrap()).unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        check(String::from_utf8_lossy(&bytes).into_owned());
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,300}") {
+        check(text);
+    }
+
+    #[test]
+    fn valid_toml_of_the_wrong_shape_never_panics(table in document_table()) {
+        let text = toml::to_string(&table).unwrap_or_default();
+        if let Some(brief) = check(text) {
+            let _ = document::build(&brief, Paper::A4).to_json();
+        }
+    }
+
+    #[test]
+    fn rich_text_spans_stay_inside_the_text(text in ".{0,200}") {
+        let (_, issues) = brief::richtext::parse(&text, brief::richtext::Mode::Blocks);
+        for issue in issues {
+            prop_assert!(issue.span.end <= text.len());
+        }
+    }
+}
+
+proptest! {
+    // Typesetting costs tens of milliseconds a case.
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_in_a_valid_brief_typesets(text in prop::collection::vec("[^\u{0}]{1,80}", 1..6)) {
+        let text: Vec<String> = text.into_iter().filter(|t| !t.trim().is_empty()).collect();
+        prop_assume!(!text.is_empty());
+        let source = valid_brief_with(&text);
+        let brief = check(source.clone()).unwrap_or_else(|| panic!("generated brief is invalid:\n{source}"));
+        let data = document::build(&brief, Paper::A4).to_json();
+        let (document, diagnostics) = render::render(environment(), data, brief.date.value);
+        prop_assert!(document.is_some(), "{diagnostics:?}");
+    }
+}
