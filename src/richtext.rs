@@ -248,7 +248,7 @@ impl Builder<'_> {
                 });
             }
             Tag::List(_) => self.literal_block(range, "a list in a one-sentence field"),
-            Tag::Heading { .. } => self.literal_block(range, "a Markdown heading"),
+            Tag::Heading { .. } => self.literal_block(range, "a heading"),
             Tag::CodeBlock(_) => self.literal_block(range, "a code block"),
             Tag::BlockQuote(_) => self.literal_block(range, "a block quote"),
             Tag::HtmlBlock => self.literal_block(range, "HTML"),
@@ -339,7 +339,7 @@ impl Builder<'_> {
         self.issues.push(Issue {
             severity: Severity::Warning,
             span: range,
-            message: format!("{what} is not part of the brief format's Markdown; it is printed as written"),
+            message: format!("{what} is not in the brief format's Markdown subset; it is printed as written"),
             hint: Some("use paragraphs, *emphasis*, **strong**, [links](https://…), lists and [@source] citations; escape a character with a backslash to silence this".into()),
         });
     }

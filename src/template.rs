@@ -82,7 +82,11 @@ impl Template {
         if let Some(template) = Self::built_in(spec) {
             return Ok(template);
         }
-        let dir = base.join(spec);
+        let dir = if base == Path::new(".") {
+            PathBuf::from(spec)
+        } else {
+            base.join(spec)
+        };
         if !dir.is_dir() {
             return Err(TemplateError::Unknown(spec.to_string()));
         }
@@ -151,7 +155,8 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
         .canonicalize()
         .map_err(|e| format!("failed to open template folder {} ({e})", dir.display()))?;
     let mut out = vec![];
-    let mut pending = vec![root.clone()];
+    // Walk the folder as the user named it, so messages show their paths; compare real paths.
+    let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         let entries = std::fs::read_dir(&folder)
             .map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
@@ -174,7 +179,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
                 pending.push(path);
                 continue;
             }
-            let relative = path.strip_prefix(&root).expect("walked from the root");
+            let relative = path.strip_prefix(dir).expect("walked from the folder");
             let Some(name) = virtual_name(relative) else {
                 continue;
             };

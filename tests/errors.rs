@@ -1,5 +1,6 @@
-//! The malformed-brief corpus: every brief under `tests/errors/` must fail with exactly the
-//! diagnostics in its `.stderr` snapshot, and must never cost the user a file.
+//! The diagnostic corpora: every brief under `tests/errors/` must fail with exactly the
+//! diagnostics in its `.stderr` snapshot and must never cost the user a file; every brief under
+//! `tests/warnings/` must pass with exactly its warnings, and fail under `--deny-warnings`.
 //!
 //! Run with `BLESS=1` to write the snapshots after a deliberate change, then review the diff.
 
@@ -11,7 +12,13 @@ use std::process::Command;
 use support::Test;
 
 fn corpus() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
+    briefs_in("errors")
+}
+
+fn briefs_in(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
     let mut briefs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -30,14 +37,16 @@ fn the_corpus_is_large_enough() {
     );
 }
 
-#[test]
-fn every_malformed_brief_gets_exactly_its_diagnostics() {
+/// Runs `brief check` on each brief of a corpus and compares standard error with its snapshot.
+fn check_snapshots(briefs: Vec<PathBuf>, extra_args: &[&str], status: i32) {
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = vec![];
-    for brief in corpus() {
+    for brief in briefs {
         let name = brief.file_name().unwrap().to_str().unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["check", name])
+            .arg("check")
+            .args(extra_args)
+            .arg(name)
             .current_dir(brief.parent().unwrap())
             .env("NO_COLOR", "1")
             .output()
@@ -46,8 +55,8 @@ fn every_malformed_brief_gets_exactly_its_diagnostics() {
         assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
         assert_eq!(
             output.status.code(),
-            Some(1),
-            "{name} must be rejected with status 1:\n{stderr}"
+            Some(status),
+            "{name} must exit with {status}:\n{stderr}"
         );
         assert!(output.stdout.is_empty(), "{name} printed to stdout");
         let snapshot = brief.with_extension("stderr");
@@ -66,6 +75,32 @@ fn every_malformed_brief_gets_exactly_its_diagnostics() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn every_malformed_brief_gets_exactly_its_diagnostics() {
+    check_snapshots(corpus(), &[], 1);
+}
+
+#[test]
+fn every_warned_brief_gets_exactly_its_warnings() {
+    let briefs = briefs_in("warnings");
+    assert!(briefs.len() >= 4);
+    check_snapshots(briefs.clone(), &[], 0);
+    for brief in briefs {
+        let status = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["check", "--deny-warnings"])
+            .arg(&brief)
+            .output()
+            .unwrap()
+            .status;
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "{} must fail under --deny-warnings",
+            brief.display()
+        );
+    }
 }
 
 #[test]

@@ -283,3 +283,25 @@ fn a_template_cannot_reach_outside_its_folder_through_a_link() {
     );
     assert!(!output.path("minimal.pdf").exists());
 }
+
+#[test]
+fn template_errors_point_into_the_template_file() {
+    Test::new()
+        .fixture("minimal.toml")
+        .file("house/main.typ", "#let brief = json(\"/brief.json\")\n#brief.meta.title\n#no-such-function()\n")
+        .args(&["pdf", "minimal.toml", "--template", "house"])
+        .status(1)
+        .stderr(
+            "error: template: unknown variable: no-such-function
+ --> house/main.typ:3:2
+  |
+3 | #no-such-function()
+  |  ^^^^^^^^^^^^^^^^
+  = hint: if you meant to use subtraction, try adding spaces around the minus signs: `no - such - function`
+
+error: minimal.toml was not typeset: 1 error
+
+",
+        )
+        .run();
+}
