@@ -1,9 +1,11 @@
 //! The command line, declared with clap: every subcommand, flag and its help text.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::batch::Shard;
 use crate::model::Paper;
 
 /// Typeset policy briefs written as TOML into print-ready PDF papers.
@@ -20,16 +22,53 @@ pub enum Command {
     Pdf(PdfArgs),
     /// Check briefs for problems without typesetting them.
     Check(CheckArgs),
+    /// Write a brief out as a standalone Typst project (template, data, fonts) that
+    /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
+    Typ(TypArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct PdfArgs {
-    /// The brief to typeset (a TOML file).
+    /// The briefs to typeset: TOML files, or folders searched for `*.toml` briefs.
+    #[arg(required = true, value_name = "FILES|DIRS")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Where to write the PDF of a single brief [default: the brief's path with `.pdf`].
+    #[arg(short, long, value_name = "OUT.pdf", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+
+    /// Write one PDF per brief into this folder, named after the brief's file.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// How many briefs to typeset at once [default: the number of cores].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Build only the K-th of N disjoint shares of the briefs, for a CI matrix of N machines.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+
+    /// Print one plain line per brief instead of a progress bar (also when not on a terminal,
+    /// or when CI is set).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub output_args: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TypArgs {
+    /// The brief to write out.
     pub input: PathBuf,
 
-    /// Where to write the PDF [default: the brief's path with `.pdf`].
-    #[arg(short, long, value_name = "OUT.pdf")]
-    pub output: Option<PathBuf>,
+    /// The folder to write the project into (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
 
     #[command(flatten)]
     pub render: RenderArgs,

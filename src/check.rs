@@ -1,27 +1,17 @@
 //! `brief check`: report every problem of a set of briefs without typesetting them.
 
 use crate::args::{CheckArgs, DiagnosticFormat};
+use crate::compile::{self, Failure};
 use crate::diag::{self, Diagnostic, Printer};
 use crate::exit::Status;
-use crate::input::{ReadError, read_brief};
-use crate::load;
-use crate::template::Template;
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
     let mut status = Status::Success;
     for path in &args.inputs {
-        let diagnostics = match read_brief(path) {
-            Ok(file) => {
-                let (brief, mut diagnostics) = load::load(&file);
-                if let Some(brief) = brief
-                    && let Err(diagnostic) = Template::for_brief(&brief, path)
-                {
-                    diagnostics.push(diagnostic);
-                }
-                diagnostics
-            }
-            Err(ReadError::Invalid(diagnostic)) => vec![diagnostic],
-            Err(ReadError::Io(message)) => {
+        let diagnostics = match compile::prepare(path, None) {
+            Ok((_, warnings, _)) => warnings,
+            Err(Failure::Brief(diagnostics)) => diagnostics,
+            Err(Failure::Usage(message)) => {
                 printer.print(&[Diagnostic::error(message)]);
                 status = status.max(Status::Usage);
                 continue;

@@ -38,6 +38,22 @@ const EMBEDDED: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded font files by name, with their licenses, for `brief typ`.
+pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    EMBEDDED.iter().copied().chain(LICENSES.iter().copied())
+}
+
+const LICENSES: &[(&str, &[u8])] = &[
+    (
+        "LICENSE-CharisSIL.txt",
+        include_bytes!("../fonts/LICENSE-CharisSIL.txt"),
+    ),
+    (
+        "LICENSE-NotoSans.txt",
+        include_bytes!("../fonts/LICENSE-NotoSans.txt"),
+    ),
+];
+
 /// Loads the embedded fonts, then every font file found in `extra_dirs` (in a stable order, so
 /// font selection does not depend on the order the file system lists a folder).
 pub fn load(extra_dirs: &[PathBuf]) -> Result<Vec<Font>, String> {

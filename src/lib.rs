@@ -3,7 +3,9 @@
 //! data (`document`) -> compile (`world`, `render`) -> export (`export`).
 
 pub mod args;
+pub mod batch;
 pub mod check;
+pub mod compile;
 pub mod date;
 pub mod diag;
 pub mod document;
@@ -18,5 +20,6 @@ pub mod render;
 pub mod richtext;
 pub mod source;
 pub mod template;
+pub mod typ;
 pub mod validate;
 pub mod world;

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use brief::args::{Cli, Command};
+use brief::args::{Cli, Command, OutputArgs};
 use brief::exit::Status;
-use brief::{check, diag, pdf};
+use brief::{check, diag, pdf, typ};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -21,14 +21,13 @@ fn main() -> ExitCode {
         }
     };
     let status = match &cli.command {
-        Command::Pdf(args) => pdf::run(
-            args,
-            &diag::Printer::for_stderr(args.output_args.diagnostic_format),
-        ),
-        Command::Check(args) => check::run(
-            args,
-            &diag::Printer::for_stderr(args.output_args.diagnostic_format),
-        ),
+        Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
+        Command::Check(args) => check::run(args, &printer(&args.output_args)),
+        Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
     };
     status.into()
+}
+
+fn printer(args: &OutputArgs) -> diag::Printer {
+    diag::Printer::for_stderr(args.diagnostic_format)
 }

@@ -1,0 +1,345 @@
+//! Many briefs in one process: finding them, sharding them for a CI matrix, typesetting them
+//! in parallel, and reporting as they finish.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::args::DiagnosticFormat;
+use crate::compile::Session;
+use crate::diag::{self, Diagnostic, Printer};
+use crate::exit::Status;
+
+/// One brief to typeset and where its PDF goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+}
+
+/// `K/N`: the K-th (1-based) of N disjoint shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (k, n) = text
+            .split_once('/')
+            .ok_or("write the shard as K/N, for example 2/4")?;
+        let index: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a shard number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a shard count"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!(
+                "shard {index}/{count} does not exist: K runs from 1 to N"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// Expands files and folders into the briefs to build: folders are searched (recursively,
+/// skipping hidden folders) for `*.toml`. Sorted by path, without repeats, so that every
+/// machine sees the same list.
+pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut briefs = vec![];
+    for input in inputs {
+        if input.is_dir() {
+            find_briefs(input, &mut briefs).map_err(|e| {
+                format!(
+                    "failed to search {} ({})",
+                    input.display(),
+                    crate::export::io_reason(&e)
+                )
+            })?;
+        } else {
+            // A missing file is reported when its turn comes, like any unreadable brief.
+            briefs.push(input.clone());
+        }
+    }
+    briefs.sort();
+    briefs.dedup();
+    Ok(briefs)
+}
+
+fn find_briefs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            find_briefs(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The briefs of one shard: every N-th brief of the sorted list, starting at the K-th. The
+/// shares are disjoint, cover every brief, and differ in size by at most one.
+pub fn shard(briefs: Vec<PathBuf>, shard: Option<Shard>) -> Vec<PathBuf> {
+    match shard {
+        None => briefs,
+        Some(Shard { index, count }) => briefs.into_iter().skip(index - 1).step_by(count).collect(),
+    }
+}
+
+/// Where each brief's PDF goes: `-o` for a single brief, else `--out-dir/STEM.pdf`, else
+/// beside the brief. Two briefs may not claim the same PDF.
+pub fn plan(
+    briefs: Vec<PathBuf>,
+    output: Option<&Path>,
+    out_dir: Option<&Path>,
+) -> Result<Vec<Job>, String> {
+    if let Some(output) = output {
+        return match briefs.as_slice() {
+            [single] => Ok(vec![Job {
+                input: single.clone(),
+                output: output.to_path_buf(),
+            }]),
+            _ => Err(format!(
+                "-o names one PDF but there are {} briefs; use --out-dir for several",
+                briefs.len()
+            )),
+        };
+    }
+    let jobs: Vec<Job> = briefs
+        .into_iter()
+        .map(|input| {
+            let output = match out_dir {
+                Some(dir) => {
+                    dir.join(Path::new(input.file_stem().unwrap_or_default()).with_extension("pdf"))
+                }
+                None => input.with_extension("pdf"),
+            };
+            Job { input, output }
+        })
+        .collect();
+    let mut claimed: HashMap<&Path, &Path> = HashMap::new();
+    for job in &jobs {
+        if let Some(other) = claimed.insert(&job.output, &job.input) {
+            return Err(format!(
+                "{} and {} would both be written to {}",
+                other.display(),
+                job.input.display(),
+                job.output.display()
+            ));
+        }
+    }
+    Ok(jobs)
+}
+
+/// How progress is shown: a bar on a terminal, one plain line per brief otherwise.
+pub struct Reporter {
+    printer: Printer,
+    bar: Option<ProgressBar>,
+    /// Whether to say anything about briefs that built (a single brief builds silently).
+    lines: bool,
+}
+
+impl Reporter {
+    pub fn new(printer: Printer, total: usize, quiet: bool) -> Self {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        let interactive = std::io::stderr().is_terminal() && !quiet && !in_ci && total > 1;
+        let bar = interactive.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{bar:30}] {pos}/{len} briefs, {elapsed} {wide_msg}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        Self {
+            printer,
+            bar,
+            lines: total > 1,
+        }
+    }
+
+    fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn finished(&self, job: &Job, outcome: &crate::compile::Outcome, elapsed: Duration) {
+        let mut diagnostics = outcome.diagnostics.clone();
+        diag::sort(&mut diagnostics);
+        let human = self.printer.format() == DiagnosticFormat::Human;
+        if outcome.status != Status::Success && human && outcome.status == Status::Invalid {
+            let summary = format!(
+                "{} was not typeset: {}",
+                job.input.display(),
+                diag::tally(&diagnostics)
+            );
+            diagnostics.push(Diagnostic::error(summary));
+        }
+        match &self.bar {
+            Some(bar) => bar.suspend(|| self.printer.print(&diagnostics)),
+            None => self.printer.print(&diagnostics),
+        }
+        if self.lines && human {
+            let line = match outcome.pages {
+                Some(pages) => format!(
+                    "built  {} -> {} ({pages} page{}, {:.2} s)",
+                    job.input.display(),
+                    job.output.display(),
+                    if pages == 1 { "" } else { "s" },
+                    elapsed.as_secs_f64()
+                ),
+                None => format!("failed {}", job.input.display()),
+            };
+            match &self.bar {
+                Some(bar) => {
+                    bar.set_message(job.input.display().to_string());
+                    bar.inc(1);
+                    if outcome.pages.is_none() {
+                        self.say(&line);
+                    }
+                }
+                None => self.say(&line),
+            }
+        } else if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn summary(&self, built: usize, failed: usize, elapsed: Duration) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.lines && self.printer.format() == DiagnosticFormat::Human {
+            let failures = if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            };
+            let total = built + failed;
+            self.say(&format!(
+                "built {built} of {total} briefs in {:.2} s{failures}",
+                elapsed.as_secs_f64()
+            ));
+        }
+    }
+}
+
+/// Typesets every job on `threads` threads. A failing brief does not stop the others; the
+/// status is the worst of all briefs.
+pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter) -> Status {
+    let start = Instant::now();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Status>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    // Typst's memoization keeps results for reuse across briefs; entries unused for this many
+    // briefs are dropped, so memory stays flat over long batches.
+    let max_age = 4 * threads.max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    let began = Instant::now();
+                    let outcome = session.typeset(&job.input, &job.output);
+                    typst::comemo::evict(max_age);
+                    reporter.finished(job, &outcome, began.elapsed());
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(outcome.status);
+                }
+            });
+        }
+    });
+    let statuses = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let failed = statuses.iter().filter(|s| **s != Status::Success).count();
+    reporter.summary(statuses.len() - failed, failed, start.elapsed());
+    statuses.into_iter().max().unwrap_or(Status::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(names: &[&str]) -> Vec<PathBuf> {
+        names.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn shards_are_disjoint_and_cover_everything() {
+        let briefs: Vec<PathBuf> = (0..11)
+            .map(|i| PathBuf::from(format!("b{i:02}.toml")))
+            .collect();
+        let mut seen = vec![];
+        for index in 1..=3 {
+            let share = shard(briefs.clone(), Some(Shard { index, count: 3 }));
+            assert!((3..=4).contains(&share.len()));
+            seen.extend(share);
+        }
+        seen.sort();
+        assert_eq!(seen, briefs);
+    }
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "1/0", "x/2", "3"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn outputs_follow_the_options_and_never_collide() {
+        let jobs = plan(
+            paths(&["a/x.toml", "b/y.toml"]),
+            None,
+            Some(Path::new("out")),
+        )
+        .unwrap();
+        assert_eq!(jobs[1].output, PathBuf::from("out/y.pdf"));
+        let beside = plan(paths(&["a/x.toml"]), None, None).unwrap();
+        assert_eq!(beside[0].output, PathBuf::from("a/x.pdf"));
+        assert!(
+            plan(
+                paths(&["a/x.toml", "b/x.toml"]),
+                None,
+                Some(Path::new("out"))
+            )
+            .is_err()
+        );
+        assert!(
+            plan(
+                paths(&["a/x.toml", "b/y.toml"]),
+                Some(Path::new("o.pdf")),
+                None
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Typesetting one brief, from its file to its PDF, with what a run shares across briefs: the
+//! fonts, loaded once, and one Typst environment per template.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use typst::text::Font;
+
+use crate::diag::Diagnostic;
+use crate::exit::Status;
+use crate::input::{ReadError, read_brief};
+use crate::model::{Brief, Paper};
+use crate::template::Template;
+use crate::world::Environment;
+use crate::{document, export, load, render};
+
+/// The settings of a run, checked once from the command line.
+pub struct Settings {
+    /// A template chosen on the command line, which overrides every brief's own.
+    pub template: Option<Template>,
+    pub paper: Option<Paper>,
+    pub deny_warnings: bool,
+}
+
+/// What the briefs of one run share.
+pub struct Session {
+    settings: Settings,
+    fonts: Vec<Font>,
+    environments: Mutex<HashMap<String, Arc<Environment>>>,
+}
+
+/// What became of one brief.
+pub struct Outcome {
+    pub status: Status,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages written, when the PDF was.
+    pub pages: Option<usize>,
+}
+
+impl Session {
+    pub fn new(settings: Settings, fonts: Vec<Font>) -> Self {
+        Self {
+            settings,
+            fonts,
+            environments: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The environment for a template, made on first use. Typst's memoization works across
+    /// the briefs that share it.
+    fn environment(&self, template: &Template) -> Result<Arc<Environment>, String> {
+        let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(env) = environments.get(&template.name) {
+            return Ok(env.clone());
+        }
+        let env = Arc::new(Environment::new(template, self.fonts.clone())?);
+        environments.insert(template.name.clone(), env.clone());
+        Ok(env)
+    }
+
+    /// Typesets `input` into `output`. On any failure nothing is written, and an existing
+    /// file at `output` is left as it was.
+    pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
+        match self.try_typeset(input, output) {
+            Ok((warnings, pages)) => Outcome {
+                status: Status::Success,
+                diagnostics: warnings,
+                pages: Some(pages),
+            },
+            Err(Failure::Brief(diagnostics)) => Outcome {
+                status: Status::Invalid,
+                diagnostics,
+                pages: None,
+            },
+            Err(Failure::Usage(message)) => Outcome {
+                status: Status::Usage,
+                diagnostics: vec![Diagnostic::error(message)],
+                pages: None,
+            },
+        }
+    }
+
+    fn try_typeset(
+        &self,
+        input: &Path,
+        output: &Path,
+    ) -> Result<(Vec<Diagnostic>, usize), Failure> {
+        let (brief, mut diagnostics, template) = prepare(input, self.settings.template.as_ref())?;
+        let env = self
+            .environment(&template)
+            .map_err(|m| Failure::Brief(vec![Diagnostic::error(m)]))?;
+        let paper = self
+            .settings
+            .paper
+            .or(brief.paper.as_ref().map(|p| p.value))
+            .unwrap_or(Paper::A4);
+
+        let data = document::build(&brief, paper).to_json();
+        let (document, render_diagnostics) = render::render(&env, data, brief.date.value);
+        diagnostics.extend(render_diagnostics);
+        let Some(document) = document else {
+            return Err(Failure::Brief(diagnostics));
+        };
+        diagnostics.extend(render::missing_glyphs(&document, &brief));
+
+        if self.settings.deny_warnings && !diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
+            return Err(Failure::Brief(diagnostics));
+        }
+        let pdf = match export::pdf(&document, brief.date.value, &ident(input, &brief)) {
+            Ok(pdf) => pdf,
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                return Err(Failure::Brief(diagnostics));
+            }
+        };
+        export::write_atomically(output, &pdf).map_err(Failure::Usage)?;
+        Ok((diagnostics, document.pages().len()))
+    }
+}
+
+/// Reads and checks a brief and finds its template: everything short of typesetting.
+pub fn prepare(
+    input: &Path,
+    chosen: Option<&Template>,
+) -> Result<(Brief, Vec<Diagnostic>, Template), Failure> {
+    let file = read_brief(input).map_err(|e| match e {
+        ReadError::Io(message) => Failure::Usage(message),
+        ReadError::Invalid(diagnostic) => Failure::Brief(vec![diagnostic]),
+    })?;
+    let (brief, mut diagnostics) = load::load(&file);
+    let Some(brief) = brief else {
+        return Err(Failure::Brief(diagnostics));
+    };
+    let template = match chosen {
+        Some(template) => Ok(template.clone()),
+        // A bad template is reported along with the brief's other errors.
+        None => Template::for_brief(&brief, input),
+    };
+    let template = match template {
+        Ok(template) => template,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Err(Failure::Brief(diagnostics));
+        }
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Brief(diagnostics));
+    }
+    Ok((brief, diagnostics, template))
+}
+
+/// Why a brief was not typeset.
+pub enum Failure {
+    /// The brief or its template has problems.
+    Brief(Vec<Diagnostic>),
+    /// An I/O problem.
+    Usage(String),
+}
+
+/// A stable document identifier: the same brief file keeps its PDF id across edits.
+fn ident(input: &Path, brief: &Brief) -> String {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("brief:{stem}:{}", brief.title.value)
+}
