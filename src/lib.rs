@@ -18,6 +18,7 @@ pub mod model;
 pub mod pdf;
 pub mod render;
 pub mod richtext;
+pub mod sample;
 pub mod source;
 pub mod template;
 pub mod typ;
