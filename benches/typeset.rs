@@ -14,12 +14,21 @@ use brief::{args::DiagnosticFormat, fonts, sample};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn session() -> Session {
-    let settings = Settings { template: None, paper: None, deny_warnings: false };
+    let settings = Settings {
+        template: None,
+        paper: None,
+        deny_warnings: false,
+    };
     Session::new(settings, fonts::load(&[]).unwrap())
 }
 
 /// Writes `count` distinct briefs into a fresh folder and plans their PDFs beside them.
-fn briefs(dir: &tempfile::TempDir, count: usize, events: Option<usize>, actors: Option<usize>) -> Vec<Job> {
+fn briefs(
+    dir: &tempfile::TempDir,
+    count: usize,
+    events: Option<usize>,
+    actors: Option<usize>,
+) -> Vec<Job> {
     let inputs: Vec<PathBuf> = (0..count)
         .map(|i| {
             let path = dir.path().join(format!("brief-{i:04}.toml"));
@@ -32,7 +41,11 @@ fn briefs(dir: &tempfile::TempDir, count: usize, events: Option<usize>, actors: 
 
 fn run(session: &Session, jobs: &[Job], threads: usize) {
     typst::comemo::evict(0);
-    let reporter = Reporter::new(Printer::for_stderr(DiagnosticFormat::Short), jobs.len(), true);
+    let reporter = Reporter::new(
+        Printer::for_stderr(DiagnosticFormat::Short),
+        jobs.len(),
+        true,
+    );
     let status = batch::run(session, jobs, threads, &reporter);
     assert_eq!(status, brief::exit::Status::Success);
 }
@@ -49,23 +62,31 @@ fn batch_of_100(c: &mut Criterion) {
     let jobs = briefs(&dir, 100, None, None);
     let session = session();
     let mut group = c.benchmark_group("batch of 100");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
     for threads in [1, 2] {
-        group.bench_with_input(BenchmarkId::new("jobs", threads), &threads, |b, &threads| {
-            b.iter(|| run(&session, &jobs, threads))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("jobs", threads),
+            &threads,
+            |b, &threads| b.iter(|| run(&session, &jobs, threads)),
+        );
     }
     group.finish();
 }
 
 fn long_timelines(c: &mut Criterion) {
     let mut group = c.benchmark_group("timeline");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     for events in [200, 1000, 2000] {
         let dir = tempfile::tempdir().unwrap();
         let jobs = briefs(&dir, 1, Some(events), Some(300));
         let session = session();
-        group.bench_with_input(BenchmarkId::new("events", events), &events, |b, _| b.iter(|| run(&session, &jobs, 1)));
+        group.bench_with_input(BenchmarkId::new("events", events), &events, |b, _| {
+            b.iter(|| run(&session, &jobs, 1))
+        });
     }
     group.finish();
 }

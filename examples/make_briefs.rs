@@ -11,7 +11,10 @@ fn main() {
     let mut events = None;
     let mut actors = None;
     while let Some(flag) = args.next() {
-        let value: usize = args.next().and_then(|a| a.parse().ok()).expect("a number after the flag");
+        let value: usize = args
+            .next()
+            .and_then(|a| a.parse().ok())
+            .expect("a number after the flag");
         match flag.as_str() {
             "--events" => events = Some(value),
             "--actors" => actors = Some(value),

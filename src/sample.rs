@@ -17,7 +17,10 @@ pub fn variant_text(i: usize, events: Option<usize>, actors: Option<usize>) -> S
 pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usize>) -> Table {
     let mut brief = base.clone();
     let title = brief["title"].as_str().unwrap().to_string();
-    brief.insert("title".into(), Value::String(format!("{title} (variant {i})")));
+    brief.insert(
+        "title".into(),
+        Value::String(format!("{title} (variant {i})")),
+    );
     if let Some(Value::Array(sections)) = brief.get_mut("sections") {
         for section in sections {
             if let Some(Value::String(body)) = section.get_mut("body") {
@@ -31,7 +34,10 @@ pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usi
             .map(|a| {
                 let mut actor = Table::new();
                 actor.insert("id".into(), Value::String(format!("actor-{a}")));
-                actor.insert("name".into(), Value::String(format!("Actor {a} of variant {i}")));
+                actor.insert(
+                    "name".into(),
+                    Value::String(format!("Actor {a} of variant {i}")),
+                );
                 actor.insert("kind".into(), Value::String(kinds[a % kinds.len()].into()));
                 actor.insert("role".into(), Value::String(format!("Role number {a}")));
                 actor.insert("stance".into(), Value::String("neutral".into()));
@@ -46,11 +52,19 @@ pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usi
             .map(|e| {
                 let mut event = Table::new();
                 let (year, month, day) = (1990 + e / 336, 1 + (e / 28) % 12, 1 + e % 28);
-                event.insert("date".into(), Value::String(format!("{year}-{month:02}-{day:02}")));
-                event.insert("title".into(), Value::String(format!("Event {e} of variant {i}")));
+                event.insert(
+                    "date".into(),
+                    Value::String(format!("{year}-{month:02}-{day:02}")),
+                );
+                event.insert(
+                    "title".into(),
+                    Value::String(format!("Event {e} of variant {i}")),
+                );
                 event.insert(
                     "description".into(),
-                    Value::String(format!("What happened in event {e}, described in one sentence [@leukavets-2022].")),
+                    Value::String(format!(
+                        "What happened in event {e}, described in one sentence [@leukavets-2022]."
+                    )),
                 );
                 if actor_count > 0 {
                     let involved = vec![Value::String(format!("actor-{}", e % actor_count))];
