@@ -79,8 +79,8 @@ pub struct TypArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The briefs to check.
-    #[arg(required = true, value_name = "FILES")]
+    /// The briefs to check: TOML files, or folders searched for `*.toml` briefs.
+    #[arg(required = true, value_name = "FILES|DIRS")]
     pub inputs: Vec<PathBuf>,
 
     #[command(flatten)]

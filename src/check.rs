@@ -1,13 +1,33 @@
 //! `brief check`: report every problem of a set of briefs without typesetting them.
 
 use crate::args::{CheckArgs, DiagnosticFormat};
+use crate::batch;
 use crate::compile::{self, Failure};
 use crate::diag::{self, Diagnostic, Printer};
 use crate::exit::Status;
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
+    let briefs = match batch::collect(&args.inputs) {
+        Ok(briefs) if !briefs.is_empty() => briefs,
+        Ok(_) => {
+            let searched: Vec<String> = args
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            printer.print(&[Diagnostic::error(format!(
+                "no briefs (*.toml) found in {}",
+                searched.join(", ")
+            ))]);
+            return Status::Usage;
+        }
+        Err(message) => {
+            printer.print(&[Diagnostic::error(message)]);
+            return Status::Usage;
+        }
+    };
     let mut status = Status::Success;
-    for path in &args.inputs {
+    for path in &briefs {
         let diagnostics = match compile::prepare(path, None) {
             Ok((_, warnings, _)) => warnings,
             Err(Failure::Brief(diagnostics)) => diagnostics,

@@ -188,7 +188,7 @@ fn unreadable_inputs_get_a_plain_message() {
         .file("folder.toml/x", "")
         .args(&["check", "folder.toml"])
         .status(2)
-        .stderr("error: failed to read folder.toml (it is a folder, not a brief file)\n\n")
+        .stderr("error: no briefs (*.toml) found in folder.toml\n\n")
         .run();
 }
 
