@@ -10,6 +10,7 @@ use std::time::Duration;
 use brief::batch::{self, Job, Reporter};
 use brief::compile::{Session, Settings};
 use brief::diag::Printer;
+use brief::export::Standard;
 use brief::{args::DiagnosticFormat, fonts, sample};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -17,6 +18,10 @@ fn session() -> Session {
     let settings = Settings {
         template: None,
         paper: None,
+        bleed_mm: 0.0,
+        booklet: false,
+        standards: vec![Standard::A2b, Standard::Ua1],
+        embed_source: false,
         deny_warnings: false,
     };
     Session::new(settings, fonts::load(&[]).unwrap())

@@ -54,6 +54,15 @@ pub struct PdfArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// The PDF standards to conform to, checked when the PDF is written; several may be
+    /// combined with commas [default: a-2b,ua-1; a-3b,ua-1 with --embed-source].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARDS")]
+    pub pdf_standard: Vec<StandardArg>,
+
+    /// Attach the brief's TOML to the PDF (PDF/A-3b), so that the data travels with the paper.
+    #[arg(long)]
+    pub embed_source: bool,
+
     #[command(flatten)]
     pub render: RenderArgs,
 
@@ -102,6 +111,46 @@ pub struct RenderArgs {
     /// system fonts are never used.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+
+    /// Add a bleed of this many millimetres on every side, with crop marks, for a print shop.
+    #[arg(long, value_name = "MM", value_parser = parse_bleed)]
+    pub bleed: Option<f64>,
+
+    /// Pad the paper with blank pages to a multiple of four, for printing as a booklet.
+    #[arg(long)]
+    pub booklet: bool,
+}
+
+fn parse_bleed(text: &str) -> Result<f64, String> {
+    let mm: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of millimetres"))?;
+    if !(0.0..=20.0).contains(&mm) {
+        return Err("the bleed must be between 0 and 20 mm".into());
+    }
+    Ok(mm)
+}
+
+/// The PDF standards a paper conforms to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StandardArg {
+    /// PDF/A-2b: archival.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2u: archival, with all text extractable as Unicode.
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b: archival, with attached files (see --embed-source).
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/A-3u.
+    #[value(name = "a-3u")]
+    A3u,
+    /// PDF/UA-1: tagged and accessible.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// No standard (the PDF is still tagged).
+    None,
 }
 
 #[derive(Debug, Args)]

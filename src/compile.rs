@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use typst::text::Font;
 
 use crate::diag::Diagnostic;
+use crate::document::Print;
 use crate::exit::Status;
+use crate::export::Standard;
 use crate::input::{ReadError, read_brief};
 use crate::model::{Brief, Paper};
 use crate::template::Template;
@@ -19,7 +21,13 @@ use crate::{document, export, load, render};
 pub struct Settings {
     /// A template chosen on the command line, which overrides every brief's own.
     pub template: Option<Template>,
+    /// A paper size chosen on the command line, which overrides every brief's own.
     pub paper: Option<Paper>,
+    pub bleed_mm: f64,
+    pub booklet: bool,
+    pub standards: Vec<Standard>,
+    /// Attach each brief's TOML to its PDF.
+    pub embed_source: bool,
     pub deny_warnings: bool,
 }
 
@@ -90,25 +98,55 @@ impl Session {
         let env = self
             .environment(&template)
             .map_err(|m| Failure::Brief(vec![Diagnostic::error(m)]))?;
-        let paper = self
-            .settings
-            .paper
-            .or(brief.paper.as_ref().map(|p| p.value))
-            .unwrap_or(Paper::A4);
-
-        let data = document::build(&brief, paper).to_json();
-        let (document, render_diagnostics) = render::render(&env, data, brief.date.value);
+        let print = Print {
+            paper: self
+                .settings
+                .paper
+                .or(brief.paper.as_ref().map(|p| p.value))
+                .unwrap_or(Paper::A4),
+            bleed_mm: self.settings.bleed_mm,
+            booklet: self.settings.booklet,
+        };
+        let source_name = self.settings.embed_source.then(|| attachment_name(input));
+        let data = document::build(&brief, &print, source_name.as_deref()).to_json();
+        // The bytes on disk, exactly, so that the attachment round-trips.
+        let source = match self.settings.embed_source {
+            true => Some(std::fs::read(input).map_err(|e| {
+                Failure::Usage(format!(
+                    "failed to read {} ({})",
+                    input.display(),
+                    export::io_reason(&e)
+                ))
+            })?),
+            false => None,
+        };
+        let (document, render_diagnostics) = render::render(&env, data, source, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {
             return Err(Failure::Brief(diagnostics));
         };
-        diagnostics.extend(render::missing_glyphs(&document, &brief));
+        let missing = render::missing_glyphs(&document, &brief);
+        if !missing.is_empty() && !self.settings.standards.is_empty() {
+            // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
+            let hint = "PDF/A and PDF/UA allow no missing glyphs; to print the empty boxes anyway, build with --pdf-standard none";
+            diagnostics.extend(missing.into_iter().map(|mut d| {
+                d.severity = crate::diag::Severity::Error;
+                d.hint(hint)
+            }));
+            return Err(Failure::Brief(diagnostics));
+        }
+        diagnostics.extend(missing);
 
         if self.settings.deny_warnings && !diagnostics.is_empty() {
             diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
             return Err(Failure::Brief(diagnostics));
         }
-        let pdf = match export::pdf(&document, brief.date.value, &ident(input, &brief)) {
+        let pdf = match export::pdf(
+            &document,
+            brief.date.value,
+            &ident(input, &brief),
+            &self.settings.standards,
+        ) {
             Ok(pdf) => pdf,
             Err(mut errors) => {
                 diagnostics.append(&mut errors);
@@ -157,6 +195,14 @@ pub enum Failure {
     Brief(Vec<Diagnostic>),
     /// An I/O problem.
     Usage(String),
+}
+
+/// The name the brief's TOML has inside the PDF: its own file name.
+fn attachment_name(input: &Path) -> String {
+    input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "brief.toml".into())
 }
 
 /// A stable document identifier: the same brief file keeps its PDF id across edits.

@@ -41,6 +41,20 @@ pub struct Meta {
     pub classification: Option<String>,
     pub keywords: Vec<String>,
     pub paper: &'static str,
+    /// Bleed on every side, in millimetres; crop marks are drawn when it is above zero.
+    pub bleed: f64,
+    /// Pad to a multiple of four pages with blank pages.
+    pub booklet: bool,
+    /// The file name under which the brief's TOML is attached to the PDF, if it is.
+    pub source: Option<String>,
+}
+
+/// How a paper is made for print: chosen on the command line or in the brief.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Print {
+    pub paper: Paper,
+    pub bleed_mm: f64,
+    pub booklet: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -190,7 +204,7 @@ fn plain_opt(text: &Option<model::Str>) -> Option<String> {
 
 /// Builds the template's data. The walk follows the paper's print order so that note numbers
 /// rise through the text.
-pub fn build(brief: &Brief, paper: Paper) -> Document {
+pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let mut notes = Notes::default();
 
     let summary = Summary {
@@ -309,7 +323,10 @@ pub fn build(brief: &Brief, paper: Paper) -> Document {
             number: brief.number.as_ref().map(|n| n.value.clone()),
             classification: plain_opt(&brief.classification),
             keywords: brief.keywords.iter().map(|k| k.value.clone()).collect(),
-            paper: paper.typst_name(),
+            paper: print.paper.typst_name(),
+            bleed: print.bleed_mm,
+            booklet: print.booklet,
+            source: source.map(str::to_string),
         },
         authors,
         summary,
@@ -367,7 +384,12 @@ title = "D"
         let (brief, diagnostics) = crate::load::load(&SourceFile::new("t.toml", text));
         assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
         let brief = brief.unwrap();
-        let doc = build(&brief, Paper::A4);
+        let print = Print {
+            paper: Paper::A4,
+            bleed_mm: 0.0,
+            booklet: false,
+        };
+        let doc = build(&brief, &print, None);
         let order: Vec<(&str, Option<usize>)> = doc
             .sources
             .iter()

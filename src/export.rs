@@ -6,28 +6,92 @@ use std::path::Path;
 
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::date::PartialDate;
 use crate::diag::Diagnostic;
 
-/// Turns a laid-out document into PDF bytes. The creation date is the brief's date (or
-/// `SOURCE_DATE_EPOCH`), never the clock, so the same brief gives the same bytes.
+/// A PDF standard a paper can be checked against as it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    A2b,
+    A2u,
+    A3b,
+    A3u,
+    Ua1,
+}
+
+impl Standard {
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::A2b => "PDF/A-2b",
+            Standard::A2u => "PDF/A-2u",
+            Standard::A3b => "PDF/A-3b",
+            Standard::A3u => "PDF/A-3u",
+            Standard::Ua1 => "PDF/UA-1",
+        }
+    }
+
+    /// Whether the standard allows files attached to the PDF.
+    pub fn allows_attachments(self) -> bool {
+        !matches!(self, Standard::A2b | Standard::A2u)
+    }
+
+    fn typst(self) -> PdfStandard {
+        match self {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::A2u => PdfStandard::A_2u,
+            Standard::A3b => PdfStandard::A_3b,
+            Standard::A3u => PdfStandard::A_3u,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        }
+    }
+}
+
+/// Checks that standards can be combined, before any brief is typeset.
+pub fn check_standards(standards: &[Standard]) -> Result<(), String> {
+    to_typst(standards).map(|_| ())
+}
+
+fn to_typst(standards: &[Standard]) -> Result<PdfStandards, String> {
+    let list: Vec<PdfStandard> = standards.iter().map(|s| s.typst()).collect();
+    PdfStandards::new(&list).map_err(|e| {
+        let mut message = e.message().to_string();
+        for hint in e.hints() {
+            message.push_str(&format!("; {hint}"));
+        }
+        message
+    })
+}
+
+/// Turns a laid-out document into PDF bytes, checked against `standards` by Typst's own
+/// export validation. The creation date is the brief's date (or `SOURCE_DATE_EPOCH`), never
+/// the clock, so the same brief gives the same bytes.
 pub fn pdf(
     document: &PagedDocument,
     date: PartialDate,
     ident: &str,
+    standards: &[Standard],
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let standards = to_typst(standards).map_err(|m| vec![Diagnostic::error(m)])?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("brief {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(timestamp(date)),
+        standards,
+        // Tagged even without PDF/UA: a baseline of accessibility for every paper.
+        tagged: true,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| {
         errors
             .iter()
-            .map(|e| Diagnostic::error(format!("PDF export failed: {}", e.message)))
+            .map(|e| {
+                let message = format!("the PDF does not conform: {}", e.message);
+                e.hints
+                    .iter()
+                    .fold(Diagnostic::error(message), |d, h| d.hint(h.v.to_string()))
+            })
             .collect()
     })
 }

@@ -19,11 +19,12 @@ use crate::world::{BriefWorld, Environment};
 pub fn render(
     env: &Environment,
     data: Vec<u8>,
+    source: Option<Vec<u8>>,
     date: PartialDate,
 ) -> (Option<PagedDocument>, Vec<Diagnostic>) {
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .expect("brief dates are valid calendar dates");
-    let world = BriefWorld::new(env, data, today);
+    let world = BriefWorld::new(env, data, source, today);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let mut diagnostics: Vec<Diagnostic> =
         warnings.iter().map(|d| convert(env, &world, d)).collect();

@@ -9,6 +9,8 @@ use crate::model::Brief;
 
 /// The virtual path at which the brief's data is served to the template.
 pub const DATA_PATH: &str = "brief.json";
+/// The virtual path of the brief's own TOML, for templates that attach it to the PDF.
+pub const SOURCE_PATH: &str = "brief-source.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::args::TypArgs;
 use crate::compile::{self, Failure};
 use crate::diag::{self, Diagnostic, Printer};
+use crate::document::Print;
 use crate::exit::Status;
 use crate::model::Paper;
 use crate::template::{DATA_PATH, Template};
@@ -31,13 +32,17 @@ fn eject(args: &TypArgs) -> Result<Vec<Diagnostic>, Failure> {
         .transpose()
         .map_err(Failure::Usage)?;
     let (brief, warnings, template) = compile::prepare(&args.input, chosen.as_ref())?;
-    let paper = args
-        .render
-        .paper
-        .map(Paper::from)
-        .or(brief.paper.as_ref().map(|p| p.value))
-        .unwrap_or(Paper::A4);
-    let data = document::build(&brief, paper).to_json();
+    let print = Print {
+        paper: args
+            .render
+            .paper
+            .map(Paper::from)
+            .or(brief.paper.as_ref().map(|p| p.value))
+            .unwrap_or(Paper::A4),
+        bleed_mm: args.render.bleed.unwrap_or(0.0),
+        booklet: args.render.booklet,
+    };
+    let data = document::build(&brief, &print, None).to_json();
 
     let write = |relative: &str, bytes: &[u8]| -> Result<(), Failure> {
         let path = args.output.join(relative);

@@ -10,7 +10,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::template::{DATA_PATH, ENTRY, Template};
+use crate::template::{DATA_PATH, ENTRY, SOURCE_PATH, Template};
 
 /// What every brief of a run shares: the standard library, the fonts and the template, set up
 /// once. File ids are minted here, once per template file, so that a long batch does not
@@ -27,6 +27,7 @@ pub struct Environment {
     origins: HashMap<FileId, String>,
     main: FileId,
     data: FileId,
+    source: FileId,
 }
 
 impl Environment {
@@ -57,6 +58,7 @@ impl Environment {
             origins,
             main,
             data: file_id(DATA_PATH)?,
+            source: file_id(SOURCE_PATH)?,
         })
     }
 
@@ -75,14 +77,22 @@ fn file_id(path: &str) -> Result<FileId, String> {
 pub struct BriefWorld<'a> {
     env: &'a Environment,
     data: Bytes,
+    /// The brief's TOML, when it is to be attached to the PDF.
+    source: Option<Bytes>,
     today: Datetime,
 }
 
 impl<'a> BriefWorld<'a> {
-    pub fn new(env: &'a Environment, data: Vec<u8>, today: Datetime) -> Self {
+    pub fn new(
+        env: &'a Environment,
+        data: Vec<u8>,
+        source: Option<Vec<u8>>,
+        today: Datetime,
+    ) -> Self {
         Self {
             env,
             data: Bytes::new(data),
+            source: source.map(Bytes::new),
             today,
         }
     }
@@ -114,6 +124,11 @@ impl World for BriefWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.env.data {
             return Ok(self.data.clone());
+        }
+        if id == self.env.source
+            && let Some(source) = &self.source
+        {
+            return Ok(source.clone());
         }
         self.env
             .files

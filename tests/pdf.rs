@@ -225,30 +225,46 @@ fn output_goes_where_asked() {
 }
 
 #[test]
-fn a_missing_glyph_is_a_warning_pointing_at_the_brief() {
+fn a_missing_glyph_is_pointed_at_in_the_brief() {
     let brief = "title = \"Trade with 中国\"\ndate = 2024-01-01\n[summary]\ntext = \"Text.\"\n";
-    let out = Test::new()
+    // `cells` is the terminal width before the character: 中 is two cells wide.
+    let frame = |c: char, column: usize, cells: usize, code: &str, severity: &str, extra: &str| {
+        let pad = " ".repeat(cells);
+        format!(
+            "{severity}: no font has a glyph for `{c}` (U+{code}); it prints as an empty box
+ --> b.toml:1:{column}
+  |
+1 | title = \"Trade with 中国\"
+  | {pad}^^
+  = hint: add a font that has it with --font-path, or write the text without it
+{extra}
+"
+        )
+    };
+    // PDF/A and PDF/UA, the default, allow no empty boxes: the build stops.
+    let hint = "  = hint: PDF/A and PDF/UA allow no missing glyphs; to print the empty boxes anyway, build with --pdf-standard none\n";
+    let strict = Test::new()
         .file("b.toml", brief)
         .args(&["pdf", "b.toml"])
-        .stderr(
-            "warning: no font has a glyph for `中` (U+4E2D); it prints as an empty box
- --> b.toml:1:21
-  |
-1 | title = \"Trade with 中国\"
-  |                     ^^
-  = hint: add a font that has it with --font-path, or write the text without it
-
-warning: no font has a glyph for `国` (U+56FD); it prints as an empty box
- --> b.toml:1:22
-  |
-1 | title = \"Trade with 中国\"
-  |                       ^^
-  = hint: add a font that has it with --font-path, or write the text without it
-
-",
-        )
+        .status(1)
+        .stderr(&format!(
+            "{}{}error: b.toml was not typeset: 2 errors\n\n",
+            frame('中', 21, 20, "4E2D", "error", hint),
+            frame('国', 22, 22, "56FD", "error", hint)
+        ))
         .run();
-    assert!(out.path("b.pdf").exists());
+    assert!(!strict.path("b.pdf").exists());
+    // Without a standard it is a warning, and the paper is written.
+    let lenient = Test::new()
+        .file("b.toml", brief)
+        .args(&["pdf", "b.toml", "--pdf-standard", "none"])
+        .stderr(&format!(
+            "{}{}",
+            frame('中', 21, 20, "4E2D", "warning", ""),
+            frame('国', 22, 22, "56FD", "warning", "")
+        ))
+        .run();
+    assert!(lenient.path("b.pdf").exists());
 }
 
 #[test]

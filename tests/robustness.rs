@@ -176,7 +176,8 @@ proptest! {
     fn valid_toml_of_the_wrong_shape_never_panics(table in document_table()) {
         let text = toml::to_string(&table).unwrap_or_default();
         if let Some(brief) = check(text) {
-            let _ = document::build(&brief, Paper::A4).to_json();
+            let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+            let _ = document::build(&brief, &print, None).to_json();
         }
     }
 
@@ -199,8 +200,9 @@ proptest! {
         prop_assume!(!text.is_empty());
         let source = valid_brief_with(&text);
         let brief = check(source.clone()).unwrap_or_else(|| panic!("generated brief is invalid:\n{source}"));
-        let data = document::build(&brief, Paper::A4).to_json();
-        let (document, diagnostics) = render::render(environment(), data, brief.date.value);
+        let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+        let data = document::build(&brief, &print, None).to_json();
+        let (document, diagnostics) = render::render(environment(), data, None, brief.date.value);
         prop_assert!(document.is_some(), "{diagnostics:?}");
     }
 }

@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(brief) = brief
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
-        let _ = document::build(&brief, Paper::A4).to_json();
+        let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+        let _ = document::build(&brief, &print, None).to_json();
     }
 });
