@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::date::PartialDate;
 use crate::model::{self, ActorKind, Brief, Paper, RichText};
-use crate::richtext::{Block, Inline, inline_content, smarten};
+use crate::richtext::{Block, Inline, inline_content};
+use crate::typography::{Quotes, Smartener, smarten};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
 pub const DATA_VERSION: u32 = 1;
@@ -135,9 +136,9 @@ const KIND_ORDER: [ActorKind; 5] = [
 ];
 
 /// Numbers sources in order of first citation, as a reader meets them.
-#[derive(Default)]
 struct Notes {
     numbers: HashMap<String, usize>,
+    quotes: Quotes,
 }
 
 impl Notes {
@@ -154,14 +155,41 @@ impl Notes {
         numbers
     }
 
+    /// A rich-text field as the template gets it: notes numbered, quotes and dashes set.
     fn rich(&mut self, text: &RichText) -> Vec<Block> {
         let mut blocks = text.blocks.clone();
         number_cites(&mut blocks, self);
+        smarten_blocks(&mut blocks, &mut Smartener::new(self.quotes));
         blocks
     }
 
     fn rich_opt(&mut self, text: &Option<RichText>) -> Option<Vec<Block>> {
         text.as_ref().map(|t| self.rich(t))
+    }
+}
+
+fn smarten_blocks(blocks: &mut [Block], smartener: &mut Smartener) {
+    fn inlines(content: &mut [Inline], smartener: &mut Smartener) {
+        for inline in content {
+            match inline {
+                Inline::Text { text } => *text = smartener.run(text),
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, smartener),
+                Inline::Cite { .. } | Inline::Linebreak => {}
+            }
+        }
+    }
+    for block in blocks {
+        smartener.reset();
+        match block {
+            Block::Para { content } => inlines(content, smartener),
+            Block::List { items, .. } => {
+                for item in items {
+                    smarten_blocks(item, smartener);
+                }
+            }
+        }
     }
 }
 
@@ -194,18 +222,16 @@ fn number_cites(blocks: &mut [Block], notes: &mut Notes) {
     }
 }
 
-fn plain(text: &model::Str) -> String {
-    smarten(&text.value)
-}
-
-fn plain_opt(text: &Option<model::Str>) -> Option<String> {
-    text.as_ref().map(plain)
-}
-
 /// Builds the template's data. The walk follows the paper's print order so that note numbers
 /// rise through the text.
 pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
-    let mut notes = Notes::default();
+    let quotes = Quotes::for_language(&brief.language.value.primary);
+    let mut notes = Notes {
+        numbers: HashMap::new(),
+        quotes,
+    };
+    let plain = move |text: &model::Str| smarten(&text.value, quotes);
+    let plain_opt = move |text: &Option<model::Str>| text.as_ref().map(plain);
 
     let summary = Summary {
         text: notes.rich(&brief.summary.text),

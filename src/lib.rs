@@ -22,5 +22,6 @@ pub mod sample;
 pub mod source;
 pub mod template;
 pub mod typ;
+pub mod typography;
 pub mod validate;
 pub mod world;

@@ -67,3 +67,39 @@ fn qpdf_and_poppler_accept_the_belarus_paper() {
         assert!(text.contains("(A4)"), "{text}");
     }
 }
+
+#[test]
+fn pdfdetach_takes_the_embedded_brief_back_out_and_qpdf_accepts_print_options() {
+    let source = repo_file("briefs/belarus.toml");
+    let out = Test::new()
+        .file("belarus.toml", &source)
+        .args(&[
+            "pdf",
+            "belarus.toml",
+            "--embed-source",
+            "--bleed",
+            "3",
+            "--booklet",
+        ])
+        .run();
+    let dir = out.dir.path();
+    if let Some((ok, text)) = tool(
+        "pdfdetach",
+        &["-save", "1", "-o", "extracted.toml", "belarus.pdf"],
+        dir,
+    ) {
+        assert!(ok, "{text}");
+        assert_eq!(out.read("extracted.toml"), source.as_bytes());
+    }
+    if let Some((ok, text)) = tool("qpdf", &["--check", "belarus.pdf"], dir) {
+        assert!(
+            ok && text.contains("No syntax or stream encoding errors"),
+            "qpdf --check:\n{text}"
+        );
+    }
+    if let Some((ok, text)) = tool("pdfinfo", &["-box", "belarus.pdf"], dir) {
+        assert!(ok, "{text}");
+        assert!(text.contains("TrimBox:"), "{text}");
+        assert!(text.contains("Tagged:          yes"), "{text}");
+    }
+}

@@ -236,6 +236,67 @@ impl Pdf {
         titles
     }
 
+    /// Whether the catalog declares a tagged PDF with a structure tree.
+    pub fn is_tagged(&self) -> bool {
+        let Ok(catalog) = self.doc.catalog() else {
+            return false;
+        };
+        let marked = catalog
+            .get(b"MarkInfo")
+            .map(|m| self.resolve(m))
+            .and_then(|m| m.as_dict())
+            .and_then(|m| m.get(b"Marked"))
+            .and_then(|m| m.as_bool())
+            .unwrap_or(false);
+        marked && catalog.has(b"StructTreeRoot")
+    }
+
+    /// The files attached to the document: name and contents.
+    pub fn attachments(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files = vec![];
+        for (_, object) in self.doc.objects.iter() {
+            let Ok(spec) = object.as_dict() else { continue };
+            if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+                continue;
+            }
+            let name = match spec
+                .get(b"UF")
+                .or_else(|_| spec.get(b"F"))
+                .map(|n| self.resolve(n))
+            {
+                Ok(Object::String(bytes, _)) => decode_text_string(bytes),
+                _ => continue,
+            };
+            let stream = spec
+                .get(b"EF")
+                .map(|e| self.resolve(e))
+                .and_then(|e| e.as_dict())
+                .and_then(|e| e.get(b"F"))
+                .and_then(|f| f.as_reference())
+                .and_then(|id| self.doc.get_object(id))
+                .and_then(|o| o.as_stream());
+            if let Ok(stream) = stream {
+                let data = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                files.push((name, data));
+            }
+        }
+        files
+    }
+
+    /// Each page's TrimBox, where one is set.
+    pub fn trim_boxes(&self) -> Vec<Option<Vec<f64>>> {
+        self.pages()
+            .into_iter()
+            .map(|id| {
+                let page = self.doc.get_dictionary(id).unwrap();
+                self.inherited(page, b"TrimBox")
+                    .map(|b| b.as_array().unwrap().iter().map(number).collect())
+            })
+            .collect()
+    }
+
     /// The catalog's `/Lang`.
     pub fn lang(&self) -> Option<String> {
         let catalog = self.doc.catalog().ok()?;
