@@ -153,6 +153,10 @@ impl Session {
                 return Err(Failure::Brief(diagnostics));
             }
         };
+        let pdf = match &brief.publisher {
+            Some(publisher) => export::add_publisher(pdf, &publisher.value),
+            None => pdf,
+        };
         export::write_atomically(output, &pdf).map_err(Failure::Usage)?;
         Ok((diagnostics, document.pages().len()))
     }

@@ -51,6 +51,7 @@ fn by_default_a_paper_is_pdf_a_2b_and_pdf_ua_1_tagged_and_fully_embedded() {
         "How Minsk became Moscow",
         "Union State",
         "<dc:language><rdf:Bag><rdf:li>en</rdf:li>",
+        "<dc:publisher><rdf:Bag><rdf:li>Kennan Institute</rdf:li></rdf:Bag></dc:publisher>",
         "2022-03-10",
     ] {
         assert!(xmp_says(&pdf, fragment), "XMP lacks {fragment:?}");
