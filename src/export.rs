@@ -190,30 +190,6 @@ pub fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.pdf");
-        std::fs::write(&path, b"old").unwrap();
-        write_atomically(&path, b"new").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn failed_write_names_the_file_and_reason() {
-        let error = write_atomically(Path::new("/nonexistent-folder/out.pdf"), b"x").unwrap_err();
-        assert_eq!(
-            error,
-            "failed to write /nonexistent-folder/out.pdf (no such file or folder)"
-        );
-    }
-}
-
 /// Records the publisher in the PDF's XMP metadata as `dc:publisher`, which Typst does not
 /// write, by an incremental update that replaces the metadata stream. Returns the PDF as it
 /// was if its structure is not the one Typst writes.
@@ -317,4 +293,28 @@ fn xml_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_write_names_the_file_and_reason() {
+        let error = write_atomically(Path::new("/nonexistent-folder/out.pdf"), b"x").unwrap_err();
+        assert_eq!(
+            error,
+            "failed to write /nonexistent-folder/out.pdf (no such file or folder)"
+        );
+    }
 }
