@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::date::PartialDate;
 use crate::model::{self, ActorKind, Brief, Paper, RichText};
-use crate::richtext::{Block, Inline, inline_content};
+use crate::richtext::{Block, Inline, Visit, inline_content, visit};
 use crate::typography::{Quotes, Smartener, smarten};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
@@ -158,67 +158,20 @@ impl Notes {
     /// A rich-text field as the template gets it: notes numbered, quotes and dashes set.
     fn rich(&mut self, text: &RichText) -> Vec<Block> {
         let mut blocks = text.blocks.clone();
-        number_cites(&mut blocks, self);
-        smarten_blocks(&mut blocks, &mut Smartener::new(self.quotes));
+        let mut smartener = Smartener::new(self.quotes);
+        visit(&mut blocks, &mut |item| match item {
+            Visit::Paragraph => smartener.reset(),
+            Visit::Inline(Inline::Text { text }) => *text = smartener.run(text),
+            Visit::Inline(Inline::Cite { refs, notes }) => {
+                *notes = self.numbers_for(refs.iter().map(|r| r.id.as_str()));
+            }
+            Visit::Inline(_) => {}
+        });
         blocks
     }
 
     fn rich_opt(&mut self, text: &Option<RichText>) -> Option<Vec<Block>> {
         text.as_ref().map(|t| self.rich(t))
-    }
-}
-
-fn smarten_blocks(blocks: &mut [Block], smartener: &mut Smartener) {
-    fn inlines(content: &mut [Inline], smartener: &mut Smartener) {
-        for inline in content {
-            match inline {
-                Inline::Text { text } => *text = smartener.run(text),
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. } => inlines(content, smartener),
-                Inline::Cite { .. } | Inline::Linebreak => {}
-            }
-        }
-    }
-    for block in blocks {
-        smartener.reset();
-        match block {
-            Block::Para { content } => inlines(content, smartener),
-            Block::List { items, .. } => {
-                for item in items {
-                    smarten_blocks(item, smartener);
-                }
-            }
-        }
-    }
-}
-
-fn number_cites(blocks: &mut [Block], notes: &mut Notes) {
-    fn inlines(content: &mut [Inline], notes: &mut Notes) {
-        for inline in content {
-            match inline {
-                Inline::Cite {
-                    refs,
-                    notes: numbers,
-                } => {
-                    *numbers = notes.numbers_for(refs.iter().map(|r| r.id.as_str()));
-                }
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. } => inlines(content, notes),
-                Inline::Text { .. } | Inline::Linebreak => {}
-            }
-        }
-    }
-    for block in blocks {
-        match block {
-            Block::Para { content } => inlines(content, notes),
-            Block::List { items, .. } => {
-                for item in items {
-                    number_cites(item, notes);
-                }
-            }
-        }
     }
 }
 

@@ -365,7 +365,7 @@ impl<'f> Reader<'f> {
             }
             self.diagnostics.push(diagnostic);
         }
-        for_each_cite(&mut blocks, &mut |refs| {
+        richtext::visit_citations(&mut blocks, |refs| {
             for cite in refs {
                 cite.span = offsets.map(cite.span.clone());
             }
@@ -772,36 +772,6 @@ fn header_span(text: &str, key: &str, index: usize) -> Option<Span> {
     }
     None
 }
-
-pub(crate) fn for_each_cite(
-    blocks: &mut [richtext::Block],
-    f: &mut impl FnMut(&mut Vec<richtext::CiteRef>),
-) {
-    use richtext::{Block, Inline};
-    fn inlines(content: &mut [Inline], f: &mut impl FnMut(&mut Vec<richtext::CiteRef>)) {
-        for inline in content {
-            match inline {
-                Inline::Cite { refs, .. } => f(refs),
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. } => inlines(content, f),
-                Inline::Text { .. } | Inline::Linebreak => {}
-            }
-        }
-    }
-    for block in blocks {
-        match block {
-            Block::Para { content } => inlines(content, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_cite(item, f);
-                }
-            }
-        }
-    }
-}
-
-pub(crate) use for_each_cite as visit_cites;
 
 /// Maps byte offsets in a decoded TOML string back to the TOML text, through quotes, escapes
 /// and line continuations, so rich-text problems are reported at their exact column.

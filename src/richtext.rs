@@ -419,6 +419,51 @@ fn push_text(content: &mut Vec<Inline>, text: &str) {
     }
 }
 
+/// What [`visit`] meets, in reading order.
+pub enum Visit<'a> {
+    /// A paragraph begins.
+    Paragraph,
+    /// A piece of inline content; emphasis, strong and links are visited, then their content.
+    Inline(&'a mut Inline),
+}
+
+/// Walks every paragraph and inline of a field in reading order.
+pub fn visit(blocks: &mut [Block], f: &mut impl FnMut(Visit<'_>)) {
+    fn inlines(content: &mut [Inline], f: &mut impl FnMut(Visit<'_>)) {
+        for inline in content {
+            f(Visit::Inline(inline));
+            if let Inline::Emph { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } = inline
+            {
+                inlines(content, f);
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Para { content } => {
+                f(Visit::Paragraph);
+                inlines(content, f);
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    visit(item, f);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with the references of every citation of a field.
+pub fn visit_citations(blocks: &mut [Block], mut f: impl FnMut(&mut Vec<CiteRef>)) {
+    visit(blocks, &mut |item| {
+        if let Visit::Inline(Inline::Cite { refs, .. }) = item {
+            f(refs);
+        }
+    });
+}
+
 /// Rich-text links may only leave the paper for the web or mail.
 pub fn check_link_url(url: &str) -> Result<(), String> {
     if let Some(address) = url.strip_prefix("mailto:") {

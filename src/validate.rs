@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Diagnostic, closest};
-use crate::load::visit_cites;
 use crate::model::{Brief, RichText, Str};
+use crate::richtext::visit_citations;
 use crate::source::SourceFile;
 
 pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
@@ -72,7 +72,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
 
     for text in rich_texts(brief) {
         let mut blocks = text.blocks.clone();
-        visit_cites(&mut blocks, &mut |refs| {
+        visit_citations(&mut blocks, |refs| {
             for cite in refs.iter() {
                 cited.insert(cite.id.clone());
                 if !source_ids.contains_key(cite.id.as_str()) {
