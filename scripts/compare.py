@@ -5,7 +5,7 @@ noisy, so absolute times mean little).
 
     python3 scripts/compare.py [--briefs 30] [--repeat 3] [--memory]
 
-Needs a release build (`cargo build --release --examples`). The comparison with `typst
+Needs a release build (`cargo build --release --bins --examples`). The comparison with `typst
 compile` runs when the Typst CLI is on PATH (`cargo install typst-cli --version 0.15.1
 --locked`); it compiles the projects `brief typ` ejects, one process per brief, as a CI job
 without brief would. `--memory` also measures peak memory over 100 and 1,000 briefs (needs
@@ -63,7 +63,7 @@ def main():
     args = parser.parse_args()
     for binary in (BRIEF, MAKE):
         if not os.path.exists(binary):
-            sys.exit(f"{binary} is missing: run `cargo build --release --examples` first")
+            sys.exit(f"{binary} is missing: run `cargo build --release --bins --examples` first")
     work = tempfile.mkdtemp(prefix="brief-compare-")
     rows = []
     try:

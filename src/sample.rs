@@ -67,7 +67,12 @@ pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usi
                     )),
                 );
                 if actor_count > 0 {
-                    let involved = vec![Value::String(format!("actor-{}", e % actor_count))];
+                    // Two actors an event, spread so that every actor takes part in something.
+                    let (first, second) = (e % actor_count, actor_count - 1 - e % actor_count);
+                    let involved = vec![
+                        Value::String(format!("actor-{first}")),
+                        Value::String(format!("actor-{second}")),
+                    ];
                     event.insert("actors".into(), Value::Array(involved));
                 }
                 Value::Table(event)
