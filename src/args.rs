@@ -18,7 +18,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Typeset a brief into a PDF paper.
+    /// Typeset briefs into PDF papers: one, or every brief in a folder.
     Pdf(PdfArgs),
     /// Check briefs for problems without typesetting them.
     Check(CheckArgs),
