@@ -193,7 +193,7 @@ impl Reporter {
         let mut diagnostics = outcome.diagnostics.clone();
         diag::sort(&mut diagnostics);
         let human = self.printer.format() == DiagnosticFormat::Human;
-        if outcome.status != Status::Success && human && outcome.status == Status::Invalid {
+        if human && outcome.status == Status::Invalid {
             let summary = format!(
                 "{} was not typeset: {}",
                 job.input.display(),
@@ -201,33 +201,32 @@ impl Reporter {
             );
             diagnostics.push(Diagnostic::error(summary));
         }
+        let line = match outcome.pages {
+            Some(pages) => format!(
+                "built  {} -> {} ({pages} page{}, {:.2} s)",
+                job.input.display(),
+                job.output.display(),
+                if pages == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            None => format!("failed {}", job.input.display()),
+        };
         match &self.bar {
-            Some(bar) => bar.suspend(|| self.printer.print(&diagnostics)),
-            None => self.printer.print(&diagnostics),
-        }
-        if self.lines && human {
-            let line = match outcome.pages {
-                Some(pages) => format!(
-                    "built  {} -> {} ({pages} page{}, {:.2} s)",
-                    job.input.display(),
-                    job.output.display(),
-                    if pages == 1 { "" } else { "s" },
-                    elapsed.as_secs_f64()
-                ),
-                None => format!("failed {}", job.input.display()),
-            };
-            match &self.bar {
-                Some(bar) => {
-                    bar.set_message(job.input.display().to_string());
-                    bar.inc(1);
-                    if outcome.pages.is_none() {
-                        self.say(&line);
-                    }
+            // The bar counts the briefs that built; only failures get a line of their own.
+            Some(bar) => {
+                bar.suspend(|| self.printer.print(&diagnostics));
+                bar.set_message(job.input.display().to_string());
+                bar.inc(1);
+                if outcome.pages.is_none() {
+                    self.say(&line);
                 }
-                None => self.say(&line),
             }
-        } else if let Some(bar) = &self.bar {
-            bar.inc(1);
+            None => {
+                self.printer.print(&diagnostics);
+                if self.lines && human {
+                    self.say(&line);
+                }
+            }
         }
     }
 
