@@ -109,17 +109,11 @@ impl Session {
         };
         let source_name = self.settings.embed_source.then(|| attachment_name(input));
         let data = document::build(&brief, &print, source_name.as_deref()).to_json();
-        // The bytes on disk, exactly, so that the attachment round-trips.
-        let source = match self.settings.embed_source {
-            true => Some(std::fs::read(input).map_err(|e| {
-                Failure::Usage(format!(
-                    "failed to read {} ({})",
-                    input.display(),
-                    export::io_reason(&e)
-                ))
-            })?),
-            false => None,
-        };
+        // The bytes the brief was read from, exactly, so that the attachment round-trips.
+        let source = self
+            .settings
+            .embed_source
+            .then(|| brief.file.original_bytes());
         let (document, render_diagnostics) = render::render(&env, data, source, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {

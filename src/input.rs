@@ -36,11 +36,7 @@ pub fn read_brief(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
             return Err(ReadError::Invalid(diagnostic));
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    let file = SourceFile::new(name.clone(), text);
+    let file = SourceFile::from_disk(name.clone(), text);
     if file.text().trim().is_empty() {
         let diagnostic = Diagnostic::error(format!("{name} is empty"))
             .at(&file, 0..0)

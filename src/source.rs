@@ -9,6 +9,8 @@ pub struct SourceFile {
     /// The name printed in diagnostics: the path as the user wrote it.
     name: String,
     text: String,
+    /// Whether the file began with a byte-order mark, which `text` leaves out.
+    bom: bool,
     /// Byte offset at which each line starts.
     line_starts: Vec<usize>,
 }
@@ -28,8 +30,28 @@ impl SourceFile {
         Arc::new(Self {
             name: name.into(),
             text,
+            bom: false,
             line_starts,
         })
+    }
+
+    /// A file as read from disk: a leading byte-order mark is dropped from the text, and
+    /// remembered so that `original_bytes` gives back exactly what was read.
+    pub fn from_disk(name: impl Into<String>, text: String) -> Arc<Self> {
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                let mut file = Arc::into_inner(Self::new(name, rest)).expect("just made");
+                file.bom = true;
+                Arc::new(file)
+            }
+            None => Self::new(name, text),
+        }
+    }
+
+    /// The file's bytes exactly as they were read.
+    pub fn original_bytes(&self) -> Vec<u8> {
+        let bom = if self.bom { "\u{feff}" } else { "" };
+        format!("{bom}{}", self.text).into_bytes()
     }
 
     pub fn name(&self) -> &str {
@@ -103,6 +125,13 @@ mod tests {
         assert_eq!(file.line_text(1), "ÿü = \"x\"");
         assert_eq!(file.line_text(2), "");
         assert_eq!(file.line_count(), 4);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_left_out_of_the_text_but_kept() {
+        let file = SourceFile::from_disk("x.toml", "\u{feff}a = 1\r\n".into());
+        assert_eq!(file.text(), "a = 1\r\n");
+        assert_eq!(file.original_bytes(), "\u{feff}a = 1\r\n".as_bytes());
     }
 
     #[test]
