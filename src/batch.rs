@@ -56,7 +56,7 @@ impl FromStr for Shard {
 
 /// Expands files and folders into the briefs to build: folders are searched (recursively,
 /// skipping hidden folders) for `*.toml`. Sorted by path, without repeats, so that every
-/// machine sees the same list.
+/// machine sees the same list; finding none is an error.
 pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut briefs = vec![];
     for input in inputs {
@@ -75,7 +75,16 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     }
     briefs.sort();
     briefs.dedup();
+    if briefs.is_empty() {
+        return Err(none_found(inputs));
+    }
     Ok(briefs)
+}
+
+/// The error for a search that found no brief.
+pub fn none_found(inputs: &[PathBuf]) -> String {
+    let searched: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    format!("no briefs (*.toml) found in {}", searched.join(", "))
 }
 
 fn find_briefs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -8,19 +8,7 @@ use crate::exit::Status;
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
     let briefs = match batch::collect(&args.inputs) {
-        Ok(briefs) if !briefs.is_empty() => briefs,
-        Ok(_) => {
-            let searched: Vec<String> = args
-                .inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            printer.print(&[Diagnostic::error(format!(
-                "no briefs (*.toml) found in {}",
-                searched.join(", ")
-            ))]);
-            return Status::Usage;
-        }
+        Ok(briefs) => briefs,
         Err(message) => {
             printer.print(&[Diagnostic::error(message)]);
             return Status::Usage;

@@ -28,15 +28,7 @@ pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
 fn setup(args: &PdfArgs) -> Result<(Session, Vec<batch::Job>, usize), String> {
     let briefs = batch::shard(batch::collect(&args.inputs)?, args.shard);
     if briefs.is_empty() {
-        let searched: Vec<String> = args
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(format!(
-            "no briefs (*.toml) found in {}",
-            searched.join(", ")
-        ));
+        return Err(batch::none_found(&args.inputs));
     }
     let jobs = batch::plan(briefs, args.output.as_deref(), args.out_dir.as_deref())?;
     if let Some(dir) = &args.out_dir {
