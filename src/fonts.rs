@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
 use typst::text::Font;
 
+use crate::export::io_reason;
+
 /// The embedded families: Charis SIL for reading, Noto Sans for headings, labels and tables.
 /// Both cover Latin and Cyrillic, Belarusian and Ukrainian letters included.
 const EMBEDDED: &[(&str, &[u8])] = &[
@@ -63,12 +65,18 @@ pub fn load(extra_dirs: &[PathBuf]) -> Result<Vec<Font>, String> {
         .collect();
     for dir in extra_dirs {
         let mut paths = vec![];
-        collect_font_files(dir, &mut paths)
-            .map_err(|e| format!("failed to read font folder {} ({e})", dir.display()))?;
+        collect_font_files(dir, &mut paths).map_err(|e| {
+            format!(
+                "failed to read font folder {} ({})",
+                dir.display(),
+                io_reason(&e)
+            )
+        })?;
         paths.sort();
         for path in paths {
-            let data = std::fs::read(&path)
-                .map_err(|e| format!("failed to read font {} ({e})", path.display()))?;
+            let data = std::fs::read(&path).map_err(|e| {
+                format!("failed to read font {} ({})", path.display(), io_reason(&e))
+            })?;
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(data)));
             if fonts.len() == before {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, closest};
+use crate::export::io_reason;
 use crate::model::Brief;
 
 /// The virtual path at which the brief's data is served to the template.
@@ -153,23 +154,36 @@ fn unknown_hints(name: &str) -> Vec<String> {
 /// out of it: a template is allowed to read its own files and nothing else (Typst's own root
 /// check would follow a link out, typst issue 5454).
 fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
-    let root = dir
-        .canonicalize()
-        .map_err(|e| format!("failed to open template folder {} ({e})", dir.display()))?;
+    let root = dir.canonicalize().map_err(|e| {
+        format!(
+            "failed to open template folder {} ({})",
+            dir.display(),
+            io_reason(&e)
+        )
+    })?;
     let mut out = vec![];
     // Walk the folder as the user named it, so messages show their paths; compare real paths.
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("failed to read template folder {} ({e})", folder.display()))?;
+        let entries = std::fs::read_dir(&folder).map_err(|e| {
+            format!(
+                "failed to read template folder {} ({})",
+                folder.display(),
+                io_reason(&e)
+            )
+        })?;
         for entry in entries {
             let entry = entry.map_err(|e| {
-                format!("failed to read template folder {} ({e})", folder.display())
+                format!(
+                    "failed to read template folder {} ({})",
+                    folder.display(),
+                    io_reason(&e)
+                )
             })?;
             let path = entry.path();
             let real = path
                 .canonicalize()
-                .map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+                .map_err(|e| format!("failed to read {} ({})", path.display(), io_reason(&e)))?;
             if !real.starts_with(&root) {
                 return Err(format!(
                     "{} leads outside the template folder {}; a template may only use its own files",
@@ -192,7 +206,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
                 ));
             }
             let data = std::fs::read(&real)
-                .map_err(|e| format!("failed to read {} ({e})", path.display()))?;
+                .map_err(|e| format!("failed to read {} ({})", path.display(), io_reason(&e)))?;
             out.push((
                 name,
                 TemplateFile {
