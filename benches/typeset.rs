@@ -7,11 +7,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use brief::batch::{self, Job, Reporter};
-use brief::compile::{Session, Settings};
-use brief::diag::Printer;
-use brief::export::Standard;
-use brief::{args::DiagnosticFormat, fonts, sample};
+use brief::brief::sample;
+use brief::diag::{DiagnosticFormat, Printer};
+use brief::run::batch;
+use brief::run::pipeline::{Job, Session, Settings};
+use brief::run::report::Reporter;
+use brief::typeset::fonts;
+use brief::typeset::pdf::Standard;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn session() -> Session {

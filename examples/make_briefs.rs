@@ -1,4 +1,4 @@
-//! Makes distinct briefs for benchmarks and load tests (see `brief::sample`).
+//! Makes distinct briefs for benchmarks and load tests (see `brief::brief::sample`).
 //!
 //! cargo run --release --example make_briefs -- COUNT DIR [--events N] [--actors N]
 
@@ -23,7 +23,7 @@ fn main() {
     }
     std::fs::create_dir_all(&dir).unwrap();
     for i in 0..count {
-        let text = brief::sample::variant_text(i, events, actors);
+        let text = brief::brief::sample::variant_text(i, events, actors);
         std::fs::write(dir.join(format!("brief-{i:04}.toml")), text).unwrap();
     }
 }

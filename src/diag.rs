@@ -7,8 +7,21 @@ use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::args::DiagnosticFormat;
 use crate::source::SourceFile;
+
+/// How diagnostics are printed. The command line offers these by name; this module alone
+/// knows what each looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticFormat {
+    /// A code frame with the problem underlined, as rustc and typst print.
+    Human,
+    /// One line each: `file:line:column: severity: message`.
+    Short,
+    /// One JSON object per line, for tools.
+    Json,
+    /// GitHub Actions workflow commands, which annotate the pull request.
+    Github,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -6,7 +6,7 @@ mod support;
 use support::{Pdf, Test, fixture};
 
 fn variant(i: usize) -> String {
-    brief::sample::variant_text(i, None, None)
+    brief::brief::sample::variant_text(i, None, None)
 }
 
 /// A test folder with `count` distinct briefs under `in/`.
@@ -160,7 +160,15 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
     files.sort();
     assert_eq!(
         files,
-        ["brief.json", "fonts", "labels.typ", "main.typ", "rich.typ"]
+        [
+            "brief.json",
+            "components.typ",
+            "fonts",
+            "labels.typ",
+            "main.typ",
+            "rich.typ",
+            "theme.typ"
+        ]
     );
     let data: serde_json::Value = serde_json::from_slice(&out.read("project/brief.json")).unwrap();
     assert_eq!(data["version"], 1);

@@ -3,15 +3,17 @@
 
 use std::sync::OnceLock;
 
+use brief::brief::model::{Brief, Paper};
+use brief::brief::{load, richtext};
 use brief::diag::Diagnostic;
-use brief::model::Paper;
 use brief::source::SourceFile;
-use brief::world::Environment;
-use brief::{document, fonts, load, render, template};
+use brief::typeset::data as document;
+use brief::typeset::world::Environment;
+use brief::typeset::{compile, fonts, template};
 use proptest::prelude::*;
 
 /// Reads a brief the way `brief check` does and checks the invariants of the result.
-fn check(text: String) -> Option<brief::model::Brief> {
+fn check(text: String) -> Option<Brief> {
     let file = SourceFile::new("prop.toml", text);
     let (brief, diagnostics) = load::load(&file);
     for diagnostic in &diagnostics {
@@ -155,7 +157,7 @@ fn environment() -> &'static Environment {
     static ENV: OnceLock<Environment> = OnceLock::new();
     ENV.get_or_init(|| {
         let template = template::Template::built_in(template::DEFAULT).unwrap();
-        Environment::new(&template, fonts::load(&[]).unwrap()).unwrap()
+        Environment::new(&template, &fonts::load(&[]).unwrap()).unwrap()
     })
 }
 
@@ -183,7 +185,7 @@ proptest! {
 
     #[test]
     fn rich_text_spans_stay_inside_the_text(text in ".{0,200}") {
-        let (_, issues) = brief::richtext::parse(&text, brief::richtext::Mode::Blocks);
+        let (_, issues) = richtext::parse(&text, richtext::Mode::Blocks);
         for issue in issues {
             prop_assert!(issue.span.end <= text.len());
         }
@@ -202,7 +204,7 @@ proptest! {
         let brief = check(source.clone()).unwrap_or_else(|| panic!("generated brief is invalid:\n{source}"));
         let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
         let data = document::build(&brief, &print, None).to_json();
-        let (document, diagnostics) = render::render(environment(), data, None, brief.date.value);
+        let (document, diagnostics) = compile::compile(environment(), data, None, brief.date.value);
         prop_assert!(document.is_some(), "{diagnostics:?}");
     }
 }

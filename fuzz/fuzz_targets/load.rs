@@ -3,16 +3,16 @@
 
 #![no_main]
 
-use brief::document;
+use brief::brief::model::Paper;
 use brief::diag::Diagnostic;
-use brief::model::Paper;
 use brief::source::SourceFile;
+use brief::typeset::data;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let file = SourceFile::new("fuzz.toml", text.into_owned());
-    let (brief, diagnostics) = brief::load::load(&file);
+    let (brief, diagnostics) = brief::brief::load::load(&file);
     for diagnostic in &diagnostics {
         // Every location must point inside the file.
         if let Some(location) = &diagnostic.location {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(brief) = brief
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
-        let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
-        let _ = document::build(&brief, &print, None).to_json();
+        let print = data::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+        let _ = data::build(&brief, &print, None).to_json();
     }
 });

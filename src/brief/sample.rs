@@ -5,7 +5,7 @@
 use toml::{Table, Value};
 
 /// The bundled example brief, `briefs/belarus.toml`.
-pub const EXAMPLE: &str = include_str!("../briefs/belarus.toml");
+pub const EXAMPLE: &str = include_str!("../../briefs/belarus.toml");
 
 /// The TOML text of variant `i` of the example.
 pub fn variant_text(i: usize, events: Option<usize>, actors: Option<usize>) -> String {

@@ -5,38 +5,39 @@ use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
 use typst::text::Font;
 
-use crate::export::io_reason;
+use crate::error::Error;
+use crate::fs;
 
 /// The embedded families: Charis SIL for reading, Noto Sans for headings, labels and tables.
 /// Both cover Latin and Cyrillic, Belarusian and Ukrainian letters included.
 const EMBEDDED: &[(&str, &[u8])] = &[
     (
         "CharisSIL-Regular.ttf",
-        include_bytes!("../fonts/CharisSIL-Regular.ttf"),
+        include_bytes!("../../fonts/CharisSIL-Regular.ttf"),
     ),
     (
         "CharisSIL-Italic.ttf",
-        include_bytes!("../fonts/CharisSIL-Italic.ttf"),
+        include_bytes!("../../fonts/CharisSIL-Italic.ttf"),
     ),
     (
         "CharisSIL-Bold.ttf",
-        include_bytes!("../fonts/CharisSIL-Bold.ttf"),
+        include_bytes!("../../fonts/CharisSIL-Bold.ttf"),
     ),
     (
         "CharisSIL-BoldItalic.ttf",
-        include_bytes!("../fonts/CharisSIL-BoldItalic.ttf"),
+        include_bytes!("../../fonts/CharisSIL-BoldItalic.ttf"),
     ),
     (
         "NotoSans-Regular.ttf",
-        include_bytes!("../fonts/NotoSans-Regular.ttf"),
+        include_bytes!("../../fonts/NotoSans-Regular.ttf"),
     ),
     (
         "NotoSans-Italic.ttf",
-        include_bytes!("../fonts/NotoSans-Italic.ttf"),
+        include_bytes!("../../fonts/NotoSans-Italic.ttf"),
     ),
     (
         "NotoSans-Bold.ttf",
-        include_bytes!("../fonts/NotoSans-Bold.ttf"),
+        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
     ),
 ];
 
@@ -48,63 +49,61 @@ pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
 const LICENSES: &[(&str, &[u8])] = &[
     (
         "LICENSE-CharisSIL.txt",
-        include_bytes!("../fonts/LICENSE-CharisSIL.txt"),
+        include_bytes!("../../fonts/LICENSE-CharisSIL.txt"),
     ),
     (
         "LICENSE-NotoSans.txt",
-        include_bytes!("../fonts/LICENSE-NotoSans.txt"),
+        include_bytes!("../../fonts/LICENSE-NotoSans.txt"),
     ),
 ];
 
+/// The fonts of a run, loaded once and shared by every brief (cloning shares the data).
+#[derive(Clone)]
+pub struct Fonts(pub(crate) Vec<Font>);
+
+impl Fonts {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Loads the embedded fonts, then every font file found in `extra_dirs` (in a stable order, so
 /// font selection does not depend on the order the file system lists a folder).
-pub fn load(extra_dirs: &[PathBuf]) -> Result<Vec<Font>, String> {
+pub fn load(extra_dirs: &[PathBuf]) -> Result<Fonts, Error> {
     let mut fonts: Vec<Font> = EMBEDDED
         .iter()
         .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
         .collect();
     for dir in extra_dirs {
-        let mut paths = vec![];
-        collect_font_files(dir, &mut paths).map_err(|e| {
-            format!(
-                "failed to read font folder {} ({})",
-                dir.display(),
-                io_reason(&e)
-            )
-        })?;
+        let mut paths = fs::find_files(dir, false, &is_font_file)
+            .map_err(Error::doing("read font folder", dir))?;
         paths.sort();
         for path in paths {
-            let data = std::fs::read(&path).map_err(|e| {
-                format!("failed to read font {} ({})", path.display(), io_reason(&e))
-            })?;
+            let data = std::fs::read(&path).map_err(Error::doing("read font", &path))?;
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(data)));
             if fonts.len() == before {
-                return Err(format!(
+                return Err(Error::message(format!(
                     "{} is not a font file Typst can read",
                     path.display()
-                ));
+                )));
             }
         }
     }
-    Ok(fonts)
+    Ok(Fonts(fonts))
 }
 
-fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_font_files(&path, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "ttf" | "otf" | "ttc" | "otc"
-            )
-        }) {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn is_font_file(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "ttf" | "otf" | "ttc" | "otc"
+        )
+    })
 }
 
 #[cfg(test)]
@@ -115,7 +114,7 @@ mod tests {
     fn embedded_fonts_cover_belarusian_and_ukrainian() {
         let fonts = load(&[]).unwrap();
         assert_eq!(fonts.len(), EMBEDDED.len());
-        for font in &fonts {
+        for font in &fonts.0 {
             for c in "ўіїєґЁёЫыЭэ€–—“”".chars() {
                 assert!(
                     font.info().coverage.contains(c as u32),

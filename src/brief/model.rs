@@ -3,8 +3,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::date::PartialDate;
-use crate::richtext::Block;
+use crate::brief::date::PartialDate;
+use crate::brief::richtext::Block;
 use crate::source::SourceFile;
 
 /// A byte range in the brief's TOML.

@@ -1,26 +1,26 @@
 //! `brief check`: report every problem of a set of briefs without typesetting them.
 
-use crate::args::{CheckArgs, DiagnosticFormat};
-use crate::batch;
-use crate::compile::{self, Failure};
-use crate::diag::{self, Diagnostic, Printer};
+use crate::cli::args::CheckArgs;
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::error::Failure;
 use crate::exit::Status;
+use crate::run::{batch, pipeline};
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
     let briefs = match batch::collect(&args.inputs) {
         Ok(briefs) => briefs,
-        Err(message) => {
-            printer.print(&[Diagnostic::error(message)]);
+        Err(error) => {
+            printer.print(&[Diagnostic::error(error.to_string())]);
             return Status::Usage;
         }
     };
     let mut status = Status::Success;
     for path in &briefs {
-        let diagnostics = match compile::prepare(path, None) {
+        let diagnostics = match pipeline::prepare(path, None) {
             Ok((_, warnings, _)) => warnings,
             Err(Failure::Brief(diagnostics)) => diagnostics,
-            Err(Failure::Usage(message)) => {
-                printer.print(&[Diagnostic::error(message)]);
+            Err(Failure::Plain(error)) => {
+                printer.print(&[Diagnostic::error(error.to_string())]);
                 status = status.max(Status::Usage);
                 continue;
             }

@@ -10,7 +10,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::template::{DATA_PATH, ENTRY, SOURCE_PATH, Template};
+use crate::typeset::fonts::Fonts;
+use crate::typeset::template::{DATA_PATH, ENTRY, SOURCE_PATH, Template};
 
 /// What every brief of a run shares: the standard library, the fonts and the template, set up
 /// once. File ids are minted here, once per template file, so that a long batch does not
@@ -31,7 +32,8 @@ pub struct Environment {
 }
 
 impl Environment {
-    pub fn new(template: &Template, fonts: Vec<Font>) -> Result<Self, String> {
+    pub fn new(template: &Template, fonts: &Fonts) -> Result<Self, String> {
+        let fonts = fonts.0.clone();
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
         let mut origins = HashMap::new();

@@ -1,27 +1,19 @@
-//! Many briefs in one process: finding them, sharding them for a CI matrix, typesetting them
-//! in parallel, and reporting as they finish.
+//! Many briefs in one process: finding them, sharding them for a CI matrix, planning where
+//! each PDF goes, and typesetting them in parallel.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use crate::args::DiagnosticFormat;
-use crate::compile::Session;
-use crate::diag::{self, Diagnostic, Printer};
+use crate::error::Error;
 use crate::exit::Status;
-
-/// One brief to typeset and where its PDF goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Job {
-    pub input: PathBuf,
-    pub output: PathBuf,
-}
+use crate::fs;
+use crate::run::pipeline::{Job, Session};
+use crate::run::report::Reporter;
+use crate::typeset::compile;
 
 /// `K/N`: the K-th (1-based) of N disjoint shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,17 +49,15 @@ impl FromStr for Shard {
 /// Expands files and folders into the briefs to build: folders are searched (recursively,
 /// skipping hidden folders) for `*.toml`. Sorted by path, without repeats, so that every
 /// machine sees the same list; finding none is an error.
-pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut briefs = vec![];
     for input in inputs {
         if input.is_dir() {
-            find_briefs(input, &mut briefs).map_err(|e| {
-                format!(
-                    "failed to search {} ({})",
-                    input.display(),
-                    crate::export::io_reason(&e)
-                )
-            })?;
+            let found = fs::find_files(input, true, &|path| {
+                path.extension().is_some_and(|e| e == "toml")
+            })
+            .map_err(Error::doing("search", input))?;
+            briefs.extend(found);
         } else {
             // A missing file is reported when its turn comes, like any unreadable brief.
             briefs.push(input.clone());
@@ -82,28 +72,12 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// The error for a search that found no brief.
-pub fn none_found(inputs: &[PathBuf]) -> String {
+pub fn none_found(inputs: &[PathBuf]) -> Error {
     let searched: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-    format!("no briefs (*.toml) found in {}", searched.join(", "))
-}
-
-fn find_briefs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            find_briefs(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
+    Error::message(format!(
+        "no briefs (*.toml) found in {}",
+        searched.join(", ")
+    ))
 }
 
 /// The briefs of one shard: every N-th brief of the sorted list, starting at the K-th. The
@@ -121,17 +95,17 @@ pub fn plan(
     briefs: Vec<PathBuf>,
     output: Option<&Path>,
     out_dir: Option<&Path>,
-) -> Result<Vec<Job>, String> {
+) -> Result<Vec<Job>, Error> {
     if let Some(output) = output {
         return match briefs.as_slice() {
             [single] => Ok(vec![Job {
                 input: single.clone(),
                 output: output.to_path_buf(),
             }]),
-            _ => Err(format!(
+            _ => Err(Error::message(format!(
                 "-o names one PDF but there are {} briefs; use --out-dir for several",
                 briefs.len()
-            )),
+            ))),
         };
     }
     let jobs: Vec<Job> = briefs
@@ -149,113 +123,15 @@ pub fn plan(
     let mut claimed: HashMap<&Path, &Path> = HashMap::new();
     for job in &jobs {
         if let Some(other) = claimed.insert(&job.output, &job.input) {
-            return Err(format!(
+            return Err(Error::message(format!(
                 "{} and {} would both be written to {}",
                 other.display(),
                 job.input.display(),
                 job.output.display()
-            ));
+            )));
         }
     }
     Ok(jobs)
-}
-
-/// How progress is shown: a bar on a terminal, one plain line per brief otherwise.
-pub struct Reporter {
-    printer: Printer,
-    bar: Option<ProgressBar>,
-    /// Whether to say anything about briefs that built (a single brief builds silently).
-    lines: bool,
-}
-
-impl Reporter {
-    pub fn new(printer: Printer, total: usize, quiet: bool) -> Self {
-        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-        let interactive = std::io::stderr().is_terminal() && !quiet && !in_ci && total > 1;
-        let bar = interactive.then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{bar:30}] {pos}/{len} briefs, {elapsed} {wide_msg}",
-                )
-                .expect("the template is valid")
-                .progress_chars("=> "),
-            );
-            bar
-        });
-        Self {
-            printer,
-            bar,
-            lines: total > 1,
-        }
-    }
-
-    fn say(&self, text: &str) {
-        match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{text}")),
-            None => eprintln!("{text}"),
-        }
-    }
-
-    fn finished(&self, job: &Job, outcome: &crate::compile::Outcome, elapsed: Duration) {
-        let mut diagnostics = outcome.diagnostics.clone();
-        diag::sort(&mut diagnostics);
-        let human = self.printer.format() == DiagnosticFormat::Human;
-        if human && outcome.status == Status::Invalid {
-            let summary = format!(
-                "{} was not typeset: {}",
-                job.input.display(),
-                diag::tally(&diagnostics)
-            );
-            diagnostics.push(Diagnostic::error(summary));
-        }
-        let line = match outcome.pages {
-            Some(pages) => format!(
-                "built  {} -> {} ({pages} page{}, {:.2} s)",
-                job.input.display(),
-                job.output.display(),
-                if pages == 1 { "" } else { "s" },
-                elapsed.as_secs_f64()
-            ),
-            None => format!("failed {}", job.input.display()),
-        };
-        match &self.bar {
-            // The bar counts the briefs that built; only failures get a line of their own.
-            Some(bar) => {
-                bar.suspend(|| self.printer.print(&diagnostics));
-                bar.set_message(job.input.display().to_string());
-                bar.inc(1);
-                if outcome.pages.is_none() {
-                    self.say(&line);
-                }
-            }
-            None => {
-                self.printer.print(&diagnostics);
-                if self.lines && human {
-                    self.say(&line);
-                }
-            }
-        }
-    }
-
-    fn summary(&self, built: usize, failed: usize, elapsed: Duration) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-        if self.lines && self.printer.format() == DiagnosticFormat::Human {
-            let failures = if failed > 0 {
-                format!(", {failed} failed")
-            } else {
-                String::new()
-            };
-            let total = built + failed;
-            self.say(&format!(
-                "built {built} of {total} briefs in {:.2} s{failures}",
-                elapsed.as_secs_f64()
-            ));
-        }
-    }
 }
 
 /// Typesets every job on `threads` threads. A failing brief does not stop the others; the
@@ -275,7 +151,7 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
                     let Some(job) = jobs.get(index) else { break };
                     let began = Instant::now();
                     let outcome = session.typeset(&job.input, &job.output);
-                    typst::comemo::evict(max_age);
+                    compile::evict(max_age);
                     reporter.finished(job, &outcome, began.elapsed());
                     results
                         .lock()

@@ -3,9 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::brief::model::{Brief, RichText, Str};
+use crate::brief::richtext::visit_citations;
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Brief, RichText, Str};
-use crate::richtext::visit_citations;
 use crate::source::SourceFile;
 
 pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {

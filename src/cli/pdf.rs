@@ -1,14 +1,17 @@
 //! `brief pdf`: typeset briefs into PDF papers, one or thousands in a run.
 
-use crate::args::{PdfArgs, StandardArg};
-use crate::batch::{self, Reporter};
-use crate::compile::{Session, Settings};
+use crate::brief::model::Paper;
+use crate::cli::args::{PdfArgs, StandardArg};
 use crate::diag::{Diagnostic, Printer};
+use crate::error::Error;
 use crate::exit::Status;
-use crate::export::{self, Standard};
-use crate::fonts;
-use crate::model::Paper;
-use crate::template::Template;
+use crate::fs;
+use crate::run::batch;
+use crate::run::pipeline::{Job, Session, Settings};
+use crate::run::report::Reporter;
+use crate::typeset::fonts;
+use crate::typeset::pdf::{self, Standard};
+use crate::typeset::template::Template;
 
 pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
     match setup(args) {
@@ -16,8 +19,8 @@ pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
             let reporter = Reporter::new(*printer, jobs.len(), args.quiet);
             batch::run(&session, &jobs, threads, &reporter)
         }
-        Err(message) => {
-            printer.print(&[Diagnostic::error(message)]);
+        Err(error) => {
+            printer.print(&[Diagnostic::error(error.to_string())]);
             Status::Usage
         }
     }
@@ -25,20 +28,14 @@ pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
 
 /// Checks the command line once: the briefs and where their PDFs go, the template and fonts
 /// every brief shares, and how many threads to use.
-fn setup(args: &PdfArgs) -> Result<(Session, Vec<batch::Job>, usize), String> {
+fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
     let briefs = batch::shard(batch::collect(&args.inputs)?, args.shard);
     if briefs.is_empty() {
         return Err(batch::none_found(&args.inputs));
     }
     let jobs = batch::plan(briefs, args.output.as_deref(), args.out_dir.as_deref())?;
     if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "failed to create {} ({})",
-                dir.display(),
-                crate::export::io_reason(&e)
-            )
-        })?;
+        fs::create_dir_all(dir)?;
     }
     let template = args
         .render
@@ -65,7 +62,7 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<batch::Job>, usize), String> {
 
 /// The standards to check each PDF against: PDF/A-2b and PDF/UA-1 unless told otherwise, and
 /// PDF/A-3b in place of PDF/A-2b when the brief is attached (PDF/A-2 allows no attachments).
-fn standards(chosen: &[StandardArg], embed_source: bool) -> Result<Vec<Standard>, String> {
+fn standards(chosen: &[StandardArg], embed_source: bool) -> Result<Vec<Standard>, Error> {
     let standards: Vec<Standard> = if chosen.is_empty() {
         let archival = if embed_source {
             Standard::A3b
@@ -75,28 +72,20 @@ fn standards(chosen: &[StandardArg], embed_source: bool) -> Result<Vec<Standard>
         vec![archival, Standard::Ua1]
     } else if chosen.contains(&StandardArg::None) {
         if chosen.len() > 1 {
-            return Err("--pdf-standard none cannot be combined with other standards".into());
+            return Err(Error::message(
+                "--pdf-standard none cannot be combined with other standards",
+            ));
         }
         vec![]
     } else {
-        chosen
-            .iter()
-            .map(|s| match s {
-                StandardArg::A2b => Standard::A2b,
-                StandardArg::A2u => Standard::A2u,
-                StandardArg::A3b => Standard::A3b,
-                StandardArg::A3u => Standard::A3u,
-                StandardArg::Ua1 => Standard::Ua1,
-                StandardArg::None => unreachable!("handled above"),
-            })
-            .collect()
+        chosen.iter().filter_map(|s| s.standard()).collect()
     };
     if embed_source && let Some(standard) = standards.iter().find(|s| !s.allows_attachments()) {
-        return Err(format!(
+        return Err(Error::message(format!(
             "--embed-source attaches a file, which {} does not allow; use --pdf-standard a-3b,ua-1",
             standard.name()
-        ));
+        )));
     }
-    export::check_standards(&standards)?;
+    pdf::check_standards(&standards)?;
     Ok(standards)
 }

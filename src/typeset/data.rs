@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::date::PartialDate;
-use crate::model::{self, ActorKind, Brief, Paper, RichText};
-use crate::richtext::{Block, Inline, Visit, inline_content, visit};
-use crate::typography::{Quotes, Smartener, smarten};
+use crate::brief::date::PartialDate;
+use crate::brief::model::{self, ActorKind, Brief, Paper, RichText};
+use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
+use crate::typeset::typography::{Quotes, Smartener, smarten};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
 pub const DATA_VERSION: u32 = 1;
@@ -360,7 +360,7 @@ title = "C"
 id = "d"
 title = "D"
 "#;
-        let (brief, diagnostics) = crate::load::load(&SourceFile::new("t.toml", text));
+        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("t.toml", text));
         assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
         let brief = brief.unwrap();
         let print = Print {

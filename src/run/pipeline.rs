@@ -1,21 +1,30 @@
-//! Typesetting one brief, from its file to its PDF, with what a run shares across briefs: the
-//! fonts, loaded once, and one Typst environment per template.
+//! One brief's pipeline, from its file to its PDF: read, load and check, choose the template,
+//! typeset, export, write. With what a run shares across briefs: the fonts, loaded once, and
+//! one Typst environment per template.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use typst::text::Font;
-
-use crate::diag::Diagnostic;
-use crate::document::Print;
+use crate::brief::load;
+use crate::brief::model::{Brief, Paper};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::{Error, Failure};
 use crate::exit::Status;
-use crate::export::Standard;
-use crate::input::{ReadError, read_brief};
-use crate::model::{Brief, Paper};
-use crate::template::Template;
-use crate::world::Environment;
-use crate::{document, export, load, render};
+use crate::fs;
+use crate::typeset::data::{self, Print};
+use crate::typeset::fonts::Fonts;
+use crate::typeset::pdf::{self, Standard};
+use crate::typeset::template::Template;
+use crate::typeset::world::Environment;
+use crate::typeset::{compile, metadata};
+
+/// One brief to typeset and where its PDF goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+}
 
 /// The settings of a run, checked once from the command line.
 pub struct Settings {
@@ -34,7 +43,7 @@ pub struct Settings {
 /// What the briefs of one run share.
 pub struct Session {
     settings: Settings,
-    fonts: Vec<Font>,
+    fonts: Fonts,
     environments: Mutex<HashMap<String, Arc<Environment>>>,
 }
 
@@ -47,7 +56,7 @@ pub struct Outcome {
 }
 
 impl Session {
-    pub fn new(settings: Settings, fonts: Vec<Font>) -> Self {
+    pub fn new(settings: Settings, fonts: Fonts) -> Self {
         Self {
             settings,
             fonts,
@@ -57,12 +66,12 @@ impl Session {
 
     /// The environment for a template, made on first use. Typst's memoization works across
     /// the briefs that share it.
-    fn environment(&self, template: &Template) -> Result<Arc<Environment>, String> {
+    fn environment(&self, template: &Template) -> Result<Arc<Environment>, Error> {
         let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(env) = environments.get(&template.name) {
             return Ok(env.clone());
         }
-        let env = Arc::new(Environment::new(template, self.fonts.clone())?);
+        let env = Arc::new(Environment::new(template, &self.fonts)?);
         environments.insert(template.name.clone(), env.clone());
         Ok(env)
     }
@@ -81,9 +90,9 @@ impl Session {
                 diagnostics,
                 pages: None,
             },
-            Err(Failure::Usage(message)) => Outcome {
+            Err(Failure::Plain(error)) => Outcome {
                 status: Status::Usage,
-                diagnostics: vec![Diagnostic::error(message)],
+                diagnostics: vec![Diagnostic::error(error.to_string())],
                 pages: None,
             },
         }
@@ -97,7 +106,7 @@ impl Session {
         let (brief, mut diagnostics, template) = prepare(input, self.settings.template.as_ref())?;
         let env = self
             .environment(&template)
-            .map_err(|m| Failure::Brief(vec![Diagnostic::error(m)]))?;
+            .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
         let print = Print {
             paper: self
                 .settings
@@ -108,23 +117,23 @@ impl Session {
             booklet: self.settings.booklet,
         };
         let source_name = self.settings.embed_source.then(|| attachment_name(input));
-        let data = document::build(&brief, &print, source_name.as_deref()).to_json();
+        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
         // The bytes the brief was read from, exactly, so that the attachment round-trips.
         let source = self
             .settings
             .embed_source
             .then(|| brief.file.original_bytes());
-        let (document, render_diagnostics) = render::render(&env, data, source, brief.date.value);
+        let (document, render_diagnostics) = compile::compile(&env, data, source, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {
             return Err(Failure::Brief(diagnostics));
         };
-        let missing = render::missing_glyphs(&document, &brief);
+        let missing = compile::missing_glyphs(&document, &brief);
         if !missing.is_empty() && !self.settings.standards.is_empty() {
             // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
             let hint = "PDF/A and PDF/UA allow no missing glyphs; to print the empty boxes anyway, build with --pdf-standard none";
             diagnostics.extend(missing.into_iter().map(|mut d| {
-                d.severity = crate::diag::Severity::Error;
+                d.severity = Severity::Error;
                 d.hint(hint)
             }));
             return Err(Failure::Brief(diagnostics));
@@ -135,7 +144,7 @@ impl Session {
             diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
             return Err(Failure::Brief(diagnostics));
         }
-        let pdf = match export::pdf(
+        let pdf = match pdf::export(
             &document,
             brief.date.value,
             &ident(input, &brief),
@@ -148,10 +157,10 @@ impl Session {
             }
         };
         let pdf = match &brief.publisher {
-            Some(publisher) => export::add_publisher(pdf, &publisher.value),
+            Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
             None => pdf,
         };
-        export::write_atomically(output, &pdf).map_err(Failure::Usage)?;
+        fs::write_atomically(output, &pdf)?;
         Ok((diagnostics, document.pages().len()))
     }
 }
@@ -161,10 +170,7 @@ pub fn prepare(
     input: &Path,
     chosen: Option<&Template>,
 ) -> Result<(Brief, Vec<Diagnostic>, Template), Failure> {
-    let file = read_brief(input).map_err(|e| match e {
-        ReadError::Io(message) => Failure::Usage(message),
-        ReadError::Invalid(diagnostic) => Failure::Brief(vec![diagnostic]),
-    })?;
+    let file = load::read(input)?;
     let (brief, mut diagnostics) = load::load(&file);
     let Some(brief) = brief else {
         return Err(Failure::Brief(diagnostics));
@@ -185,14 +191,6 @@ pub fn prepare(
         return Err(Failure::Brief(diagnostics));
     }
     Ok((brief, diagnostics, template))
-}
-
-/// Why a brief was not typeset.
-pub enum Failure {
-    /// The brief or its template has problems.
-    Brief(Vec<Diagnostic>),
-    /// An I/O problem.
-    Usage(String),
 }
 
 /// The name the brief's TOML has inside the PDF: its own file name.

@@ -1,31 +1,15 @@
-//! The command line, declared with clap: every subcommand, flag and its help text.
+//! The command line, declared with clap: every subcommand, flag and its help text, and the
+//! conversion of clap's values into the plain types of the layers below.
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 
-use crate::batch::Shard;
-use crate::model::Paper;
-
-/// Typeset policy briefs written as TOML into print-ready PDF papers.
-#[derive(Debug, Parser)]
-#[command(name = "brief", version, about, max_term_width = 100)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Typeset briefs into PDF papers: one, or every brief in a folder.
-    Pdf(PdfArgs),
-    /// Check briefs for problems without typesetting them.
-    Check(CheckArgs),
-    /// Write a brief out as a standalone Typst project (template, data, fonts) that
-    /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
-    Typ(TypArgs),
-}
+use crate::brief::model::Paper;
+use crate::diag::DiagnosticFormat;
+use crate::run::batch::Shard;
+use crate::typeset::pdf::Standard;
 
 #[derive(Debug, Args)]
 pub struct PdfArgs {
@@ -153,6 +137,20 @@ pub enum StandardArg {
     None,
 }
 
+impl StandardArg {
+    /// The standard, or `None` for `none`.
+    pub fn standard(self) -> Option<Standard> {
+        match self {
+            StandardArg::A2b => Some(Standard::A2b),
+            StandardArg::A2u => Some(Standard::A2u),
+            StandardArg::A3b => Some(Standard::A3b),
+            StandardArg::A3u => Some(Standard::A3u),
+            StandardArg::Ua1 => Some(Standard::Ua1),
+            StandardArg::None => None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Treat warnings as errors: exit with status 1, and write no PDF, if there are any.
@@ -160,12 +158,13 @@ pub struct OutputArgs {
     pub deny_warnings: bool,
 
     /// How problems are reported on standard error.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub diagnostic_format: FormatArg,
 }
 
+/// The names of `diag::DiagnosticFormat` on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiagnosticFormat {
+pub enum FormatArg {
     /// A code frame with the problem underlined, as rustc and typst print.
     Human,
     /// One line each: `file:line:column: severity: message`.
@@ -176,6 +175,18 @@ pub enum DiagnosticFormat {
     Github,
 }
 
+impl From<FormatArg> for DiagnosticFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => DiagnosticFormat::Human,
+            FormatArg::Short => DiagnosticFormat::Short,
+            FormatArg::Json => DiagnosticFormat::Json,
+            FormatArg::Github => DiagnosticFormat::Github,
+        }
+    }
+}
+
+/// The paper sizes, by their names on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum PaperArg {
     A4,

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::brief::model::Brief;
 use crate::diag::{Diagnostic, closest};
-use crate::export::io_reason;
-use crate::model::Brief;
+use crate::error::Error;
 
 /// The virtual path at which the brief's data is served to the template.
 pub const DATA_PATH: &str = "brief.json";
@@ -19,12 +19,20 @@ pub const ENTRY: &str = "main.typ";
 type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
 
 const PAPER: EmbeddedFiles = &[
-    ("main.typ", include_bytes!("../templates/paper/main.typ")),
+    ("main.typ", include_bytes!("../../templates/paper/main.typ")),
     (
         "labels.typ",
-        include_bytes!("../templates/paper/labels.typ"),
+        include_bytes!("../../templates/paper/labels.typ"),
     ),
-    ("rich.typ", include_bytes!("../templates/paper/rich.typ")),
+    ("rich.typ", include_bytes!("../../templates/paper/rich.typ")),
+    (
+        "theme.typ",
+        include_bytes!("../../templates/paper/theme.typ"),
+    ),
+    (
+        "components.typ",
+        include_bytes!("../../templates/paper/components.typ"),
+    ),
 ];
 
 /// The built-in templates by name.
@@ -53,13 +61,6 @@ pub struct TemplateFile {
     pub origin: String,
 }
 
-/// Why a template could not be used.
-#[derive(Debug)]
-pub enum TemplateError {
-    Unknown(String),
-    Io(String),
-}
-
 impl Template {
     pub fn built_in(name: &str) -> Option<Self> {
         let (_, files) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
@@ -80,10 +81,11 @@ impl Template {
     }
 
     /// Resolves a template as a brief or the command line names it: a built-in name, or a
-    /// folder (relative to `base`) whose files replace those of the `paper` template.
-    pub fn resolve(spec: &str, base: &Path) -> Result<Self, TemplateError> {
+    /// folder (relative to `base`) whose files replace those of the `paper` template. `None`
+    /// when the name is neither.
+    pub fn resolve(spec: &str, base: &Path) -> Result<Option<Self>, Error> {
         if let Some(template) = Self::built_in(spec) {
-            return Ok(template);
+            return Ok(Some(template));
         }
         let dir = if base == Path::new(".") {
             PathBuf::from(spec)
@@ -91,30 +93,26 @@ impl Template {
             base.join(spec)
         };
         if !dir.is_dir() {
-            return Err(TemplateError::Unknown(spec.to_string()));
+            return Ok(None);
         }
         let mut template = Self::built_in(DEFAULT).expect("the default template is built in");
         template.name = dir.display().to_string();
-        for (path, file) in read_folder(&dir).map_err(TemplateError::Io)? {
+        for (path, file) in read_folder(&dir)? {
             template.files.insert(path, file);
         }
-        Ok(template)
+        Ok(Some(template))
     }
 }
 
 impl Template {
     /// The template named with `--template`: a built-in name, or a folder relative to the
     /// working directory.
-    pub fn from_command_line(spec: &str) -> Result<Self, String> {
-        Self::resolve(spec, Path::new(".")).map_err(|error| match error {
-            TemplateError::Unknown(name) => {
-                let hints = unknown_hints(&name);
-                format!(
-                    "unknown template `{name}` given with --template ({})",
-                    hints.join("; ")
-                )
-            }
-            TemplateError::Io(message) => message,
+    pub fn from_command_line(spec: &str) -> Result<Self, Error> {
+        Self::resolve(spec, Path::new("."))?.ok_or_else(|| {
+            Error::message(format!(
+                "unknown template `{spec}` given with --template ({})",
+                unknown_hints(spec).join("; ")
+            ))
         })
     }
 
@@ -124,16 +122,15 @@ impl Template {
         let Some(key) = &brief.template else {
             return Ok(Self::built_in(DEFAULT).expect("the default template is built in"));
         };
-        Self::resolve(&key.value, &brief_base(brief_path)).map_err(|error| {
-            let diagnostic = match error {
-                TemplateError::Unknown(name) => unknown_hints(&name).into_iter().fold(
-                    Diagnostic::error(format!("unknown template `{name}`")),
-                    Diagnostic::hint,
-                ),
-                TemplateError::Io(message) => Diagnostic::error(message),
-            };
-            diagnostic.at(&brief.file, key.span.clone())
-        })
+        let diagnostic = match Self::resolve(&key.value, &brief_base(brief_path)) {
+            Ok(Some(template)) => return Ok(template),
+            Ok(None) => unknown_hints(&key.value).into_iter().fold(
+                Diagnostic::error(format!("unknown template `{}`", key.value)),
+                Diagnostic::hint,
+            ),
+            Err(error) => Diagnostic::error(error.to_string()),
+        };
+        Err(diagnostic.at(&brief.file, key.span.clone()))
     }
 }
 
@@ -153,43 +150,26 @@ fn unknown_hints(name: &str) -> Vec<String> {
 /// Reads every file of a template folder. Links may point anywhere inside the folder but not
 /// out of it: a template is allowed to read its own files and nothing else (Typst's own root
 /// check would follow a link out, typst issue 5454).
-fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
-    let root = dir.canonicalize().map_err(|e| {
-        format!(
-            "failed to open template folder {} ({})",
-            dir.display(),
-            io_reason(&e)
-        )
-    })?;
+fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
+    let root = dir
+        .canonicalize()
+        .map_err(Error::doing("open template folder", dir))?;
     let mut out = vec![];
     // Walk the folder as the user named it, so messages show their paths; compare real paths.
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|e| {
-            format!(
-                "failed to read template folder {} ({})",
-                folder.display(),
-                io_reason(&e)
-            )
-        })?;
+        let entries =
+            std::fs::read_dir(&folder).map_err(Error::doing("read template folder", &folder))?;
         for entry in entries {
-            let entry = entry.map_err(|e| {
-                format!(
-                    "failed to read template folder {} ({})",
-                    folder.display(),
-                    io_reason(&e)
-                )
-            })?;
+            let entry = entry.map_err(Error::doing("read template folder", &folder))?;
             let path = entry.path();
-            let real = path
-                .canonicalize()
-                .map_err(|e| format!("failed to read {} ({})", path.display(), io_reason(&e)))?;
+            let real = path.canonicalize().map_err(Error::doing("read", &path))?;
             if !real.starts_with(&root) {
-                return Err(format!(
+                return Err(Error::message(format!(
                     "{} leads outside the template folder {}; a template may only use its own files",
                     path.display(),
                     dir.display()
-                ));
+                )));
             }
             if real.is_dir() {
                 pending.push(path);
@@ -200,13 +180,12 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, String> {
                 continue;
             };
             if name == DATA_PATH {
-                return Err(format!(
+                return Err(Error::message(format!(
                     "{} has a file named {DATA_PATH}, a name reserved for the brief's data",
                     dir.display()
-                ));
+                )));
             }
-            let data = std::fs::read(&real)
-                .map_err(|e| format!("failed to read {} ({})", path.display(), io_reason(&e)))?;
+            let data = std::fs::read(&real).map_err(Error::doing("read", &path))?;
             out.push((
                 name,
                 TemplateFile {
@@ -262,7 +241,7 @@ mod tests {
     fn unknown_names_are_reported() {
         assert!(matches!(
             Template::resolve("nope", Path::new(".")),
-            Err(TemplateError::Unknown(_))
+            Ok(None)
         ));
     }
 
@@ -272,7 +251,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("main.typ"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("secret.txt")).unwrap();
-        let error = read_folder(dir.path()).unwrap_err();
+        let error = read_folder(dir.path()).unwrap_err().to_string();
         assert!(
             error.contains("leads outside the template folder"),
             "{error}"
@@ -283,7 +262,9 @@ mod tests {
     fn a_folder_overrides_paper_file_by_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("labels.typ"), "// custom").unwrap();
-        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).unwrap();
+        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/"))
+            .unwrap()
+            .unwrap();
         assert_eq!(template.files["labels.typ"].data, b"// custom");
         assert!(template.files.contains_key("main.typ"));
     }

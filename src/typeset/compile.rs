@@ -9,14 +9,14 @@ use typst::foundations::Datetime;
 use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
-use crate::date::PartialDate;
+use crate::brief::date::PartialDate;
+use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
-use crate::model::Brief;
 use crate::source::SourceFile;
-use crate::world::{BriefWorld, Environment};
+use crate::typeset::world::{BriefWorld, Environment};
 
 /// Lays out a brief's data with the environment's template.
-pub fn render(
+pub fn compile(
     env: &Environment,
     data: Vec<u8>,
     source: Option<Vec<u8>>,
@@ -57,6 +57,12 @@ fn convert(env: &Environment, world: &BriefWorld, diagnostic: &SourceDiagnostic)
         out = out.hint(hint.v.to_string());
     }
     out
+}
+
+/// Drops Typst's memoized results that went unused for `max_age` compilations, so that memory
+/// stays flat over a long batch while briefs still share what they have in common.
+pub fn evict(max_age: usize) {
+    typst::comemo::evict(max_age);
 }
 
 /// Warns about characters that no font could draw, which would print as empty boxes, and

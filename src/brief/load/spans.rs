@@ -1,0 +1,154 @@
+//! Spans the TOML parser does not give: the header line of a table, the `[[key]]` header of
+//! an array entry, and byte offsets inside a decoded string mapped back to the file through
+//! escapes and line continuations.
+
+use crate::brief::model::{Span, Str};
+
+/// The whole `[key]` header line around a table's key, or the key alone for a dotted or
+/// inline table.
+pub(super) fn header_line(text: &str, key: Span) -> Span {
+    let start = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[key.start..]
+        .find('\n')
+        .map_or(text.len(), |i| key.start + i);
+    let line = &text[start..end];
+    if line.trim_start().starts_with('[') {
+        let lead = line.len() - line.trim_start().len();
+        start + lead..start + line.trim_end().len()
+    } else {
+        key
+    }
+}
+
+/// The span of the `index`-th `[[key]]` header in the text, if the array is written that way.
+pub(super) fn header_span(text: &str, key: &str, index: usize) -> Option<Span> {
+    let mut offset = 0;
+    let mut seen = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("[[")
+            && let Some(name) = rest.split("]]").next()
+            && name.trim().trim_matches('"') == key
+        {
+            if seen == index {
+                let start = offset + (line.len() - trimmed.len());
+                let end = start + trimmed.trim_end().len();
+                return Some(start..end);
+            }
+            seen += 1;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Maps byte offsets in a decoded TOML string back to the TOML text, through quotes, escapes
+/// and line continuations, so rich-text problems are reported at their exact column.
+pub(super) struct SpanMap {
+    /// For each byte of the decoded string (and one past its end), its offset in the file.
+    offsets: Option<Vec<usize>>,
+    whole: Span,
+}
+
+impl SpanMap {
+    pub(super) fn new(file_text: &str, text: &Str) -> Self {
+        let raw = file_text.get(text.span.clone()).unwrap_or("");
+        let offsets = decode_offsets(raw)
+            .filter(|o| o.len() == text.value.len() + 1)
+            .map(|o| o.into_iter().map(|i| i + text.span.start).collect());
+        Self {
+            offsets,
+            whole: text.span.clone(),
+        }
+    }
+
+    pub(super) fn map(&self, span: Span) -> Span {
+        match &self.offsets {
+            Some(offsets) if span.end < offsets.len() => offsets[span.start]..offsets[span.end],
+            _ => self.whole.clone(),
+        }
+    }
+}
+
+/// Offsets into `raw` (a TOML string token with its quotes) of each decoded byte.
+pub(super) fn decode_offsets(raw: &str) -> Option<Vec<usize>> {
+    let (delimiter, literal) = if raw.starts_with("'''") {
+        ("'''", true)
+    } else if raw.starts_with("\"\"\"") {
+        ("\"\"\"", false)
+    } else if raw.starts_with('\'') {
+        ("'", true)
+    } else if raw.starts_with('"') {
+        ("\"", false)
+    } else {
+        return None;
+    };
+    let start = delimiter.len();
+    let end = raw.len().checked_sub(delimiter.len())?;
+    let body = raw.get(start..end)?;
+    let mut offsets = Vec::with_capacity(body.len() + 1);
+    let mut i = 0;
+    if delimiter.len() == 3 {
+        // A newline right after the opening delimiter is not part of the string.
+        if body.starts_with("\r\n") {
+            i = 2;
+        } else if body.starts_with('\n') {
+            i = 1;
+        }
+    }
+    let bytes = body.as_bytes();
+    while i < body.len() {
+        if !literal && bytes[i] == b'\\' {
+            let next = *bytes.get(i + 1)?;
+            match next {
+                b'u' | b'U' => {
+                    let digits = if next == b'u' { 4 } else { 8 };
+                    let hex = body.get(i + 2..i + 2 + digits)?;
+                    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+                    offsets.extend(std::iter::repeat_n(start + i, c.len_utf8()));
+                    i += 2 + digits;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {
+                    // A line-ending backslash swallows the newline and the indentation after it.
+                    i += 1;
+                    while i < body.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                        i += 1;
+                    }
+                }
+                _ => {
+                    offsets.push(start + i);
+                    i += 2;
+                }
+            }
+        } else {
+            let len = body[i..].chars().next()?.len_utf8();
+            offsets.extend((0..len).map(|k| start + i + k));
+            i += len;
+        }
+    }
+    offsets.push(start + body.len());
+    Some(offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rich_text_offsets_survive_escapes() {
+        let raw = r#""a\tb \u00e9 [@x]""#;
+        let offsets = decode_offsets(raw).unwrap();
+        let decoded = "a\tb é [@x]";
+        assert_eq!(offsets.len(), decoded.len() + 1);
+        let at = decoded.find("[@x]").unwrap();
+        assert_eq!(&raw[offsets[at]..offsets[at + 4]], "[@x]");
+    }
+
+    #[test]
+    fn multi_line_strings_drop_the_first_newline() {
+        let raw = "\"\"\"\nab \\\n   cd\"\"\"";
+        let offsets = decode_offsets(raw).unwrap();
+        assert_eq!(offsets.len(), "ab cd".len() + 1);
+        assert_eq!(&raw[offsets[3]..offsets[3] + 1], "c");
+    }
+}

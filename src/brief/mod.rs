@@ -1,0 +1,10 @@
+//! The brief format as data: the model, reading it from TOML with every problem located,
+//! checking references, and the rich-text subset. Knows nothing of Typst or the command line.
+
+pub mod date;
+pub mod load;
+pub mod model;
+pub mod richtext;
+pub mod sample;
+pub mod url;
+pub mod validate;

@@ -1,0 +1,60 @@
+//! The command line: clap parses it, and each subcommand has its module. Only this layer knows
+//! clap and turns a run's status into the process's exit code.
+
+pub mod args;
+mod check;
+mod pdf;
+mod typ;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::Printer;
+use crate::exit::Status;
+use args::{CheckArgs, OutputArgs, PdfArgs, TypArgs};
+
+/// Typeset policy briefs written as TOML into print-ready PDF papers.
+#[derive(Debug, Parser)]
+#[command(name = "brief", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Typeset briefs into PDF papers: one, or every brief in a folder.
+    Pdf(PdfArgs),
+    /// Check briefs for problems without typesetting them.
+    Check(CheckArgs),
+    /// Write a brief out as a standalone Typst project (template, data, fonts) that
+    /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
+    Typ(TypArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            let status = if error.use_stderr() {
+                Status::Usage
+            } else {
+                Status::Success
+            };
+            return status.into();
+        }
+    };
+    let status = match &cli.command {
+        Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
+        Command::Check(args) => check::run(args, &printer(&args.output_args)),
+        Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
+    };
+    status.into()
+}
+
+fn printer(args: &OutputArgs) -> Printer {
+    Printer::for_stderr(args.diagnostic_format.into())
+}

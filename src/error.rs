@@ -1,0 +1,152 @@
+//! Plain failures: what goes wrong that is not at a place in a brief. An I/O failure keeps its
+//! `io::Error` and the path, and this module alone words it ("failed to write x.pdf (permission
+//! denied)"); located problems are `diag::Diagnostic`s instead.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// A plain failure, printed as one sentence.
+#[derive(Debug)]
+pub enum Error {
+    /// An operation on a file or folder failed.
+    Io {
+        /// What was being done, as the message says it: "read", "write", "create",
+        /// "read font folder".
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    /// A problem said in a sentence: a wrong command line, a template or font that cannot be used.
+    Message(String),
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl AsRef<Path>, source: io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn message(text: impl Into<String>) -> Self {
+        Error::Message(text.into())
+    }
+
+    /// A wrapper for `map_err`: `.map_err(Error::doing("read", path))`.
+    pub fn doing<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Self + 'a {
+        move |source| Error::io(action, path, source)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io {
+                action,
+                path,
+                source,
+            } => write!(
+                f,
+                "failed to {action} {} ({})",
+                path.display(),
+                reason(source)
+            ),
+            Error::Message(text) => f.write_str(text),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Message(_) => None,
+        }
+    }
+}
+
+impl From<String> for Error {
+    fn from(text: String) -> Self {
+        Error::Message(text)
+    }
+}
+
+/// An I/O error with a reason in our own words, for failures the OS would word poorly.
+pub fn io_error(kind: io::ErrorKind, reason: impl Into<String>) -> io::Error {
+    io::Error::new(kind, OwnReason(reason.into()))
+}
+
+#[derive(Debug)]
+struct OwnReason(String);
+
+impl fmt::Display for OwnReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OwnReason {}
+
+/// The plain reason of an I/O error, without the "(os error 13)" noise.
+pub fn reason(error: &io::Error) -> String {
+    use io::ErrorKind::*;
+    if let Some(own) = error.get_ref().and_then(|e| e.downcast_ref::<OwnReason>()) {
+        return own.0.clone();
+    }
+    match error.kind() {
+        NotFound => "no such file or folder".into(),
+        PermissionDenied => "permission denied".into(),
+        IsADirectory => "it is a folder".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Why a brief was not typeset: problems located in it (exit status 1), or a plain failure
+/// around it (exit status 2).
+#[derive(Debug)]
+pub enum Failure {
+    Brief(Vec<Diagnostic>),
+    Plain(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Plain(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_name_the_action_the_path_and_the_plain_reason() {
+        let error = Error::io(
+            "write",
+            "out/x.pdf",
+            io::Error::from(io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(
+            error.to_string(),
+            "failed to write out/x.pdf (permission denied)"
+        );
+        let own = io_error(
+            io::ErrorKind::IsADirectory,
+            "it is a folder, not a brief file",
+        );
+        assert_eq!(
+            Error::io("read", "b", own).to_string(),
+            "failed to read b (it is a folder, not a brief file)"
+        );
+    }
+}

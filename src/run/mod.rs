@@ -1,0 +1,7 @@
+//! Running briefs through the pipeline: one brief from its file to its PDF (`pipeline`), and
+//! many in one process (`batch`), reported as they finish (`report`).
+
+pub mod batch;
+pub mod eject;
+pub mod pipeline;
+pub mod report;

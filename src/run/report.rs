@@ -1,0 +1,109 @@
+//! Reporting a run as it goes: a progress bar on a terminal, one plain line per brief
+//! elsewhere, the diagnostics of each brief as it finishes, and a summary line.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::exit::Status;
+use crate::run::pipeline::{Job, Outcome};
+
+/// How progress is shown: a bar on a terminal, one plain line per brief otherwise.
+pub struct Reporter {
+    printer: Printer,
+    bar: Option<ProgressBar>,
+    /// Whether to say anything about briefs that built (a single brief builds silently).
+    lines: bool,
+}
+
+impl Reporter {
+    pub fn new(printer: Printer, total: usize, quiet: bool) -> Self {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        let interactive = std::io::stderr().is_terminal() && !quiet && !in_ci && total > 1;
+        let bar = interactive.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{bar:30}] {pos}/{len} briefs, {elapsed} {wide_msg}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        Self {
+            printer,
+            bar,
+            lines: total > 1,
+        }
+    }
+
+    fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    pub(crate) fn finished(&self, job: &Job, outcome: &Outcome, elapsed: Duration) {
+        let mut diagnostics = outcome.diagnostics.clone();
+        diag::sort(&mut diagnostics);
+        let human = self.printer.format() == DiagnosticFormat::Human;
+        if human && outcome.status == Status::Invalid {
+            let summary = format!(
+                "{} was not typeset: {}",
+                job.input.display(),
+                diag::tally(&diagnostics)
+            );
+            diagnostics.push(Diagnostic::error(summary));
+        }
+        let line = match outcome.pages {
+            Some(pages) => format!(
+                "built  {} -> {} ({pages} page{}, {:.2} s)",
+                job.input.display(),
+                job.output.display(),
+                if pages == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            None => format!("failed {}", job.input.display()),
+        };
+        match &self.bar {
+            // The bar counts the briefs that built; only failures get a line of their own.
+            Some(bar) => {
+                bar.suspend(|| self.printer.print(&diagnostics));
+                bar.set_message(job.input.display().to_string());
+                bar.inc(1);
+                if outcome.pages.is_none() {
+                    self.say(&line);
+                }
+            }
+            None => {
+                self.printer.print(&diagnostics);
+                if self.lines && human {
+                    self.say(&line);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn summary(&self, built: usize, failed: usize, elapsed: Duration) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.lines && self.printer.format() == DiagnosticFormat::Human {
+            let failures = if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            };
+            let total = built + failed;
+            self.say(&format!(
+                "built {built} of {total} briefs in {:.2} s{failures}",
+                elapsed.as_secs_f64()
+            ));
+        }
+    }
+}

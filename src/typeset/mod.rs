@@ -1,0 +1,11 @@
+//! From a checked brief to PDF bytes: the data a template reads, the templates and fonts, the
+//! in-memory Typst world, compiling and PDF export. Every use of the Typst API stays here.
+
+pub mod compile;
+pub mod data;
+pub mod fonts;
+pub mod metadata;
+pub mod pdf;
+pub mod template;
+pub mod typography;
+pub mod world;
