@@ -1,5 +1,6 @@
 //! Diagnostics: the located problems of a brief or template, and the one place that prints them.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::ops::Range;
@@ -197,7 +198,7 @@ impl Printer {
             "{}{} {}",
             self.paint(label_color, diagnostic.severity.label()),
             self.paint("1", ":"),
-            self.paint("1", &diagnostic.message)
+            self.paint("1", &inert(&diagnostic.message))
         );
         let mut gutter_width = 1;
         if let Some(location) = &diagnostic.location {
@@ -211,28 +212,38 @@ impl Printer {
                 out,
                 "{pad}{} {}:{line}:{column}",
                 self.paint("1;34", "-->"),
-                file.name()
+                inert(file.name())
             );
             if line_index < file.line_count() {
                 let text = file.line_text(line_index);
                 let range = file.line_range(line_index);
-                let start = location.span.start.clamp(range.start, range.end);
-                let end = location.span.end.clamp(start, range.end);
-                // Terminal cells, not characters: a CJK letter is two cells wide.
-                let before = text[..start - range.start].width();
-                let width = text[start - range.start..end - range.start].width().max(1);
+                let on_char = |offset: usize| {
+                    let mut offset = offset - range.start;
+                    while !text.is_char_boundary(offset) {
+                        offset -= 1;
+                    }
+                    offset
+                };
+                // Offsets into `text`, on character boundaries.
+                let start = on_char(location.span.start.clamp(range.start, range.end));
+                let end = on_char(location.span.end.clamp(start + range.start, range.end));
+                // The line as shown, with its control characters escaped (tabs kept), and the
+                // underline's indent measured on the shown text, so that an escape (`\u{1b}`, six
+                // cells) or a wide letter (two cells) moves the carets along with the text.
+                let shown = inert_line(text);
+                let before = indent(&inert_line(&text[..start]));
+                let width = inert_line(&text[start..end]).width().max(1);
                 let _ = writeln!(out, "{pad} {bar}");
                 let _ = writeln!(
                     out,
                     "{} {bar} {}",
                     self.paint("1;34", &line.to_string()),
-                    text
+                    shown
                 );
                 let underline: String = std::iter::repeat_n(marker, width).collect();
                 let _ = writeln!(
                     out,
-                    "{pad} {bar} {}{}",
-                    " ".repeat(before),
+                    "{pad} {bar} {before}{}",
                     self.paint(label_color, &underline)
                 );
             }
@@ -240,9 +251,10 @@ impl Printer {
         for hint in &diagnostic.hints {
             let _ = writeln!(
                 out,
-                "{}{} {hint}",
+                "{}{} {}",
                 " ".repeat(gutter_width + 1),
-                self.paint("1", "= hint:")
+                self.paint("1", "= hint:"),
+                inert(hint)
             );
         }
         out.push('\n');
@@ -261,16 +273,16 @@ fn span_positions(location: &Location) -> ((usize, usize), (usize, usize)) {
 fn render_short(out: &mut String, diagnostic: &Diagnostic) {
     if let Some(location) = &diagnostic.location {
         let ((line, column), _) = span_positions(location);
-        let _ = write!(out, "{}:{line}:{column}: ", location.file.name());
+        let _ = write!(out, "{}:{line}:{column}: ", inert(location.file.name()));
     }
     let _ = write!(
         out,
         "{}: {}",
         diagnostic.severity.label(),
-        diagnostic.message
+        inert(&diagnostic.message)
     );
     for hint in &diagnostic.hints {
-        let _ = write!(out, " (hint: {hint})");
+        let _ = write!(out, " (hint: {})", inert(hint));
     }
     out.push('\n');
 }
@@ -296,7 +308,19 @@ fn render_json(out: &mut String, diagnostic: &Diagnostic) {
         "message": diagnostic.message,
         "hints": diagnostic.hints,
     });
-    out.push_str(&value.to_string());
+    // The strings keep their exact text, so that a tool can open `file` and find the key the
+    // message names; the JSON encoding is what makes them inert. serde_json writes C0 controls
+    // (newline and ESC included) as `\n`, `\u001b`, …, but leaves DEL, the C1 controls, the
+    // bidi controls and the line and paragraph separators raw: those are written as `\u009b`,
+    // `\u202e`, … here. None of them can occur outside a string value, so replacing them in
+    // the encoded text is exact, and every line still decodes to the same object.
+    for c in value.to_string().chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
     out.push('\n');
 }
 
@@ -309,7 +333,7 @@ fn render_github(out: &mut String, diagnostic: &Diagnostic) {
     let _ = write!(out, "::{command}");
     if let Some(location) = &diagnostic.location {
         let ((line, column), (end_line, end_column)) = span_positions(location);
-        let file = github_property(location.file.name());
+        let file = github_property(&inert(location.file.name()));
         let _ = write!(
             out,
             " file={file},line={line},col={column},endLine={end_line},endColumn={end_column},title=brief"
@@ -317,10 +341,12 @@ fn render_github(out: &mut String, diagnostic: &Diagnostic) {
     } else {
         let _ = write!(out, " title=brief");
     }
-    let mut message = diagnostic.message.clone();
+    // Escaped as in `human` first, so that no character from the brief reaches the runner's
+    // log raw; the only newlines left are the ones put between message and hints here.
+    let mut message = inert(&diagnostic.message).into_owned();
     for hint in &diagnostic.hints {
         message.push_str("\nhint: ");
-        message.push_str(hint);
+        message.push_str(&inert(hint));
     }
     let _ = writeln!(out, "::{}", github_data(&message));
 }
@@ -335,6 +361,58 @@ fn github_data(text: &str) -> String {
 /// Escapes a workflow command's property value.
 fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Whether a character must not reach the output as itself: the control characters (Unicode
+/// category Cc: C0 with ESC and newline, DEL, C1), the bidi embeddings, overrides and isolates
+/// that reorder what a reader sees (Trojan Source), and the line and paragraph separators.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Text from a brief made inert for printing: each unsafe character becomes a Rust-style
+/// escape such as `\u{1b}` or `\u{a}`, so that it can neither drive the terminal nor start a
+/// line of its own.
+fn inert(text: &str) -> Cow<'_, str> {
+    escape(text, is_unsafe)
+}
+
+/// A quoted source line made inert; tabs stay, and the underline repeats them (see `indent`).
+fn inert_line(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c != '\t' && is_unsafe(c))
+}
+
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Blank space as wide as `shown` in terminal cells (a CJK letter is two). A tab is repeated as
+/// a tab, so that it reaches the same tab stop under the line as in it: the line and the
+/// underline begin with gutters of the same width.
+fn indent(shown: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in shown.split('\t').enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        out.extend(std::iter::repeat_n(' ', part.width()));
+    }
+    out
 }
 
 /// Suggests the known name closest to a misspelt one, if one is close enough to be a typo.
@@ -446,5 +524,121 @@ mod tests {
             out,
             "error: unknown key `titel`\n --> b.toml:2:1\n  |\n2 | titel = 1\n  | ^^^^^\n  = hint: did you mean `title`?\n\n"
         );
+    }
+
+    /// Text holding an escape sequence, a newline, a right-to-left override and a NUL.
+    const HOSTILE: &str = "\u{1b}[31mred\nnext\u{202e}rev\0end";
+
+    fn hostile() -> Diagnostic {
+        let file = SourceFile::new(
+            format!("b{HOSTILE}.toml"),
+            format!("title = \"x\"\n\"k{HOSTILE}\" = 1\n").replacen('\n', "\u{2028}", 2),
+        );
+        Diagnostic::error(format!("unknown key `{HOSTILE}`"))
+            .at(&file, 15..18)
+            .hint(format!("did you mean `{HOSTILE}`?"))
+            .hint("\u{2066}\u{9b}\u{7f}\u{2029}")
+    }
+
+    /// Anything in the output but its own line ends that could drive a terminal or reorder text.
+    fn raw_unsafe(output: &str) -> Vec<char> {
+        output
+            .chars()
+            .filter(|&c| c != '\n' && is_unsafe(c))
+            .collect()
+    }
+
+    #[test]
+    fn text_from_a_brief_is_shown_escaped_in_every_format() {
+        let d = hostile();
+        // The source line does hold everything: the file's newlines were made separators.
+        let file = &d.location.as_ref().unwrap().file;
+        assert!(file.line_text(0).contains('\u{1b}') && file.line_text(0).contains('\0'));
+        for (format, lines) in [
+            (DiagnosticFormat::Human, 8),
+            (DiagnosticFormat::Short, 1),
+            (DiagnosticFormat::Json, 1),
+            (DiagnosticFormat::Github, 1),
+        ] {
+            let out = rendered(format, &d);
+            assert_eq!(raw_unsafe(&out), Vec::<char>::new(), "{format:?}: {out}");
+            assert_eq!(out.lines().count(), lines, "{format:?}: {out}");
+            assert!(out.ends_with('\n'));
+        }
+        let short = rendered(DiagnosticFormat::Short, &d);
+        assert_eq!(
+            short,
+            "b\\u{1b}[31mred\\u{a}next\\u{202e}rev\\u{0}end.toml:1:14: error: unknown key `\\u{1b}[31mred\\u{a}next\\u{202e}rev\\u{0}end` (hint: did you mean `\\u{1b}[31mred\\u{a}next\\u{202e}rev\\u{0}end`?) (hint: \\u{2066}\\u{9b}\\u{7f}\\u{2029})\n"
+        );
+        let human = rendered(DiagnosticFormat::Human, &d);
+        assert!(human.starts_with(
+            "error: unknown key `\\u{1b}[31mred\\u{a}next\\u{202e}rev\\u{0}end`\n --> b\\u{1b}[31mred"
+        ));
+        assert!(human.contains(
+            "1 | title = \"x\"\\u{2028}\"k\\u{1b}[31mred\\u{2028}next\\u{202e}rev\\u{0}end\" = 1\n"
+        ));
+        let github = rendered(DiagnosticFormat::Github, &d);
+        assert!(
+            github.contains("file=b\\u{1b}[31mred\\u{a}next\\u{202e}rev\\u{0}end.toml,line=1,")
+        );
+        assert!(github.ends_with("%0Ahint: \\u{2066}\\u{9b}\\u{7f}\\u{2029}\n"));
+    }
+
+    #[test]
+    fn json_escapes_but_keeps_the_exact_text() {
+        let out = rendered(DiagnosticFormat::Json, &hostile());
+        assert!(
+            out.contains("\\u001b[31mred\\nnext\\u202erev\\u0000end"),
+            "{out}"
+        );
+        assert!(out.contains("\\u2066\\u009b\\u007f\\u2029"), "{out}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["message"], format!("unknown key `{HOSTILE}`"));
+        assert_eq!(json["file"], format!("b{HOSTILE}.toml"));
+        assert_eq!(json["hints"][1], "\u{2066}\u{9b}\u{7f}\u{2029}");
+    }
+
+    fn human(text: &str, span: Range<usize>) -> String {
+        let file = SourceFile::new("b.toml", text);
+        rendered(
+            DiagnosticFormat::Human,
+            &Diagnostic::error("e").at(&file, span),
+        )
+    }
+
+    /// The quoted line and the underline, without the gutter.
+    fn frame(out: &str) -> (&str, &str) {
+        let lines: Vec<&str> = out.lines().collect();
+        (&lines[3][4..], &lines[4][4..])
+    }
+
+    #[test]
+    fn the_underline_follows_escapes_and_wide_letters() {
+        // ESC before the span widens the shown line by five cells; the carets move with it.
+        let text = "\"a\u{1b}[2Jb\" = 1\n";
+        let key = text.find('b').unwrap();
+        let out = human(text, key..key + 1);
+        let (line, underline) = frame(&out);
+        assert_eq!(line, "\"a\\u{1b}[2Jb\" = 1");
+        assert_eq!(underline, "           ^");
+        assert_eq!(&line[underline.find('^').unwrap()..][..1], "b");
+
+        // An escape inside the span is underlined whole; a CJK letter before it is two cells.
+        let text = "\"中\u{202e}x\" = 1\n";
+        let start = text.find('\u{202e}').unwrap();
+        let out = human(text, start..start + '\u{202e}'.len_utf8() + 1);
+        let (line, underline) = frame(&out);
+        assert_eq!(line, "\"中\\u{202e}x\" = 1");
+        assert_eq!(underline, "   ^^^^^^^^^");
+
+        // A tab stays a tab, in the line and under it, so both reach the same tab stop.
+        let out = human("\tx\u{7}y = 1\n", 4..5);
+        let (line, underline) = frame(&out);
+        assert_eq!(line, "\tx\\u{7}y = 1");
+        assert_eq!(underline, "\t       ^");
+
+        // A span that starts or ends inside a letter is moved onto its start.
+        let out = human("\"ü\" = 1\n", 2..4);
+        assert_eq!(frame(&out), ("\"ü\" = 1", " ^^"));
     }
 }
