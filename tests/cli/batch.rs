@@ -1,12 +1,11 @@
 //! `brief pdf` over many briefs: folders, --out-dir, --jobs, --shard, and output that is the
 //! same bytes however the work is split.
 
-mod support;
-
-use support::{Pdf, Test, fixture};
+use crate::support::library::sample;
+use crate::support::{Pdf, Test, fixture};
 
 fn variant(i: usize) -> String {
-    brief::sample::variant_text(i, None, None)
+    sample::variant_text(i, None, None)
 }
 
 /// A test folder with `count` distinct briefs under `in/`.

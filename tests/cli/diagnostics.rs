@@ -4,12 +4,10 @@
 //!
 //! Run with `BLESS=1` to write the snapshots after a deliberate change, then review the diff.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::Test;
+use crate::support::{Test, fixture};
 
 fn corpus() -> Vec<PathBuf> {
     briefs_in("errors")
@@ -194,8 +192,7 @@ fn unreadable_inputs_get_a_plain_message() {
 
 #[test]
 fn deny_warnings_turns_warnings_into_failure_and_writes_nothing() {
-    let brief =
-        support::fixture("minimal.toml") + "\n[[sources]]\nid = \"never-cited\"\ntitle = \"T\"\n";
+    let brief = fixture("minimal.toml") + "\n[[sources]]\nid = \"never-cited\"\ntitle = \"T\"\n";
     let warned = Test::new()
         .file("b.toml", &brief)
         .args(&["pdf", "b.toml"])

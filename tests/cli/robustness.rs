@@ -3,15 +3,16 @@
 
 use std::sync::OnceLock;
 
-use brief::diag::Diagnostic;
-use brief::model::Paper;
-use brief::source::SourceFile;
-use brief::world::Environment;
-use brief::{document, fonts, load, render, template};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use crate::support::library::{
+    Brief, Diagnostic, Environment, Paper, SourceFile, document, fonts, load, render, richtext,
+    template,
+};
 
 /// Reads a brief the way `brief check` does and checks the invariants of the result.
-fn check(text: String) -> Option<brief::model::Brief> {
+fn check(text: String) -> Option<Brief> {
     let file = SourceFile::new("prop.toml", text);
     let (brief, diagnostics) = load::load(&file);
     for diagnostic in &diagnostics {
@@ -143,12 +144,22 @@ fn valid_brief_with(text: &[String]) -> String {
     )
 }
 
-/// The number of cases, unless PROPTEST_CASES asks for a longer run.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
+/// The number of cases, unless PROPTEST_CASES asks for a longer run; and the cases that failed
+/// once, kept in `robustness.proptest-regressions` beside this file and replayed first. (Left to
+/// its default, proptest would look in `tests/proptest-regressions/robustness.txt`, having found
+/// the `main.rs` beside this file.)
+fn config(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .unwrap_or(default_cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
 }
 
 fn environment() -> &'static Environment {
@@ -160,7 +171,7 @@ fn environment() -> &'static Environment {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+    #![proptest_config(config(512))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -183,7 +194,7 @@ proptest! {
 
     #[test]
     fn rich_text_spans_stay_inside_the_text(text in ".{0,200}") {
-        let (_, issues) = brief::richtext::parse(&text, brief::richtext::Mode::Blocks);
+        let (_, issues) = richtext::parse(&text, richtext::Mode::Blocks);
         for issue in issues {
             prop_assert!(issue.span.end <= text.len());
         }
@@ -192,7 +203,7 @@ proptest! {
 
 proptest! {
     // Typesetting costs tens of milliseconds a case.
-    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
+    #![proptest_config(config(64))]
 
     #[test]
     fn any_text_in_a_valid_brief_typesets(text in prop::collection::vec("[^\u{0}]{1,80}", 1..6)) {

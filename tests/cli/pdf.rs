@@ -1,8 +1,6 @@
 //! `brief pdf` end to end: real briefs in, real PDFs out, read back and checked.
 
-mod support;
-
-use support::{Pdf, Test, assert_in_order, fixture_lines, repo_file};
+use crate::support::{Pdf, Test, assert_in_order, fixture, fixture_lines, repo_file};
 
 /// Text with line breaks folded to spaces, and again with line-end hyphens joined up, so a
 /// snippet is found wherever the paragraph happened to break.
@@ -200,7 +198,7 @@ fn paper_size_comes_from_the_command_line_then_the_brief() {
     assert_page_size(&letter.pdf("minimal.pdf"), LETTER);
 
     let with_paper =
-        support::fixture("minimal.toml").replace("[summary]", "paper = \"us-letter\"\n[summary]");
+        fixture("minimal.toml").replace("[summary]", "paper = \"us-letter\"\n[summary]");
     let from_brief = Test::new()
         .file("b.toml", &with_paper)
         .args(&["pdf", "b.toml"])
