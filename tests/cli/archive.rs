@@ -6,6 +6,7 @@ use crate::support::{Output, Pdf, Test, fixture, repo_file};
 const A4: (f64, f64) = (595.276, 841.89);
 const MM: f64 = 72.0 / 25.4;
 
+#[track_caller]
 fn belarus(args: &[&str]) -> Output {
     let mut all = vec!["pdf", "belarus.toml"];
     all.extend_from_slice(args);
@@ -15,6 +16,7 @@ fn belarus(args: &[&str]) -> Output {
         .run()
 }
 
+#[track_caller]
 fn xmp_says(pdf: &Pdf, fragment: &str) -> bool {
     let xmp = pdf.xmp().expect("the PDF has XMP metadata");
     xmp.contains(fragment)

@@ -36,6 +36,7 @@ fn the_corpus_is_large_enough() {
 }
 
 /// Runs `brief check` on each brief of a corpus and compares standard error with its snapshot.
+#[track_caller]
 fn check_snapshots(briefs: Vec<PathBuf>, extra_args: &[&str], status: i32) {
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = vec![];

@@ -10,6 +10,7 @@ fn contains(text: &str, needle: &str) -> bool {
     flat.contains(needle) || joined.contains(needle)
 }
 
+#[track_caller]
 fn assert_contains_all(text: &str, needles: &[String]) {
     let missing: Vec<&String> = needles.iter().filter(|n| !contains(text, n)).collect();
     assert!(
@@ -21,6 +22,7 @@ fn assert_contains_all(text: &str, needles: &[String]) {
 const A4: (f64, f64) = (595.276, 841.89);
 const LETTER: (f64, f64) = (612.0, 792.0);
 
+#[track_caller]
 fn assert_page_size(pdf: &Pdf, expected: (f64, f64)) {
     for (i, (w, h)) in pdf.page_sizes().into_iter().enumerate() {
         assert!(

@@ -6,6 +6,7 @@ use std::process::Command;
 use crate::support::{Test, repo_file};
 
 /// Runs a tool, or returns None when it is not installed and not required.
+#[track_caller]
 fn tool(name: &str, args: &[&str], dir: &std::path::Path) -> Option<(bool, String)> {
     match Command::new(name).args(args).current_dir(dir).output() {
         Ok(output) => {

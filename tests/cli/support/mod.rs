@@ -1,6 +1,9 @@
 //! A test builder in the manner of `just`'s: set up files in a fresh folder, run the real
 //! binary there, and compare exit status and standard error exactly (standard output must be
 //! empty: brief writes nothing there).
+//!
+//! Helpers that assert carry `#[track_caller]`, so a failure points at the line of the test
+//! that made the call, not at the helper.
 
 pub mod pdf;
 
@@ -26,6 +29,7 @@ pub fn fixture_path(name: &str) -> PathBuf {
         .join(name)
 }
 
+#[track_caller]
 pub fn fixture(name: &str) -> String {
     match std::fs::read_to_string(fixture_path(name)) {
         Ok(text) => text,
@@ -33,6 +37,7 @@ pub fn fixture(name: &str) -> String {
     }
 }
 
+#[track_caller]
 pub fn repo_file(path: &str) -> String {
     match std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)) {
         Ok(text) => text,
@@ -41,6 +46,7 @@ pub fn repo_file(path: &str) -> String {
 }
 
 /// Lines of an `.expect.txt` or `.order.txt` fixture.
+#[track_caller]
 pub fn fixture_lines(name: &str) -> Vec<String> {
     fixture(name)
         .lines()
@@ -50,6 +56,9 @@ pub fn fixture_lines(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// A run of `brief` to set up and then check with [`Test::run`]; building one and dropping it
+/// checks nothing.
+#[must_use]
 pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
@@ -68,6 +77,7 @@ impl Output {
         self.dir.path().join(name)
     }
 
+    #[track_caller]
     pub fn read(&self, name: &str) -> Vec<u8> {
         match std::fs::read(self.path(name)) {
             Ok(bytes) => bytes,
@@ -75,6 +85,7 @@ impl Output {
         }
     }
 
+    #[track_caller]
     pub fn pdf(&self, name: &str) -> Pdf {
         Pdf::load(&self.read(name))
     }
@@ -91,6 +102,7 @@ impl Output {
 }
 
 impl Test {
+    #[track_caller]
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
@@ -106,6 +118,7 @@ impl Test {
         self.dir.path().to_path_buf()
     }
 
+    #[track_caller]
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
@@ -116,6 +129,7 @@ impl Test {
     }
 
     /// Copies a fixture brief into the test folder under its own name.
+    #[track_caller]
     pub fn fixture(self, name: &str) -> Self {
         let text = fixture(name);
         self.file(name, text)
@@ -148,6 +162,7 @@ impl Test {
     }
 
     /// Runs `brief` and asserts its exit status, standard output and standard error.
+    #[track_caller]
     pub fn run(self) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
         command.args(&self.args).current_dir(self.dir.path());
@@ -184,6 +199,7 @@ impl Test {
 }
 
 /// Asserts that each needle occurs in the haystack, in the given order.
+#[track_caller]
 pub fn assert_in_order(haystack: &str, needles: &[&str]) {
     let mut from = 0;
     for needle in needles {
