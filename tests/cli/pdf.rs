@@ -1,8 +1,6 @@
 //! `brief pdf` end to end: real briefs in, real PDFs out, read back and checked.
 
-mod support;
-
-use support::{Pdf, Test, assert_in_order, fixture_lines, repo_file};
+use crate::support::{Pdf, Test, assert_in_order, fixture, fixture_lines, repo_file};
 
 /// Text with line breaks folded to spaces, and again with line-end hyphens joined up, so a
 /// snippet is found wherever the paragraph happened to break.
@@ -12,6 +10,7 @@ fn contains(text: &str, needle: &str) -> bool {
     flat.contains(needle) || joined.contains(needle)
 }
 
+#[track_caller]
 fn assert_contains_all(text: &str, needles: &[String]) {
     let missing: Vec<&String> = needles.iter().filter(|n| !contains(text, n)).collect();
     assert!(
@@ -23,6 +22,7 @@ fn assert_contains_all(text: &str, needles: &[String]) {
 const A4: (f64, f64) = (595.276, 841.89);
 const LETTER: (f64, f64) = (612.0, 792.0);
 
+#[track_caller]
 fn assert_page_size(pdf: &Pdf, expected: (f64, f64)) {
     for (i, (w, h)) in pdf.page_sizes().into_iter().enumerate() {
         assert!(
@@ -200,7 +200,7 @@ fn paper_size_comes_from_the_command_line_then_the_brief() {
     assert_page_size(&letter.pdf("minimal.pdf"), LETTER);
 
     let with_paper =
-        support::fixture("minimal.toml").replace("[summary]", "paper = \"us-letter\"\n[summary]");
+        fixture("minimal.toml").replace("[summary]", "paper = \"us-letter\"\n[summary]");
     let from_brief = Test::new()
         .file("b.toml", &with_paper)
         .args(&["pdf", "b.toml"])

@@ -1,13 +1,12 @@
 //! Second opinions from system PDF tools (qpdf, poppler). `cargo test` alone does not need them;
 //! CI installs them and sets BRIEF_REQUIRE_TOOLS=1 so these checks cannot quietly skip.
 
-mod support;
-
 use std::process::Command;
 
-use support::{Test, repo_file};
+use crate::support::{Test, repo_file};
 
 /// Runs a tool, or returns None when it is not installed and not required.
+#[track_caller]
 fn tool(name: &str, args: &[&str], dir: &std::path::Path) -> Option<(bool, String)> {
     match Command::new(name).args(args).current_dir(dir).output() {
         Ok(output) => {

@@ -1,14 +1,13 @@
 //! Print and archive: PDF/A and PDF/UA by default, librarian's metadata, the brief attached on
 //! request, paper sizes, bleed and booklets, and quotation marks in the brief's language.
 
-mod support;
-
-use support::{Pdf, Test, fixture, repo_file};
+use crate::support::{Output, Pdf, Test, fixture, repo_file};
 
 const A4: (f64, f64) = (595.276, 841.89);
 const MM: f64 = 72.0 / 25.4;
 
-fn belarus(args: &[&str]) -> support::Output {
+#[track_caller]
+fn belarus(args: &[&str]) -> Output {
     let mut all = vec!["pdf", "belarus.toml"];
     all.extend_from_slice(args);
     Test::new()
@@ -17,6 +16,7 @@ fn belarus(args: &[&str]) -> support::Output {
         .run()
 }
 
+#[track_caller]
 fn xmp_says(pdf: &Pdf, fragment: &str) -> bool {
     let xmp = pdf.xmp().expect("the PDF has XMP metadata");
     xmp.contains(fragment)

@@ -3,14 +3,13 @@
 
 use std::sync::OnceLock;
 
-use brief::brief::model::{Brief, Paper};
-use brief::brief::{load, richtext};
-use brief::diag::Diagnostic;
-use brief::source::SourceFile;
-use brief::typeset::data as document;
-use brief::typeset::world::Environment;
-use brief::typeset::{compile, fonts, template};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use crate::support::library::{
+    Brief, Diagnostic, Environment, Paper, SourceFile, compile, data, fonts, load, richtext,
+    template,
+};
 
 /// Reads a brief the way `brief check` does and checks the invariants of the result.
 fn check(text: String) -> Option<Brief> {
@@ -145,12 +144,22 @@ fn valid_brief_with(text: &[String]) -> String {
     )
 }
 
-/// The number of cases, unless PROPTEST_CASES asks for a longer run.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
+/// The number of cases, unless PROPTEST_CASES asks for a longer run; and the cases that failed
+/// once, kept in `robustness.proptest-regressions` beside this file and replayed first. (Left to
+/// its default, proptest would look in `tests/proptest-regressions/robustness.txt`, having found
+/// the `main.rs` beside this file.)
+fn config(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .unwrap_or(default_cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
 }
 
 fn environment() -> &'static Environment {
@@ -162,7 +171,7 @@ fn environment() -> &'static Environment {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+    #![proptest_config(config(512))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -178,8 +187,8 @@ proptest! {
     fn valid_toml_of_the_wrong_shape_never_panics(table in document_table()) {
         let text = toml::to_string(&table).unwrap_or_default();
         if let Some(brief) = check(text) {
-            let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
-            let _ = document::build(&brief, &print, None).to_json();
+            let print = data::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+            let _ = data::build(&brief, &print, None).to_json();
         }
     }
 
@@ -194,7 +203,7 @@ proptest! {
 
 proptest! {
     // Typesetting costs tens of milliseconds a case.
-    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
+    #![proptest_config(config(64))]
 
     #[test]
     fn any_text_in_a_valid_brief_typesets(text in prop::collection::vec("[^\u{0}]{1,80}", 1..6)) {
@@ -202,8 +211,8 @@ proptest! {
         prop_assume!(!text.is_empty());
         let source = valid_brief_with(&text);
         let brief = check(source.clone()).unwrap_or_else(|| panic!("generated brief is invalid:\n{source}"));
-        let print = document::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
-        let data = document::build(&brief, &print, None).to_json();
+        let print = data::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+        let data = data::build(&brief, &print, None).to_json();
         let (document, diagnostics) = compile::compile(environment(), data, None, brief.date.value);
         prop_assert!(document.is_some(), "{diagnostics:?}");
     }

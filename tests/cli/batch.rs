@@ -1,12 +1,11 @@
 //! `brief pdf` over many briefs: folders, --out-dir, --jobs, --shard, and output that is the
 //! same bytes however the work is split.
 
-mod support;
-
-use support::{Pdf, Test, fixture};
+use crate::support::library::sample;
+use crate::support::{Pdf, Test, fixture};
 
 fn variant(i: usize) -> String {
-    brief::brief::sample::variant_text(i, None, None)
+    sample::variant_text(i, None, None)
 }
 
 /// A test folder with `count` distinct briefs under `in/`.
@@ -160,15 +159,7 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
     files.sort();
     assert_eq!(
         files,
-        [
-            "brief.json",
-            "components.typ",
-            "fonts",
-            "labels.typ",
-            "main.typ",
-            "rich.typ",
-            "theme.typ"
-        ]
+        ["brief.json", "components.typ", "fonts", "labels.typ", "main.typ", "rich.typ", "theme.typ"]
     );
     let data: serde_json::Value = serde_json::from_slice(&out.read("project/brief.json")).unwrap();
     assert_eq!(data["version"], 1);

@@ -14,6 +14,7 @@ pub struct Pdf {
 }
 
 impl Pdf {
+    #[track_caller]
     pub fn load(bytes: &[u8]) -> Pdf {
         Pdf {
             doc: Document::load_mem(bytes).expect("brief wrote a PDF lopdf can read"),

@@ -1,0 +1,12 @@
+//! The integration tests, one binary with a module per feature (as `just` and mdBook lay
+//! theirs out): most run the real `brief` binary in a fresh folder and read back what it wrote.
+//!
+//! Run one feature with a filter on its module, e.g. `cargo test --test cli diagnostics::`.
+
+mod archive;
+mod batch;
+mod diagnostics;
+mod pdf;
+mod robustness;
+mod support;
+mod tools;
