@@ -25,6 +25,7 @@ fn session() -> Session {
         standards: vec![Standard::A2b, Standard::Ua1],
         embed_source: false,
         deny_warnings: false,
+        root: None,
     };
     Session::new(settings, fonts::load(&[]).unwrap())
 }

@@ -1,28 +1,189 @@
-//! The file system at the edges of a run: reading files, writing a PDF atomically, and
-//! finding files in folders. Every failure comes back as an `Error` that keeps its cause.
+//! The file system at the edges of a run: reading files (regular files only, up to a size
+//! limit), writing a PDF atomically (and cleaning up after an interrupted write), checking
+//! that an output can never replace an input, and walking folders safely. Every failure comes
+//! back as an `Error` that keeps its cause.
 
-use std::io::{self, Write};
+use std::collections::BTreeSet;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{self, Error};
 
-/// Reads a whole file. A folder is refused with a reason of its own, since "is a directory"
-/// alone does not say what was expected.
-pub fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
-    if path.is_dir() {
-        let reason = format!("it is a folder, not a {what}");
-        return Err(Error::io(
+/// The largest brief read, in bytes: a thousand times the Belarus paper (30 KB), room for a
+/// generated brief of 100,000 actors, and small enough that a wrong file (a disk image) is
+/// refused at once instead of filling memory.
+pub const MAX_BRIEF_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest template file (an image, a data file) or font read.
+pub const MAX_ASSET_BYTES: u64 = 64 * 1024 * 1024;
+/// How deep a folder walk goes below the folder it starts from.
+pub const MAX_WALK_DEPTH: usize = 16;
+
+/// Reads a whole regular file of at most `limit` bytes. Anything else (a folder, a FIFO, a
+/// device, a socket) is refused before it is opened for reading, so that nothing blocks or
+/// streams forever; `what` names what was expected ("brief file").
+pub fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error> {
+    let fail = |reason: String| {
+        Error::io(
             "read",
             path,
-            error::io_error(io::ErrorKind::IsADirectory, reason),
+            error::io_error(io::ErrorKind::InvalidInput, reason),
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(Error::doing("read", path))?;
+    if metadata.is_dir() {
+        return Err(fail(format!("it is a folder, not a {what}")));
+    }
+    if !metadata.is_file() {
+        return Err(fail(format!(
+            "it is {}, not a regular file",
+            kind_of(&metadata)
+        )));
+    }
+    if metadata.len() > limit {
+        return Err(fail(format!("it is larger than {}", size(limit))));
+    }
+    let file = open_without_blocking(path).map_err(Error::doing("read", path))?;
+    // The file may have changed since it was looked at: never read more than the limit.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::doing("read", path))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(format!("it is larger than {}", size(limit))));
+    }
+    Ok(bytes)
+}
+
+/// Opens a file for reading; on Unix without waiting for a writer, should the path have become
+/// a FIFO after it was checked.
+fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc_o_nonblock());
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(error::io_error(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file",
         ));
     }
-    std::fs::read(path).map_err(Error::doing("read", path))
+    Ok(file)
+}
+
+#[cfg(all(unix, any(target_os = "linux", target_os = "android")))]
+fn libc_o_nonblock() -> i32 {
+    0o4000
+}
+
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+fn libc_o_nonblock() -> i32 {
+    0x0004
+}
+
+fn size(bytes: u64) -> String {
+    format!("{} MiB", bytes / (1024 * 1024))
+}
+
+/// "a FIFO", "a device", ...: what a path is, for messages about non-regular files.
+fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if metadata.is_symlink() {
+        return "a symbolic link";
+    }
+    if metadata.is_dir() {
+        return "a folder";
+    }
+    "not a regular file"
 }
 
 /// Creates a folder and its parents.
 pub fn create_dir_all(path: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(path).map_err(Error::doing("create", path))
+}
+
+/// Checks, before any work, that writing `output` can only create a file or replace a regular
+/// file that is none of `protected` (the briefs and template files of the run): never a brief,
+/// never a device, FIFO or symbolic link, whatever name or link leads there.
+pub fn check_output(output: &Path, protected: &[PathBuf]) -> Result<(), Error> {
+    let refuse = |reason: String| {
+        Error::io(
+            "write",
+            output,
+            error::io_error(io::ErrorKind::InvalidInput, reason),
+        )
+    };
+    let metadata = match std::fs::symlink_metadata(output) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("write", output, e)),
+    };
+    if !metadata.is_file() {
+        return Err(refuse(format!(
+            "it is {}; a PDF is only written to a regular file",
+            kind_of(&metadata)
+        )));
+    }
+    for input in protected {
+        if same_file(output, input) {
+            let reason = if output == input {
+                "it is an input of this run".to_string()
+            } else {
+                format!("it is {}, an input of this run", input.display())
+            };
+            return Err(refuse(reason));
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same file (the same inode on Unix, through any link).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(a), Ok(b)) => {
+            use std::os::unix::fs::MetadataExt;
+            a.dev() == b.dev() && a.ino() == b.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => a.canonicalize().ok() == b.canonicalize().ok(),
+        _ => false,
+    }
+}
+
+/// Temporary files being written, removed by `remove_temporary_files` when a signal ends the
+/// process, since no destructor runs then.
+static TEMPORARY: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn temporary() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    TEMPORARY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary file still being written and ends the process with `code`. Called
+/// on Ctrl-C and SIGTERM. The lock is held until the end, so no new temporary file is made.
+pub fn remove_temporary_files_and_exit(code: i32) -> ! {
+    let mut registry = temporary();
+    for path in std::mem::take(&mut *registry) {
+        let _ = std::fs::remove_file(path);
+    }
+    std::process::exit(code)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
@@ -33,23 +194,42 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         _ => Path::new("."),
     };
     let fail = Error::doing("write", path);
-    let result = (|| -> io::Result<()> {
-        let mut file = tempfile::Builder::new()
+    // Made and registered under the lock, so that a signal never misses a file just made.
+    let (mut file, registered) = {
+        let mut registry = temporary();
+        let file = match tempfile::Builder::new()
             .prefix(".brief-")
             .suffix(".pdf.tmp")
-            .tempfile_in(folder)?;
+            .tempfile_in(folder)
+        {
+            Ok(file) => file,
+            Err(e) => return Err(fail(e)),
+        };
+        let registered = file.path().to_path_buf();
+        registry.insert(registered.clone());
+        (file, registered)
+    };
+    let result = (|| -> io::Result<()> {
         file.write_all(bytes)?;
         // A temporary file is private to its owner; the paper should be as readable as any
         // file the user makes, or keep the permissions of the one it replaces.
         let permissions = match std::fs::metadata(path) {
-            Ok(existing) => existing.permissions(),
-            Err(_) => default_permissions(),
+            Ok(existing) if existing.is_file() => existing.permissions(),
+            _ => default_permissions(),
         };
         file.as_file().set_permissions(permissions)?;
         file.as_file().sync_all()?;
+        // Checked again just before the rename: the path may have become a link or a FIFO.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(error::io_error(
+                io::ErrorKind::InvalidInput,
+                "it is no longer a regular file",
+            ));
+        }
         file.persist(path).map_err(|e| e.error)?;
         Ok(())
     })();
+    temporary().remove(&registered);
     result.map_err(fail)
 }
 
@@ -68,41 +248,54 @@ fn default_permissions() -> std::fs::Permissions {
         .permissions()
 }
 
-/// Every file under `dir` (searched recursively) that `wanted` accepts, in the order the
-/// file system lists them; callers sort. Hidden files and folders are skipped when
-/// `skip_hidden` is set.
+/// Every file under `dir` that `wanted` accepts, sorted. Hidden files and folders are skipped
+/// when `skip_hidden` is set. The walk never follows a link to a folder (so it cannot loop or
+/// leave `dir`), takes a linked file only when it lies inside `dir`, and goes at most
+/// `MAX_WALK_DEPTH` folders deep.
 pub fn find_files(
     dir: &Path,
     skip_hidden: bool,
     wanted: &dyn Fn(&Path) -> bool,
-) -> io::Result<Vec<PathBuf>> {
+) -> Result<Vec<PathBuf>, Error> {
+    let root = dir.canonicalize().map_err(Error::doing("search", dir))?;
     let mut out = vec![];
-    find_into(dir, skip_hidden, wanted, &mut out)?;
-    Ok(out)
-}
-
-fn find_into(
-    dir: &Path,
-    skip_hidden: bool,
-    wanted: &dyn Fn(&Path) -> bool,
-    out: &mut Vec<PathBuf>,
-) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if skip_hidden && hidden {
-            continue;
-        }
-        if path.is_dir() {
-            find_into(&path, skip_hidden, wanted, out)?;
-        } else if wanted(&path) {
-            out.push(path);
+    let mut pending = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = pending.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(Error::doing("search", &folder))?;
+        for entry in entries {
+            let entry = entry.map_err(Error::doing("search", &folder))?;
+            let path = entry.path();
+            let hidden = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if skip_hidden && hidden {
+                continue;
+            }
+            let kind = entry.file_type().map_err(Error::doing("search", &path))?;
+            if kind.is_dir() {
+                if depth + 1 > MAX_WALK_DEPTH {
+                    return Err(Error::message(format!(
+                        "{} is more than {MAX_WALK_DEPTH} folders deep below {}; a search stops there",
+                        path.display(),
+                        dir.display()
+                    )));
+                }
+                pending.push((path, depth + 1));
+            } else if kind.is_symlink() {
+                let inside = path
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&root) && real.is_file());
+                if inside && wanted(&path) {
+                    out.push(path);
+                }
+            } else if wanted(&path) {
+                out.push(path);
+            }
         }
     }
-    Ok(())
+    out.sort();
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -117,6 +310,7 @@ mod tests {
         write_atomically(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(temporary().is_empty());
     }
 
     #[test]
@@ -131,12 +325,105 @@ mod tests {
     #[test]
     fn a_folder_is_not_read_as_a_file() {
         let dir = tempfile::tempdir().unwrap();
-        let error = read(dir.path(), "brief file").unwrap_err();
+        let error = read(dir.path(), "brief file", MAX_BRIEF_BYTES).unwrap_err();
         assert!(
             error
                 .to_string()
                 .ends_with("(it is a folder, not a brief file)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        std::fs::write(&path, vec![b'#'; 2048]).unwrap();
+        let error = read(&path, "brief file", 1024).unwrap_err().to_string();
+        assert!(error.ends_with("(it is larger than 0 MiB)"), "{error}");
+        assert_eq!(read(&path, "brief file", 4096).unwrap().len(), 2048);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_refused_at_once() {
+        let error = read(Path::new("/dev/zero"), "brief file", MAX_BRIEF_BYTES)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "failed to read /dev/zero (it is a device, not a regular file)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("b.toml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let error = read(&fifo, "brief file", MAX_BRIEF_BYTES)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("(it is a FIFO, not a regular file)"),
+            "{error}"
+        );
+        let error = check_output(&fifo, &[]).unwrap_err().to_string();
+        assert!(error.contains("it is a FIFO"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_may_not_be_an_input_or_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let brief = dir.path().join("a.toml");
+        std::fs::write(&brief, "title = 'x'").unwrap();
+        let error = check_output(&brief, std::slice::from_ref(&brief))
+            .unwrap_err()
+            .to_string();
+        assert!(error.ends_with("(it is an input of this run)"), "{error}");
+        let link = dir.path().join("link.pdf");
+        std::os::unix::fs::symlink(&brief, &link).unwrap();
+        let error = check_output(&link, &[]).unwrap_err().to_string();
+        assert!(error.contains("it is a symbolic link"), "{error}");
+        let hard = dir.path().join("hard.pdf");
+        std::fs::hard_link(&brief, &hard).unwrap();
+        assert!(check_output(&hard, std::slice::from_ref(&brief)).is_err());
+        assert!(check_output(&dir.path().join("new.pdf"), &[brief]).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_do_not_follow_links_out_or_loop() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("briefs");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.toml"), "").unwrap();
+        std::fs::write(dir.path().join("outside.toml"), "").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("outside.toml"), root.join("out.toml")).unwrap();
+        std::os::unix::fs::symlink(root.join("sub/a.toml"), root.join("in.toml")).unwrap();
+        std::os::unix::fs::symlink(&root, root.join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink("/", root.join("everything")).unwrap();
+        let found =
+            find_files(&root, true, &|p| p.extension().is_some_and(|e| e == "toml")).unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["in.toml", "sub/a.toml"]);
+    }
+
+    #[test]
+    fn walks_stop_at_the_documented_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut deep = dir.path().to_path_buf();
+        for _ in 0..=MAX_WALK_DEPTH {
+            deep.push("d");
+        }
+        std::fs::create_dir_all(&deep).unwrap();
+        let error = find_files(dir.path(), true, &|_| true)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("folders deep"), "{error}");
     }
 }

@@ -76,6 +76,15 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "FILES|DIRS")]
     pub inputs: Vec<PathBuf>,
 
+    /// The folder a brief's `template` folder must lie in [default: the brief's own folder].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// A folder of extra fonts, as for `brief pdf`: a character none of the fonts has is an
+    /// error, since the PDF standards refuse it.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+
     #[command(flatten)]
     pub output_args: OutputArgs,
 }
@@ -103,6 +112,11 @@ pub struct RenderArgs {
     /// Pad the paper with blank pages to a multiple of four, for printing as a booklet.
     #[arg(long)]
     pub booklet: bool,
+
+    /// The folder a brief's `template` folder must lie in [default: the brief's own folder].
+    /// CI passes the repository's root.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 fn parse_bleed(text: &str) -> Result<f64, String> {

@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand};
 
 use crate::diag::Printer;
 use crate::exit::Status;
+use crate::fs;
+use crate::run::isolate;
 use args::{CheckArgs, OutputArgs, PdfArgs, TypArgs};
 
 /// Typeset policy briefs written as TOML into print-ready PDF papers.
@@ -35,6 +37,10 @@ pub enum Command {
 
 /// Parses the command line and runs the subcommand.
 pub fn main() -> ExitCode {
+    isolate::install_panic_hook();
+    // Ctrl-C or SIGTERM during a run: no half-written temporary file is left behind. 130 is
+    // the shell's status for a run ended by Ctrl-C.
+    let _ = ctrlc::set_handler(|| fs::remove_temporary_files_and_exit(130));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -1,5 +1,7 @@
 //! `brief pdf`: typeset briefs into PDF papers, one or thousands in a run.
 
+use std::path::Path;
+
 use crate::brief::model::Paper;
 use crate::cli::args::{PdfArgs, StandardArg};
 use crate::diag::{Diagnostic, Printer};
@@ -29,20 +31,27 @@ pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
 /// Checks the command line once: the briefs and where their PDFs go, the template and fonts
 /// every brief shares, and how many threads to use.
 fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
-    let briefs = batch::shard(batch::collect(&args.inputs)?, args.shard);
+    let all = batch::collect(&args.inputs)?;
+    let briefs = batch::shard(all.clone(), args.shard);
     if briefs.is_empty() {
         return Err(batch::none_found(&args.inputs));
     }
     let jobs = batch::plan(briefs, args.output.as_deref(), args.out_dir.as_deref())?;
-    if let Some(dir) = &args.out_dir {
-        fs::create_dir_all(dir)?;
-    }
     let template = args
         .render
         .template
         .as_deref()
         .map(Template::from_command_line)
         .transpose()?;
+    // No output may replace a brief of the run (in any shard) or a template file.
+    let mut protected = all;
+    if let Some(template) = &template {
+        protected.extend(template.disk_files().map(Path::to_path_buf));
+    }
+    batch::check_outputs(&jobs, &protected)?;
+    if let Some(dir) = &args.out_dir {
+        fs::create_dir_all(dir)?;
+    }
     let settings = Settings {
         template,
         paper: args.render.paper.map(Paper::from),
@@ -51,6 +60,7 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
         standards: standards(&args.pdf_standard, args.embed_source)?,
         embed_source: args.embed_source,
         deny_warnings: args.output_args.deny_warnings,
+        root: args.render.root.clone(),
     };
     let fonts = fonts::load(&args.render.font_paths)?;
     let threads = args

@@ -32,6 +32,7 @@ fn eject(args: &TypArgs) -> Result<Vec<Diagnostic>, Failure> {
         paper: args.render.paper.map(Paper::from),
         bleed_mm: args.render.bleed.unwrap_or(0.0),
         booklet: args.render.booklet,
+        root: args.render.root.as_deref(),
     };
     eject::eject(&args.input, &args.output, &options)
 }

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::pipeline::{Job, Session};
+use crate::run::isolate;
 use crate::run::report::Reporter;
 use crate::typeset::compile;
 
@@ -55,8 +56,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         if input.is_dir() {
             let found = fs::find_files(input, true, &|path| {
                 path.extension().is_some_and(|e| e == "toml")
-            })
-            .map_err(Error::doing("search", input))?;
+            })?;
             briefs.extend(found);
         } else {
             // A missing file is reported when its turn comes, like any unreadable brief.
@@ -78,6 +78,17 @@ pub fn none_found(inputs: &[PathBuf]) -> Error {
         "no briefs (*.toml) found in {}",
         searched.join(", ")
     ))
+}
+
+/// Checks every output before any work: none may be one of `protected` (the briefs, the
+/// template files) or anything but a regular file.
+pub fn check_outputs(jobs: &[Job], protected: &[PathBuf]) -> Result<(), Error> {
+    let mut protected = protected.to_vec();
+    protected.extend(jobs.iter().map(|job| job.input.clone()));
+    for job in jobs {
+        fs::check_output(&job.output, &protected)?;
+    }
+    Ok(())
 }
 
 /// The briefs of one shard: every N-th brief of the sorted list, starting at the K-th. The
@@ -145,7 +156,8 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
     let max_age = 4 * threads.max(1);
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, jobs.len().max(1)) {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(isolate::WORKER_STACK_BYTES);
+            let work = || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
@@ -158,7 +170,12 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
                         .unwrap_or_else(|e| e.into_inner())
                         .push(outcome.status);
                 }
-            });
+            };
+            // Without room for a large stack, a worker with the default one still does the
+            // work; the nesting limit of the format keeps briefs within it.
+            if worker.spawn_scoped(scope, work).is_err() {
+                scope.spawn(work);
+            }
         }
     });
     let statuses = results.into_inner().unwrap_or_else(|e| e.into_inner());

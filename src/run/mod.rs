@@ -3,5 +3,6 @@
 
 pub mod batch;
 pub mod eject;
+pub mod isolate;
 pub mod pipeline;
 pub mod report;

@@ -12,12 +12,13 @@ use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
+use crate::run::isolate;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 use crate::typeset::world::Environment;
-use crate::typeset::{compile, metadata};
+use crate::typeset::{compile, coverage, metadata};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub struct Settings {
     /// Attach each brief's TOML to its PDF.
     pub embed_source: bool,
     pub deny_warnings: bool,
+    /// The folder a brief's template folder must lie in [default: the brief's own folder].
+    pub root: Option<PathBuf>,
 }
 
 /// What the briefs of one run share.
@@ -79,7 +82,9 @@ impl Session {
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
     /// file at `output` is left as it was.
     pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
-        match self.try_typeset(input, output) {
+        let result = isolate::catch("typesetting", || self.try_typeset(input, output))
+            .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
+        match result {
             Ok((warnings, pages)) => Outcome {
                 status: Status::Success,
                 diagnostics: warnings,
@@ -103,7 +108,15 @@ impl Session {
         input: &Path,
         output: &Path,
     ) -> Result<(Vec<Diagnostic>, usize), Failure> {
-        let (brief, mut diagnostics, template) = prepare(input, self.settings.template.as_ref())?;
+        let (brief, mut diagnostics, template) = prepare(
+            input,
+            self.settings.template.as_ref(),
+            self.settings.root.as_deref(),
+        )?;
+        // The run checked every output against the briefs and the command line's template;
+        // the brief's own template folder is known only now.
+        let protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
+        fs::check_output(output, &protected)?;
         let env = self
             .environment(&template)
             .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
@@ -123,6 +136,13 @@ impl Session {
             .settings
             .embed_source
             .then(|| brief.file.original_bytes());
+        // What the PDF standards would refuse is found before the work of typesetting, in
+        // the same words as `brief check` finds it.
+        let refused = preflight(&brief, &self.fonts, &self.settings.standards);
+        if !refused.is_empty() {
+            diagnostics.extend(refused);
+            return Err(Failure::Brief(diagnostics));
+        }
         let (document, render_diagnostics) = compile::compile(&env, data, source, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {
@@ -131,11 +151,7 @@ impl Session {
         let missing = compile::missing_glyphs(&document, &brief);
         if !missing.is_empty() && !self.settings.standards.is_empty() {
             // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
-            let hint = "PDF/A and PDF/UA allow no missing glyphs; to print the empty boxes anyway, build with --pdf-standard none";
-            diagnostics.extend(missing.into_iter().map(|mut d| {
-                d.severity = Severity::Error;
-                d.hint(hint)
-            }));
+            diagnostics.extend(missing.into_iter().map(refuse));
             return Err(Failure::Brief(diagnostics));
         }
         diagnostics.extend(missing);
@@ -165,10 +181,29 @@ impl Session {
     }
 }
 
+/// The problems of a checked brief that typesetting would meet: characters no font has, which
+/// the PDF standards refuse (with no standard they are warnings, found after layout).
+pub fn preflight(brief: &Brief, fonts: &Fonts, standards: &[Standard]) -> Vec<Diagnostic> {
+    if standards.is_empty() {
+        return vec![];
+    }
+    coverage::uncovered(brief, fonts)
+        .into_iter()
+        .map(refuse)
+        .collect()
+}
+
+/// A missing glyph where a PDF standard applies: an error, not a warning.
+fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.severity = Severity::Error;
+    diagnostic.hint(coverage::STANDARD_HINT)
+}
+
 /// Reads and checks a brief and finds its template: everything short of typesetting.
 pub fn prepare(
     input: &Path,
     chosen: Option<&Template>,
+    root: Option<&Path>,
 ) -> Result<(Brief, Vec<Diagnostic>, Template), Failure> {
     let file = load::read(input)?;
     let (brief, mut diagnostics) = load::load(&file);
@@ -178,7 +213,7 @@ pub fn prepare(
     let template = match chosen {
         Some(template) => Ok(template.clone()),
         // A bad template is reported along with the brief's other errors.
-        None => Template::for_brief(&brief, input),
+        None => Template::for_brief(&brief, input, root),
     };
     let template = match template {
         Ok(template) => template,

@@ -13,6 +13,7 @@ use crate::brief::date::PartialDate;
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
+use crate::typeset::coverage;
 use crate::typeset::world::{BriefWorld, Environment};
 
 /// Lays out a brief's data with the environment's template.
@@ -74,18 +75,7 @@ pub fn missing_glyphs(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic
     }
     missing
         .into_keys()
-        .map(|c: char| {
-            let message = format!(
-                "no font has a glyph for `{c}` (U+{:04X}); it prints as an empty box",
-                c as u32
-            );
-            let mut diagnostic = Diagnostic::warning(message)
-                .hint("add a font that has it with --font-path, or write the text without it");
-            if let Some(offset) = brief.file.text().find(c) {
-                diagnostic = diagnostic.at(&brief.file, offset..offset + c.len_utf8());
-            }
-            diagnostic
-        })
+        .map(|c: char| coverage::missing_glyph(brief, c))
         .collect()
 }
 

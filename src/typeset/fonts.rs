@@ -69,6 +69,11 @@ impl Fonts {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether any of the fonts has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.0.iter().any(|font| font.info().coverage.contains(c as u32))
+    }
 }
 
 /// Loads the embedded fonts, then every font file found in `extra_dirs` (in a stable order, so
@@ -79,11 +84,12 @@ pub fn load(extra_dirs: &[PathBuf]) -> Result<Fonts, Error> {
         .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
         .collect();
     for dir in extra_dirs {
-        let mut paths = fs::find_files(dir, false, &is_font_file)
-            .map_err(Error::doing("read font folder", dir))?;
-        paths.sort();
-        for path in paths {
-            let data = std::fs::read(&path).map_err(Error::doing("read font", &path))?;
+        if !dir.is_dir() {
+            // The walk would say "failed to search"; this is the message users know.
+            std::fs::read_dir(dir).map_err(Error::doing("read font folder", dir))?;
+        }
+        for path in fs::find_files(dir, false, &is_font_file)? {
+            let data = fs::read(&path, "font file", fs::MAX_ASSET_BYTES)?;
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(data)));
             if fonts.len() == before {

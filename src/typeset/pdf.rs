@@ -19,6 +19,9 @@ pub enum Standard {
     Ua1,
 }
 
+/// The standards every paper meets unless told otherwise: archival and accessible.
+pub const DEFAULT_STANDARDS: [Standard; 2] = [Standard::A2b, Standard::Ua1];
+
 impl Standard {
     pub fn name(self) -> &'static str {
         match self {

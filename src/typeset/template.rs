@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::brief::model::Brief;
 use crate::diag::{Diagnostic, closest};
 use crate::error::Error;
+use crate::fs;
 
 /// The virtual path at which the brief's data is served to the template.
 pub const DATA_PATH: &str = "brief.json";
@@ -59,6 +60,8 @@ pub struct TemplateFile {
     pub data: Vec<u8>,
     /// Where the file came from, as diagnostics name it.
     pub origin: String,
+    /// The file on disk it was read from; `None` for a built-in file.
+    pub disk: Option<PathBuf>,
 }
 
 impl Template {
@@ -70,6 +73,7 @@ impl Template {
                 let file = TemplateFile {
                     data: data.to_vec(),
                     origin: format!("templates/{name}/{path}"),
+                    disk: None,
                 };
                 (path.to_string(), file)
             })
@@ -116,13 +120,30 @@ impl Template {
         })
     }
 
-    /// The template a brief asks for with its `template` key (a folder is relative to the
-    /// brief), or the default one.
-    pub fn for_brief(brief: &Brief, brief_path: &Path) -> Result<Self, Diagnostic> {
+    /// The files of this template that were read from disk.
+    pub fn disk_files(&self) -> impl Iterator<Item = &Path> {
+        self.files.values().filter_map(|f| f.disk.as_deref())
+    }
+
+    /// The template a brief asks for with its `template` key, or the default one. A folder is
+    /// relative to the brief and must lie inside `root` (the brief's own folder unless
+    /// `--root` widens it), as Typst's own `--root` works: an absolute path, a path leading
+    /// out with `..` or through a link is an error at the key, and nothing outside is read.
+    pub fn for_brief(
+        brief: &Brief,
+        brief_path: &Path,
+        root: Option<&Path>,
+    ) -> Result<Self, Diagnostic> {
         let Some(key) = &brief.template else {
             return Ok(Self::built_in(DEFAULT).expect("the default template is built in"));
         };
-        let diagnostic = match Self::resolve(&key.value, &brief_base(brief_path)) {
+        let base = brief_base(brief_path);
+        if Self::built_in(&key.value).is_none()
+            && let Err(diagnostic) = inside_root(&key.value, &base, root)
+        {
+            return Err(diagnostic.at(&brief.file, key.span.clone()));
+        }
+        let diagnostic = match Self::resolve(&key.value, &base) {
             Ok(Some(template)) => return Ok(template),
             Ok(None) => unknown_hints(&key.value).into_iter().fold(
                 Diagnostic::error(format!("unknown template `{}`", key.value)),
@@ -131,6 +152,80 @@ impl Template {
             Err(error) => Diagnostic::error(error.to_string()),
         };
         Err(diagnostic.at(&brief.file, key.span.clone()))
+    }
+}
+
+/// Checks that the folder `spec` names (relative to `base`) lies inside `root`, or inside
+/// `base` when no root is given, before anything there is read.
+fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagnostic> {
+    let here = Path::new(".");
+    let base = if base.as_os_str().is_empty() { here } else { base };
+    let widened = root.is_some();
+    let root = root.unwrap_or(base);
+    let root_hint = |d: Diagnostic| {
+        d.hint(if widened {
+            format!(
+                "a brief may only use a template folder inside the root {}",
+                shown(root)
+            )
+        } else {
+            "a brief may only use a template folder inside its own folder; give a wider one with --root".to_string()
+        })
+    };
+    if Path::new(spec).is_absolute() || spec.starts_with('~') {
+        return Err(root_hint(Diagnostic::error(format!(
+            "the template folder `{spec}` is an absolute path"
+        )))
+        .hint("write the folder's path relative to the brief"));
+    }
+    let Ok(real_root) = root.canonicalize() else {
+        return Err(Diagnostic::error(format!(
+            "the root folder {} cannot be opened",
+            shown(root)
+        )));
+    };
+    let dir = base.join(spec);
+    // A folder that does not exist is reported as an unknown template; one that leads out
+    // (through `..` or a link) is refused here, before anything in it is read.
+    if let Ok(real) = dir.canonicalize()
+        && !real.starts_with(&real_root)
+    {
+        return Err(root_hint(Diagnostic::error(format!(
+            "the template folder `{spec}` lies outside {}",
+            shown(root)
+        ))));
+    }
+    if !dir.exists() && lexically_outside(spec) {
+        return Err(root_hint(Diagnostic::error(format!(
+            "the template folder `{spec}` lies outside {}",
+            shown(root)
+        ))));
+    }
+    Ok(())
+}
+
+/// Whether a relative path climbs above its start (`../x`, `a/../../x`).
+fn lexically_outside(spec: &str) -> bool {
+    let mut depth = 0i32;
+    for part in Path::new(spec).components() {
+        match part {
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// A folder as messages show it: `.` rather than an empty path.
+fn shown(path: &Path) -> String {
+    if path.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        path.display().to_string()
     }
 }
 
@@ -149,15 +244,16 @@ fn unknown_hints(name: &str) -> Vec<String> {
 
 /// Reads every file of a template folder. Links may point anywhere inside the folder but not
 /// out of it: a template is allowed to read its own files and nothing else (Typst's own root
-/// check would follow a link out, typst issue 5454).
+/// check would follow a link out, typst issue 5454). Only regular files are read, linked
+/// folders are not entered (no loops), and the walk stops at `fs::MAX_WALK_DEPTH`.
 fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
     let root = dir
         .canonicalize()
         .map_err(Error::doing("open template folder", dir))?;
     let mut out = vec![];
     // Walk the folder as the user named it, so messages show their paths; compare real paths.
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
+    let mut pending = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = pending.pop() {
         let entries =
             std::fs::read_dir(&folder).map_err(Error::doing("read template folder", &folder))?;
         for entry in entries {
@@ -171,8 +267,25 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
                     dir.display()
                 )));
             }
+            let linked = entry
+                .file_type()
+                .map_err(Error::doing("read", &path))?
+                .is_symlink();
             if real.is_dir() {
-                pending.push(path);
+                // A linked folder inside the template is reached by its own path already;
+                // following it could only repeat files, or loop.
+                if linked {
+                    continue;
+                }
+                if depth + 1 > fs::MAX_WALK_DEPTH {
+                    return Err(Error::message(format!(
+                        "{} is more than {} folders deep in the template folder {}",
+                        path.display(),
+                        fs::MAX_WALK_DEPTH,
+                        dir.display()
+                    )));
+                }
+                pending.push((path, depth + 1));
                 continue;
             }
             let relative = path.strip_prefix(dir).expect("walked from the folder");
@@ -185,12 +298,13 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
                     dir.display()
                 )));
             }
-            let data = std::fs::read(&real).map_err(Error::doing("read", &path))?;
+            let data = fs::read(&path, "template file", fs::MAX_ASSET_BYTES)?;
             out.push((
                 name,
                 TemplateFile {
                     data,
                     origin: path.display().to_string(),
+                    disk: Some(path.clone()),
                 },
             ));
         }
