@@ -211,6 +211,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     };
     let result = (|| -> io::Result<()> {
         file.write_all(bytes)?;
+        slow_write_for_tests();
         // A temporary file is private to its owner; the paper should be as readable as any
         // file the user makes, or keep the permissions of the one it replaces.
         let permissions = match std::fs::metadata(path) {
@@ -231,6 +232,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })();
     temporary().remove(&registered);
     result.map_err(fail)
+}
+
+/// In debug builds only, `BRIEF_TEST_SLOW_WRITE_MS` holds a write open for that long, so that
+/// a test can interrupt the run while a temporary file exists. Release builds have no such hook.
+fn slow_write_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("BRIEF_TEST_SLOW_WRITE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 #[cfg(unix)]

@@ -11,8 +11,8 @@ use std::time::Instant;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
-use crate::run::pipeline::{Job, Session};
 use crate::run::isolate;
+use crate::run::pipeline::{Job, Session};
 use crate::run::report::Reporter;
 use crate::typeset::compile;
 

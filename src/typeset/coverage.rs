@@ -39,10 +39,42 @@ pub fn missing_glyph(brief: &Brief, c: char) -> Diagnostic {
     );
     let mut diagnostic = Diagnostic::warning(message)
         .hint("add a font that has it with --font-path, or write the text without it");
-    if let Some(offset) = brief.file.text().find(c) {
+    if let Some(offset) = first_in_strings(brief.file.text(), c) {
         diagnostic = diagnostic.at(&brief.file, offset..offset + c.len_utf8());
     }
     diagnostic
+}
+
+/// Where `c` is first written inside a string value of the TOML (not in a comment or a key);
+/// failing that, anywhere. Only called for the rare character that is missing.
+fn first_in_strings(text: &str, c: char) -> Option<usize> {
+    let mut spans = vec![];
+    if let Ok(root) = toml::de::DeTable::parse(text) {
+        for (_, value) in root.get_ref().iter() {
+            string_spans(value, &mut spans);
+        }
+    }
+    spans.sort_by_key(|span| span.start);
+    spans
+        .iter()
+        .find_map(|span| Some(span.start + text.get(span.clone())?.find(c)?))
+        .or_else(|| text.find(c))
+}
+
+fn string_spans(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    out: &mut Vec<std::ops::Range<usize>>,
+) {
+    // Iterative, so that a deeply nested value cannot exhaust the stack.
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value.get_ref() {
+            toml::de::DeValue::String(_) => out.push(value.span()),
+            toml::de::DeValue::Array(items) => pending.extend(items.iter()),
+            toml::de::DeValue::Table(table) => pending.extend(table.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
 }
 
 fn collect(value: &serde_json::Value, chars: &mut BTreeSet<char>) {
@@ -76,11 +108,9 @@ mod tests {
     use crate::typeset::fonts;
 
     fn brief(title: &str) -> Brief {
-        let text = format!(
-            "title = \"{title}\"\ndate = 2024-01-15\n[summary]\ntext = \"Summary.\"\n"
-        );
-        let (brief, diagnostics) =
-            crate::brief::load::load(&SourceFile::new("t.toml", text));
+        let text =
+            format!("title = \"{title}\"\ndate = 2024-01-15\n[summary]\ntext = \"Summary.\"\n");
+        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("t.toml", text));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         brief.unwrap()
     }

@@ -159,7 +159,11 @@ impl Template {
 /// `base` when no root is given, before anything there is read.
 fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagnostic> {
     let here = Path::new(".");
-    let base = if base.as_os_str().is_empty() { here } else { base };
+    let base = if base.as_os_str().is_empty() {
+        here
+    } else {
+        base
+    };
     let widened = root.is_some();
     let root = root.unwrap_or(base);
     let root_hint = |d: Diagnostic| {
@@ -178,6 +182,11 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
         )))
         .hint("write the folder's path relative to the brief"));
     }
+    let outside = if widened {
+        format!("the root {}", shown(root))
+    } else {
+        "the brief's folder".to_string()
+    };
     let Ok(real_root) = root.canonicalize() else {
         return Err(Diagnostic::error(format!(
             "the root folder {} cannot be opened",
@@ -191,14 +200,12 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
         && !real.starts_with(&real_root)
     {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {}",
-            shown(root)
+            "the template folder `{spec}` lies outside {outside}"
         ))));
     }
     if !dir.exists() && lexically_outside(spec) {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {}",
-            shown(root)
+            "the template folder `{spec}` lies outside {outside}"
         ))));
     }
     Ok(())

@@ -8,5 +8,6 @@ mod batch;
 mod diagnostics;
 mod pdf;
 mod robustness;
+mod safety;
 mod support;
 mod tools;
