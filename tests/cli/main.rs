@@ -10,4 +10,5 @@ mod pdf;
 mod robustness;
 mod safety;
 mod support;
+mod templates;
 mod tools;

@@ -65,6 +65,23 @@ impl Pdf {
         }
     }
 
+    /// Every drawing operation of every page, in order, with its operands: what is drawn and
+    /// how, for comparing two papers operation by operation.
+    pub fn operations(&self) -> Vec<Vec<(String, Vec<Object>)>> {
+        self.pages()
+            .into_iter()
+            .map(|id| {
+                let bytes = self.doc.get_page_content(id).expect("pages have content");
+                Content::decode(&bytes)
+                    .expect("content streams decode")
+                    .operations
+                    .into_iter()
+                    .map(|op| (op.operator, op.operands))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The text of every page, one line per text positioning, pages separated by form feeds.
     pub fn text(&self) -> String {
         self.pages()
@@ -358,7 +375,7 @@ impl Pdf {
     }
 }
 
-fn number(object: &Object) -> f64 {
+pub fn number(object: &Object) -> f64 {
     match object {
         Object::Integer(i) => *i as f64,
         Object::Real(r) => *r as f64,
