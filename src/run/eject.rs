@@ -55,7 +55,11 @@ pub fn eject(input: &Path, dir: &Path, options: &Options) -> Result<Vec<Diagnost
 
 /// Writes every file into a staging folder beside `dir` first and moves them into place only
 /// when all are written, so that a full disk or an error leaves no half-written project.
-fn write_project(dir: &Path, files: &[(String, &[u8])], protected: &[PathBuf]) -> Result<(), Error> {
+fn write_project(
+    dir: &Path,
+    files: &[(String, &[u8])],
+    protected: &[PathBuf],
+) -> Result<(), Error> {
     for (relative, _) in files {
         fs::check_output(&dir.join(relative), protected)?;
     }
@@ -85,4 +89,3 @@ fn write_project(dir: &Path, files: &[(String, &[u8])], protected: &[PathBuf]) -
     }
     Ok(())
 }
-

@@ -72,7 +72,9 @@ impl Fonts {
 
     /// Whether any of the fonts has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.0.iter().any(|font| font.info().coverage.contains(c as u32))
+        self.0
+            .iter()
+            .any(|font| font.info().coverage.contains(c as u32))
     }
 }
 

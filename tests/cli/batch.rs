@@ -159,7 +159,15 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
     files.sort();
     assert_eq!(
         files,
-        ["brief.json", "components.typ", "fonts", "labels.typ", "main.typ", "rich.typ", "theme.typ"]
+        [
+            "brief.json",
+            "components.typ",
+            "fonts",
+            "labels.typ",
+            "main.typ",
+            "rich.typ",
+            "theme.typ"
+        ]
     );
     let data: serde_json::Value = serde_json::from_slice(&out.read("project/brief.json")).unwrap();
     assert_eq!(data["version"], 1);

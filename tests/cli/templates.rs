@@ -41,11 +41,19 @@ fn a_folder_with_only_a_theme_changes_the_accent_and_nothing_else() {
     for (page, (ours, theirs)) in standard.iter().zip(&house).enumerate() {
         assert_eq!(ours.len(), theirs.len(), "operations on page {}", page + 1);
         for ((op_a, args_a), (op_b, args_b)) in ours.iter().zip(theirs) {
-            assert!(!sets(args_b, op_b, ACCENT), "page {}: the old accent", page + 1);
+            assert!(
+                !sets(args_b, op_b, ACCENT),
+                "page {}: the old accent",
+                page + 1
+            );
             if sets(args_a, op_a, ACCENT) {
                 // Where the standard paper sets its accent, the house paper sets red.
                 assert_eq!(op_a, op_b);
-                assert!(sets(args_b, op_b, RED), "page {}: {op_b} {args_b:?}", page + 1);
+                assert!(
+                    sets(args_b, op_b, RED),
+                    "page {}: {op_b} {args_b:?}",
+                    page + 1
+                );
                 recoloured += 1;
             } else {
                 assert_eq!((op_a, args_a), (op_b, args_b), "page {}", page + 1);
