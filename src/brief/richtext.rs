@@ -73,6 +73,15 @@ pub struct Issue {
     pub hint: Option<String>,
 }
 
+/// How deep lists, emphasis, strong emphasis and links (citations among them) may sit inside
+/// one another. Real writing stays within four or five levels; sixteen leaves room for any of
+/// it and keeps the tree shallow for everything that walks it later, each well inside its own
+/// limit: writing the tree as JSON and Typst's JSON reader (three levels of JSON a level; the
+/// reader stops at 128), the template's recursion (a call or two a level; Typst stops at 80)
+/// and the layout of nested lists, and dropping the tree. Much deeper input overflowed the
+/// stack while typesetting and took a whole batch down with it.
+pub const MAX_NESTING: usize = 16;
+
 /// The link target the parser is given for `[@id]`, so that citations can be told apart.
 const CITE_MARK: &str = "\u{0}cite";
 
@@ -89,6 +98,8 @@ pub fn parse(text: &str, mode: Mode) -> (Vec<Block>, Vec<Issue>) {
         stack: vec![Frame::Root(vec![])],
         issues: vec![],
         skip_depth: 0,
+        depth: 0,
+        too_deep: false,
     };
     for (event, range) in parser.into_offset_iter() {
         builder.event(event, range);
@@ -171,6 +182,20 @@ enum Frame {
     Cite(Vec<CiteRef>),
 }
 
+impl Frame {
+    /// Whether the frame is a level of nesting, counted towards [`MAX_NESTING`].
+    fn nests(&self) -> bool {
+        matches!(
+            self,
+            Frame::List { .. }
+                | Frame::Emph(_)
+                | Frame::Strong(_)
+                | Frame::Link { .. }
+                | Frame::Cite(_)
+        )
+    }
+}
+
 struct Builder<'a> {
     text: &'a str,
     mode: Mode,
@@ -178,6 +203,10 @@ struct Builder<'a> {
     issues: Vec<Issue>,
     /// While above zero, events belong to a construct already printed literally.
     skip_depth: usize,
+    /// How many open frames nest (see [`Frame::nests`]): never more than [`MAX_NESTING`].
+    depth: usize,
+    /// Whether the field has already been reported as nested too deep.
+    too_deep: bool,
 }
 
 impl Builder<'_> {
@@ -191,6 +220,9 @@ impl Builder<'_> {
             return;
         }
         match event {
+            Event::Start(tag) if self.depth >= MAX_NESTING && self.nests(&tag) => {
+                self.flatten_too_deep(range)
+            }
             Event::Start(tag) => self.start(tag, range),
             Event::End(end) => self.end(end),
             Event::Text(text) => self.push_inline_text(&text),
@@ -206,20 +238,20 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
-            Tag::Paragraph => self.stack.push(Frame::Para(vec![])),
+            Tag::Paragraph => self.push(Frame::Para(vec![])),
             Tag::List(start) if self.mode == Mode::Blocks => {
                 self.close_loose_text();
-                self.stack.push(Frame::List {
+                self.push(Frame::List {
                     ordered: start.is_some(),
                     start: start.unwrap_or(1),
                     items: vec![],
                 })
             }
-            Tag::Item => self.stack.push(Frame::Item(vec![], vec![])),
-            Tag::Emphasis => self.stack.push(Frame::Emph(vec![])),
-            Tag::Strong => self.stack.push(Frame::Strong(vec![])),
+            Tag::Item => self.push(Frame::Item(vec![], vec![])),
+            Tag::Emphasis => self.push(Frame::Emph(vec![])),
+            Tag::Strong => self.push(Frame::Strong(vec![])),
             Tag::Link { dest_url, .. } if dest_url.as_ref() == CITE_MARK => {
-                self.stack.push(Frame::Cite(self.cite_refs(range)));
+                self.push(Frame::Cite(self.cite_refs(range)));
             }
             Tag::Link {
                 dest_url,
@@ -238,7 +270,7 @@ impl Builder<'_> {
                         hint: Some("links must point to an http:// or https:// address".into()),
                     });
                 }
-                self.stack.push(Frame::Link {
+                self.push(Frame::Link {
                     url,
                     content: vec![],
                 });
@@ -257,8 +289,53 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether `tag` opens a frame that counts towards [`MAX_NESTING`].
+    fn nests(&self, tag: &Tag<'_>) -> bool {
+        match tag {
+            Tag::List(_) => self.mode == Mode::Blocks,
+            Tag::Emphasis | Tag::Strong | Tag::Link { .. } => true,
+            _ => false,
+        }
+    }
+
+    fn push(&mut self, frame: Frame) {
+        if frame.nests() {
+            self.depth += 1;
+        }
+        self.stack.push(frame);
+    }
+
+    /// A construct that would nest deeper than [`MAX_NESTING`]: an error, once per field,
+    /// at its first character, and its text kept flat, as written, so that nothing built
+    /// from the tree ever goes deeper.
+    fn flatten_too_deep(&mut self, range: Range<usize>) {
+        if !self.too_deep {
+            self.too_deep = true;
+            let marker = self.text[range.start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            self.issues.push(Issue {
+                severity: Severity::Error,
+                span: range.start..range.start + marker,
+                message: format!(
+                    "lists, emphasis and links are nested more than {MAX_NESTING} levels deep here"
+                ),
+                hint: Some(format!(
+                    "the brief format allows {MAX_NESTING} levels of lists, *emphasis*, **strong** and [links](https://…) inside one another; flatten the deeper ones"
+                )),
+            });
+        }
+        let text = self.text[range].trim_end().to_string();
+        self.push_inline_text(&text);
+        self.skip_depth = 1;
+    }
+
     fn end(&mut self, end: TagEnd) {
         let frame = self.stack.pop().expect("balanced events");
+        if frame.nests() {
+            self.depth -= 1;
+        }
         match (end, frame) {
             (TagEnd::Paragraph, Frame::Para(content)) => self.push_block(Block::Para { content }),
             (
@@ -292,7 +369,7 @@ impl Builder<'_> {
                 refs,
                 notes: vec![],
             }),
-            (_, frame) => self.stack.push(frame),
+            (_, frame) => self.push(frame),
         }
     }
 
@@ -455,6 +532,31 @@ pub fn visit(blocks: &mut [Block], f: &mut impl FnMut(Visit<'_>)) {
     }
 }
 
+/// Calls `f` with every source reference of every citation of a field, in reading order.
+pub fn for_each_citation(blocks: &[Block], f: &mut impl FnMut(&CiteRef)) {
+    fn inlines(content: &[Inline], f: &mut impl FnMut(&CiteRef)) {
+        for inline in content {
+            match inline {
+                Inline::Cite { refs, .. } => refs.iter().for_each(&mut *f),
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, f),
+                Inline::Text { .. } | Inline::Linebreak => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Para { content } => inlines(content, f),
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_citation(item, f);
+                }
+            }
+        }
+    }
+}
+
 /// Calls `f` with the references of every citation of a field.
 pub fn visit_citations(blocks: &mut [Block], mut f: impl FnMut(&mut Vec<CiteRef>)) {
     visit(blocks, &mut |item| {
@@ -465,7 +567,7 @@ pub fn visit_citations(blocks: &mut [Block], mut f: impl FnMut(&mut Vec<CiteRef>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn text(t: &str) -> Inline {
@@ -595,6 +697,133 @@ mod tests {
                 .count(),
             2
         );
+    }
+
+    /// How deep lists, emphasis and links nest in a tree, counted as [`MAX_NESTING`] counts.
+    fn depth(blocks: &[Block]) -> usize {
+        fn inlines(content: &[Inline]) -> usize {
+            content
+                .iter()
+                .map(|inline| match inline {
+                    Inline::Emph { content }
+                    | Inline::Strong { content }
+                    | Inline::Link { content, .. } => 1 + inlines(content),
+                    Inline::Cite { .. } => 1,
+                    Inline::Text { .. } | Inline::Linebreak => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        blocks
+            .iter()
+            .map(|block| match block {
+                Block::Para { content } => inlines(content),
+                Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `levels` of emphasis inside one another: `*w _w *w deep w* w_ w*`.
+    pub(crate) fn emphasis(levels: usize) -> String {
+        let marker = |i: usize| if i.is_multiple_of(2) { '*' } else { '_' };
+        let open: String = (0..levels).map(|i| format!("{}w ", marker(i))).collect();
+        let close: String = (0..levels)
+            .rev()
+            .map(|i| format!(" w{}", marker(i)))
+            .collect();
+        format!("{open}deep{close}")
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_fine() {
+        let (blocks, issues) = parse(&emphasis(MAX_NESTING), Mode::Blocks);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(depth(&blocks), MAX_NESTING);
+        // Lists, emphasis and links count together.
+        let lists: String = (0..MAX_NESTING - 2)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect();
+        let source = format!(
+            "{lists}{}[*link*](https://example.org)",
+            "  ".repeat(MAX_NESTING - 2)
+        );
+        let (blocks, issues) = parse(&source, Mode::Blocks);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(depth(&blocks), MAX_NESTING);
+    }
+
+    #[test]
+    fn deeper_nesting_is_an_error_and_is_kept_flat() {
+        let source = emphasis(MAX_NESTING + 3);
+        let (blocks, issues) = parse(&source, Mode::Inline);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].severity, Severity::Error);
+        assert_eq!(issues[0].span, 3 * MAX_NESTING..3 * MAX_NESTING + 1);
+        assert!(issues[0].hint.is_some());
+        assert_eq!(depth(&blocks), MAX_NESTING);
+        // What lies deeper is kept as the text it was written as.
+        let mut innermost = inline_content(&blocks);
+        while let Some(content) = innermost.iter().find_map(|inline| match inline {
+            Inline::Emph { content } => Some(content.clone()),
+            _ => None,
+        }) {
+            innermost = content;
+        }
+        assert_eq!(innermost, [text("w *w _w *w deep w* w_ w* w")]);
+    }
+
+    #[test]
+    fn deep_lists_are_reported_once_at_the_first_level_too_many() {
+        let lists: String = (0..200)
+            .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+            .collect();
+        let source = format!("{lists}\n{lists}");
+        let (blocks, issues) = parse(&source, Mode::Blocks);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        let marker = source.find("- level 16").unwrap();
+        assert_eq!(issues[0].span, marker..marker + 1);
+        assert_eq!(depth(&blocks), MAX_NESTING);
+    }
+
+    /// Parses on a thread with the 2 MiB stack of a test thread, in well under a second.
+    fn parse_on_small_stack(source: String) -> (Vec<Block>, Vec<Issue>) {
+        let started = std::time::Instant::now();
+        let parsed = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let parsed = parse(&source, Mode::Blocks);
+                assert!(depth(&parsed.0) <= MAX_NESTING);
+                parsed
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        parsed
+    }
+
+    #[test]
+    fn very_deep_input_neither_recurses_nor_hangs() {
+        let n = 100_000;
+        for source in [
+            "- ".repeat(n) + "x",
+            "1. ".repeat(n) + "x",
+            "> ".repeat(n) + "x",
+            "> - ".repeat(n / 2) + "x",
+            format!("{}x{}", "*".repeat(n), "*".repeat(n)),
+            emphasis(n / 2),
+            format!("{}x{}", "[".repeat(n), "](https://a.org)".repeat(n)),
+            format!(
+                "{}x{}",
+                "[*".repeat(n / 2),
+                "*](https://a.org)".repeat(n / 2)
+            ),
+            "[@a; ".repeat(n),
+        ] {
+            let (_, issues) = parse_on_small_stack(source);
+            assert!(issues.len() <= 2, "{issues:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::brief::model::{Brief, RichText, Str};
-use crate::brief::richtext::visit_citations;
+use crate::brief::richtext::for_each_citation;
 use crate::diag::{Diagnostic, closest};
 use crate::source::SourceFile;
 
@@ -31,13 +31,15 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         &mut error,
     );
 
+    let mut actor_hints = Suggestions::new(&actor_ids, "[[actors]]");
+    let mut source_hints = Suggestions::new(&source_ids, "[[sources]]");
     let mut cited: HashSet<String> = HashSet::new();
     let mut in_timeline: HashSet<String> = HashSet::new();
     for event in &brief.timeline {
         for actor in &event.actors {
             in_timeline.insert(actor.value.clone());
             if !actor_ids.contains_key(actor.value.as_str()) {
-                let hint = suggestion(&actor.value, &actor_ids, "[[actors]]");
+                let hint = actor_hints.hint(&actor.value);
                 error(
                     actor.span.clone(),
                     format!("no actor has the id `{}`", actor.value),
@@ -48,7 +50,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         for source in &event.sources {
             cited.insert(source.value.clone());
             if !source_ids.contains_key(source.value.as_str()) {
-                let hint = suggestion(&source.value, &source_ids, "[[sources]]");
+                let hint = source_hints.hint(&source.value);
                 error(
                     source.span.clone(),
                     format!("no source has the id `{}`", source.value),
@@ -71,18 +73,15 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     }
 
     for text in rich_texts(brief) {
-        let mut blocks = text.blocks.clone();
-        visit_citations(&mut blocks, |refs| {
-            for cite in refs.iter() {
-                cited.insert(cite.id.clone());
-                if !source_ids.contains_key(cite.id.as_str()) {
-                    let hint = suggestion(&cite.id, &source_ids, "[[sources]]");
-                    error(
-                        cite.span.clone(),
-                        format!("the citation `[@{}]` names no source", cite.id),
-                        Some(hint),
-                    );
-                }
+        for_each_citation(&text.blocks, &mut |cite| {
+            cited.insert(cite.id.clone());
+            if !source_ids.contains_key(cite.id.as_str()) {
+                let hint = source_hints.hint(&cite.id);
+                error(
+                    cite.span.clone(),
+                    format!("the citation `[@{}]` names no source", cite.id),
+                    Some(hint),
+                );
             }
         });
     }
@@ -163,13 +162,61 @@ fn unique_ids<'a>(
     seen
 }
 
-fn suggestion(id: &str, known: &HashMap<&str, &Str>, table: &str) -> String {
-    let mut names: Vec<&str> = known.keys().copied().collect();
-    names.sort_unstable();
-    match closest(id, names.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None if names.is_empty() => format!("the brief has no {table}"),
-        None => format!("add it to {table}, or use one of: {}", names.join(", ")),
+/// How many ids a "did you mean" may compare in all, per table of ids: every look-up compares
+/// the unknown id with each known one, so thousands of dangling references to thousands of
+/// ids would take quadratic time. Past the budget the hint names no close id.
+const COMPARISON_BUDGET: usize = 20_000;
+
+/// How many ids a hint lists when none is close.
+const LISTED_IDS: usize = 10;
+
+/// The hints for references to ids that do not exist, in time linear in the brief: the ids
+/// are sorted once, each unknown id is looked up once, and the look-ups share a budget.
+struct Suggestions<'a> {
+    /// The known ids, sorted.
+    names: Vec<&'a str>,
+    table: &'static str,
+    comparisons_left: usize,
+    hints: HashMap<String, String>,
+}
+
+impl<'a> Suggestions<'a> {
+    fn new(known: &HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
+        let mut names: Vec<&str> = known.keys().copied().collect();
+        names.sort_unstable();
+        Self {
+            names,
+            table,
+            comparisons_left: COMPARISON_BUDGET,
+            hints: HashMap::new(),
+        }
+    }
+
+    fn hint(&mut self, id: &str) -> String {
+        if let Some(hint) = self.hints.get(id) {
+            return hint.clone();
+        }
+        let (names, table) = (&self.names, self.table);
+        let close = if names.len() <= self.comparisons_left {
+            self.comparisons_left -= names.len();
+            closest(id, names.iter().copied())
+        } else {
+            None
+        };
+        let hint = match close {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if names.is_empty() => format!("the brief has no {table}"),
+            None if names.len() <= LISTED_IDS => {
+                format!("add it to {table}, or use one of: {}", names.join(", "))
+            }
+            None => format!(
+                "add it to {table}, or use one of: {}, … ({} in all)",
+                names[..LISTED_IDS].join(", "),
+                names.len()
+            ),
+        };
+        self.hints.insert(id.to_string(), hint.clone());
+        hint
     }
 }
 
@@ -185,4 +232,72 @@ pub fn rich_texts(brief: &Brief) -> Vec<&RichText> {
     out.extend(&brief.about);
     out.extend(&brief.disclaimer);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::brief::load::load;
+    use crate::source::SourceFile;
+
+    /// The hints of the errors of a brief with `actors` actors and an event naming `names`.
+    fn hints(actors: usize, names: &[String]) -> Vec<String> {
+        let mut text = String::from("title = \"T\"\ndate = 2022-03-10\n[summary]\ntext = \"S\"\n");
+        for a in 0..actors {
+            text += &format!("[[actors]]\nid = \"actor-{a}\"\nname = \"A\"\nkind = \"state\"\n");
+        }
+        for name in names {
+            text +=
+                &format!("[[timeline]]\ndate = \"2022\"\ntitle = \"E\"\nactors = [\"{name}\"]\n");
+        }
+        let (_, diagnostics) = load(&SourceFile::new("test.toml", text));
+        diagnostics
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.hints.join("; "))
+            .collect()
+    }
+
+    #[test]
+    fn a_dangling_reference_suggests_the_closest_id() {
+        assert_eq!(hints(3, &["actr-1".into()]), ["did you mean `actor-1`?"]);
+        assert_eq!(
+            hints(3, &["nobody-at-all".into()]),
+            ["add it to [[actors]], or use one of: actor-0, actor-1, actor-2"]
+        );
+        assert_eq!(
+            hints(0, &["nobody-at-all".into()]),
+            ["the brief has no [[actors]]"]
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_ids_is_cut_short() {
+        assert_eq!(
+            hints(25, &["nobody-at-all".into()]),
+            [
+                "add it to [[actors]], or use one of: actor-0, actor-1, actor-10, actor-11, actor-12, actor-13, actor-14, actor-15, actor-16, actor-17, … (25 in all)"
+            ]
+        );
+    }
+
+    #[test]
+    fn thousands_of_dangling_references_share_a_budget_of_comparisons() {
+        let count = 2_000;
+        let names: Vec<String> = (0..count).map(|i| format!("actor-{i}x")).collect();
+        let hints = hints(count, &names);
+        assert_eq!(hints.len(), count);
+        let suggested = hints
+            .iter()
+            .filter(|h| h.starts_with("did you mean"))
+            .count();
+        assert_eq!(suggested, super::COMPARISON_BUDGET / count);
+        assert_eq!(hints[0], "did you mean `actor-0`?");
+        // The same unknown id again costs no comparison and gets the same hint.
+        let again = vec!["actor-0x".to_string(); count];
+        assert!(
+            self::hints(count, &again)
+                .iter()
+                .all(|h| h == "did you mean `actor-0`?")
+        );
+    }
 }

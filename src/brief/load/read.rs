@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::spans::{SpanMap, header_line, header_span};
+use super::spans::{SpanMap, header_line};
 use crate::brief::date::PartialDate;
 use crate::brief::model::*;
 use crate::brief::richtext::{self, Mode};
@@ -146,6 +146,7 @@ impl<'f> Reader<'f> {
                 if required && text.trim().is_empty() {
                     self.error(span.clone(), format!("`{key}` must not be empty"));
                 }
+                self.printable(key, text, &span);
                 Some(Spanned {
                     value: text.to_string(),
                     span,
@@ -155,6 +156,35 @@ impl<'f> Reader<'f> {
                 self.wrong_type(&format!("`{key}`"), value, "a string");
                 None
             }
+        }
+    }
+
+    /// Reports the first character of the string `text` of `key` that a PDF cannot carry (a
+    /// control character, a noncharacter, a byte-order mark), at its place in the TOML: TOML
+    /// lets escapes such as `\u0000` and `\u001b` write them, and the PDF export would
+    /// otherwise fail on them late, with no line to point at.
+    fn printable(&mut self, key: &str, text: &str, span: &Span) {
+        let raw = self.file.text().get(span.clone()).unwrap_or("");
+        let multi_line = raw.starts_with("\"\"\"") || raw.starts_with("'''");
+        let mut refused = text
+            .char_indices()
+            .filter_map(|(at, c)| Some((at, c, refused_char(c, multi_line)?)));
+        let Some((at, c, (what, hint))) = refused.next() else {
+            return;
+        };
+        let more = refused.count();
+        let place = SpanMap::new(self.file.text(), text, span).map(at..at + c.len_utf8());
+        let message = format!(
+            "`{key}` contains the {what} U+{:04X}, which a PDF cannot carry",
+            u32::from(c)
+        );
+        let diagnostic = self.error(place, message);
+        diagnostic.hints.push(hint.into());
+        if more > 0 {
+            let such = if more == 1 { "character" } else { "characters" };
+            diagnostic
+                .hints
+                .push(format!("the same string holds {more} more such {such}"));
         }
     }
 
@@ -172,7 +202,7 @@ impl<'f> Reader<'f> {
     /// Parses one rich-text string, placing its problems at their exact column in the TOML.
     pub(super) fn parse_rich(&mut self, text: &Str, mode: Mode) -> RichText {
         let (blocks, issues) = richtext::parse(&text.value, mode);
-        let offsets = SpanMap::new(self.file.text(), text);
+        let offsets = SpanMap::new(self.file.text(), &text.value, &text.span);
         let mut blocks = blocks;
         for issue in issues {
             let span = offsets.map(issue.span.clone());
@@ -211,10 +241,13 @@ impl<'f> Reader<'f> {
                         format!("`{key}` must not contain empty strings"),
                     );
                 }
-                DeValue::String(text) => out.push(Spanned {
-                    value: text.to_string(),
-                    span: item.span(),
-                }),
+                DeValue::String(text) => {
+                    self.printable(key, text, &item.span());
+                    out.push(Spanned {
+                        value: text.to_string(),
+                        span: item.span(),
+                    })
+                }
                 _ => self.wrong_type(&format!("each entry of `{key}`"), item, "a string"),
             }
         }
@@ -235,10 +268,13 @@ impl<'f> Reader<'f> {
     pub(super) fn number(&mut self, table: &mut Table<'_, '_>) -> Option<Str> {
         let (_, value) = self.entry(table, "number")?;
         match value.get_ref() {
-            DeValue::String(text) if !text.trim().is_empty() => Some(Spanned {
-                value: text.to_string(),
-                span: value.span(),
-            }),
+            DeValue::String(text) if !text.trim().is_empty() => {
+                self.printable("number", text, &value.span());
+                Some(Spanned {
+                    value: text.to_string(),
+                    span: value.span(),
+                })
+            }
             DeValue::Integer(integer) => Some(Spanned {
                 value: integer.as_str().replace('_', ""),
                 span: value.span(),
@@ -478,16 +514,14 @@ impl<'f> Reader<'f> {
                 self.wrong_type(&format!("each entry of `{key}`"), item, "a table");
                 continue;
             };
-            // An item's own span covers its keys; a `[[key]]` header is the best place to
-            // report what the item lacks.
-            let span = header_span(self.file.text(), key, index).unwrap_or_else(|| {
-                let item_span = item.span();
-                if item_span.is_empty() {
-                    name.span()
-                } else {
-                    item_span
-                }
-            });
+            // The parser spans an entry of `[[key]]` by its own header, from `[[` to `]]`, and
+            // an inline `{ … }` entry by its braces: the place to report what the item lacks.
+            // (Taking the span from the parser keeps this linear, and a `[[key]]` line inside
+            // a multi-line string is never taken for a header.)
+            let span = match item.span() {
+                span if span.is_empty() => name.span(),
+                span => span,
+            };
             let mut table = Table {
                 entries,
                 span,
@@ -500,6 +534,38 @@ impl<'f> Reader<'f> {
         }
         out
     }
+}
+
+/// What kind of character `c` is, and what to do about it, if a PDF cannot carry it: a
+/// control character (Unicode category Cc) other than tab and newline (and carriage return,
+/// which a multi-line string may hold), a noncharacter, or the byte-order mark U+FEFF, which
+/// PDF/UA refuses in text.
+fn refused_char(c: char, multi_line: bool) -> Option<(&'static str, &'static str)> {
+    let code = u32::from(c);
+    if c.is_control() && !matches!(c, '\t' | '\n') && !(c == '\r' && multi_line) {
+        Some((
+            "control character",
+            "remove it: text may hold tabs and line breaks, but no other control character",
+        ))
+    } else if (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE {
+        Some((
+            "noncharacter",
+            "remove it: noncharacters are reserved for use inside programs and are never printed",
+        ))
+    } else if c == '\u{feff}' {
+        Some((
+            "byte-order mark",
+            "remove it; to keep two words from breaking apart, write U+2060 WORD JOINER (\\u2060)",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether a brief's text may not hold `c`: a control character other than tab and newline,
+/// a noncharacter or a byte-order mark (a multi-line string may also hold carriage returns).
+pub fn is_refused_char(c: char) -> bool {
+    refused_char(c, false).is_some()
 }
 
 pub(super) const UNKNOWN_DATE: PartialDate = PartialDate {

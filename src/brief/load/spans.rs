@@ -1,8 +1,8 @@
-//! Spans the TOML parser does not give: the header line of a table, the `[[key]]` header of
-//! an array entry, and byte offsets inside a decoded string mapped back to the file through
-//! escapes and line continuations.
+//! Spans the TOML parser does not give: the header line of a table, and byte offsets inside a
+//! decoded string mapped back to the file through escapes and line continuations. (The
+//! `[[key]]` header of an array entry is the span the parser gives the entry itself.)
 
-use crate::brief::model::{Span, Str};
+use crate::brief::model::Span;
 
 /// The whole `[key]` header line around a table's key, or the key alone for a dotted or
 /// inline table.
@@ -20,28 +20,6 @@ pub(super) fn header_line(text: &str, key: Span) -> Span {
     }
 }
 
-/// The span of the `index`-th `[[key]]` header in the text, if the array is written that way.
-pub(super) fn header_span(text: &str, key: &str, index: usize) -> Option<Span> {
-    let mut offset = 0;
-    let mut seen = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("[[")
-            && let Some(name) = rest.split("]]").next()
-            && name.trim().trim_matches('"') == key
-        {
-            if seen == index {
-                let start = offset + (line.len() - trimmed.len());
-                let end = start + trimmed.trim_end().len();
-                return Some(start..end);
-            }
-            seen += 1;
-        }
-        offset += line.len();
-    }
-    None
-}
-
 /// Maps byte offsets in a decoded TOML string back to the TOML text, through quotes, escapes
 /// and line continuations, so rich-text problems are reported at their exact column.
 pub(super) struct SpanMap {
@@ -51,14 +29,15 @@ pub(super) struct SpanMap {
 }
 
 impl SpanMap {
-    pub(super) fn new(file_text: &str, text: &Str) -> Self {
-        let raw = file_text.get(text.span.clone()).unwrap_or("");
+    /// The map for the string `value`, decoded from the token at `span` of `file_text`.
+    pub(super) fn new(file_text: &str, value: &str, span: &Span) -> Self {
+        let raw = file_text.get(span.clone()).unwrap_or("");
         let offsets = decode_offsets(raw)
-            .filter(|o| o.len() == text.value.len() + 1)
-            .map(|o| o.into_iter().map(|i| i + text.span.start).collect());
+            .filter(|o| o.len() == value.len() + 1)
+            .map(|o| o.into_iter().map(|i| i + span.start).collect());
         Self {
             offsets,
-            whole: text.span.clone(),
+            whole: span.clone(),
         }
     }
 
@@ -101,8 +80,12 @@ pub(super) fn decode_offsets(raw: &str) -> Option<Vec<usize>> {
         if !literal && bytes[i] == b'\\' {
             let next = *bytes.get(i + 1)?;
             match next {
-                b'u' | b'U' => {
-                    let digits = if next == b'u' { 4 } else { 8 };
+                b'x' | b'u' | b'U' => {
+                    let digits = match next {
+                        b'x' => 2,
+                        b'u' => 4,
+                        _ => 8,
+                    };
                     let hex = body.get(i + 2..i + 2 + digits)?;
                     let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
                     offsets.extend(std::iter::repeat_n(start + i, c.len_utf8()));
@@ -142,6 +125,18 @@ mod tests {
         assert_eq!(offsets.len(), decoded.len() + 1);
         let at = decoded.find("[@x]").unwrap();
         assert_eq!(&raw[offsets[at]..offsets[at + 4]], "[@x]");
+    }
+
+    #[test]
+    fn toml_1_1_escapes_are_mapped() {
+        let raw = r#""\x1b \e \xe9!""#;
+        let offsets = decode_offsets(raw).unwrap();
+        let decoded = "\u{1b} \u{1b} é!";
+        assert_eq!(offsets.len(), decoded.len() + 1);
+        assert_eq!(&raw[offsets[0]..offsets[1]], "\\x1b");
+        assert_eq!(&raw[offsets[2]..offsets[3]], "\\e");
+        assert_eq!(&raw[offsets[4]..offsets[6]], "\\xe9");
+        assert_eq!(&raw[offsets[6]..offsets[7]], "!");
     }
 
     #[test]
