@@ -162,10 +162,12 @@ fn unique_ids<'a>(
     seen
 }
 
-/// How many ids a "did you mean" may compare in all, per table of ids: every look-up compares
-/// the unknown id with each known one, so thousands of dangling references to thousands of
-/// ids would take quadratic time. Past the budget the hint names no close id.
-const COMPARISON_BUDGET: usize = 20_000;
+/// How much comparing a "did you mean" may do in all, per table of ids, counted in pairs of
+/// characters compared: every look-up compares the unknown id with each known one, so
+/// thousands of dangling references to thousands of ids (or a huge id) would take quadratic
+/// time. Past the budget the hint names no close id. Ten million pairs are some 100,000
+/// comparisons of ten-letter ids, a few tenths of a second.
+const COMPARISON_BUDGET: usize = 10_000_000;
 
 /// How many ids a hint lists when none is close.
 const LISTED_IDS: usize = 10;
@@ -175,8 +177,11 @@ const LISTED_IDS: usize = 10;
 struct Suggestions<'a> {
     /// The known ids, sorted.
     names: Vec<&'a str>,
+    /// What comparing one more character with every known id costs: their characters, one
+    /// more each.
+    cost_per_char: usize,
     table: &'static str,
-    comparisons_left: usize,
+    budget_left: usize,
     hints: HashMap<String, String>,
 }
 
@@ -184,10 +189,12 @@ impl<'a> Suggestions<'a> {
     fn new(known: &HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
         let mut names: Vec<&str> = known.keys().copied().collect();
         names.sort_unstable();
+        let cost_per_char = names.iter().map(|n| n.chars().count() + 1).sum();
         Self {
             names,
+            cost_per_char,
             table,
-            comparisons_left: COMPARISON_BUDGET,
+            budget_left: COMPARISON_BUDGET,
             hints: HashMap::new(),
         }
     }
@@ -197,8 +204,9 @@ impl<'a> Suggestions<'a> {
             return hint.clone();
         }
         let (names, table) = (&self.names, self.table);
-        let close = if names.len() <= self.comparisons_left {
-            self.comparisons_left -= names.len();
+        let cost = (id.chars().count() + 1).saturating_mul(self.cost_per_char);
+        let close = if cost <= self.budget_left {
+            self.budget_left -= cost;
             closest(id, names.iter().copied())
         } else {
             None
@@ -290,7 +298,20 @@ mod tests {
             .iter()
             .filter(|h| h.starts_with("did you mean"))
             .count();
-        assert_eq!(suggested, super::COMPARISON_BUDGET / count);
+        // Each look-up costs its length and one, times that of every id, each with one more.
+        let per_char: usize = (0..count).map(|i| format!("actor-{i}").len() + 1).sum();
+        let mut left = super::COMPARISON_BUDGET;
+        let mut affordable = 0;
+        for name in &names {
+            let cost = (name.len() + 1) * per_char;
+            if cost > left {
+                break;
+            }
+            left -= cost;
+            affordable += 1;
+        }
+        assert!(affordable > 10);
+        assert_eq!(suggested, affordable);
         assert_eq!(hints[0], "did you mean `actor-0`?");
         // The same unknown id again costs no comparison and gets the same hint.
         let again = vec!["actor-0x".to_string(); count];

@@ -93,8 +93,8 @@ impl<'f> Reader<'f> {
             }
             let message = format!("unknown key `{name}` in {}", table.name);
             let span = key.span();
-            let missing = closest(name, table.missing.iter().map(|(k, _)| *k));
-            let suggestion = missing.or_else(|| closest(name, table.known.iter().copied()));
+            let missing = closest_known(name, table.missing.iter().map(|(k, _)| *k));
+            let suggestion = missing.or_else(|| closest_known(name, table.known.iter().copied()));
             let known = table
                 .known
                 .iter()
@@ -367,7 +367,7 @@ impl<'f> Reader<'f> {
                     .map(|n| format!("\"{n}\""))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let suggestion = closest(&text.value.to_lowercase(), names.iter().copied());
+                let suggestion = closest_known(&text.value.to_lowercase(), names.iter().copied());
                 let diagnostic = self.error(
                     text.span,
                     format!("`{}` is not a valid `{key}`", text.value),
@@ -536,6 +536,20 @@ impl<'f> Reader<'f> {
     }
 }
 
+/// [`closest`] for a word that may be huge, as a key or a value can be: a word more than twice
+/// as long as every candidate is close to none of them, and comparing it would cost time and
+/// memory in proportion to its length times theirs.
+fn closest_known<'a>(
+    word: &str,
+    known: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let longest = known.clone().into_iter().map(|k| k.chars().count()).max()?;
+    if word.chars().count() > 2 * longest + 2 {
+        return None;
+    }
+    closest(word, known)
+}
+
 /// What kind of character `c` is, and what to do about it, if a PDF cannot carry it: a
 /// control character (Unicode category Cc) other than tab and newline (and carriage return,
 /// which a multi-line string may hold), a noncharacter, or the byte-order mark U+FEFF, which
@@ -626,6 +640,21 @@ fn suggest_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_word_is_close_to_nothing_and_costs_nothing() {
+        let known = ["title", "subtitle", "date"];
+        assert_eq!(closest_known("titel", known), Some("title"));
+        assert_eq!(closest_known("subtitel", known), Some("subtitle"));
+        let huge = "t".repeat(10_000_000);
+        let started = std::time::Instant::now();
+        assert_eq!(closest_known(&huge, known), None);
+        assert!(started.elapsed().as_secs() < 2);
+        // Right at the bound the answer is still `closest`'s.
+        for word in ["ti", "titlexxxxxxxxxxxxx", "datexxxxxxxx"] {
+            assert_eq!(closest_known(word, known), closest(word, known));
+        }
+    }
 
     #[test]
     fn ids() {
