@@ -533,8 +533,8 @@ pub fn visit(blocks: &mut [Block], f: &mut impl FnMut(Visit<'_>)) {
 }
 
 /// Calls `f` with every source reference of every citation of a field, in reading order.
-pub fn for_each_citation(blocks: &[Block], f: &mut impl FnMut(&CiteRef)) {
-    fn inlines(content: &[Inline], f: &mut impl FnMut(&CiteRef)) {
+pub fn for_each_citation<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a CiteRef)) {
+    fn inlines<'a>(content: &'a [Inline], f: &mut impl FnMut(&'a CiteRef)) {
         for inline in content {
             match inline {
                 Inline::Cite { refs, .. } => refs.iter().for_each(&mut *f),

@@ -33,11 +33,11 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
 
     let mut actor_hints = Suggestions::new(&actor_ids, "[[actors]]");
     let mut source_hints = Suggestions::new(&source_ids, "[[sources]]");
-    let mut cited: HashSet<String> = HashSet::new();
-    let mut in_timeline: HashSet<String> = HashSet::new();
+    let mut cited: HashSet<&str> = HashSet::new();
+    let mut in_timeline: HashSet<&str> = HashSet::new();
     for event in &brief.timeline {
         for actor in &event.actors {
-            in_timeline.insert(actor.value.clone());
+            in_timeline.insert(&actor.value);
             if !actor_ids.contains_key(actor.value.as_str()) {
                 let hint = actor_hints.hint(&actor.value);
                 error(
@@ -48,7 +48,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
         for source in &event.sources {
-            cited.insert(source.value.clone());
+            cited.insert(&source.value);
             if !source_ids.contains_key(source.value.as_str()) {
                 let hint = source_hints.hint(&source.value);
                 error(
@@ -74,7 +74,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
 
     for text in rich_texts(brief) {
         for_each_citation(&text.blocks, &mut |cite| {
-            cited.insert(cite.id.clone());
+            cited.insert(&cite.id);
             if !source_ids.contains_key(cite.id.as_str()) {
                 let hint = source_hints.hint(&cite.id);
                 error(
@@ -92,7 +92,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     for source in &brief.sources {
-        if !source.id.value.is_empty() && !cited.contains(&source.id.value) {
+        if !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
             diagnostics.push(
                 Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
                     .at(file, source.id.span.clone())
@@ -103,7 +103,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     for actor in &brief.actors {
         if !actor.id.value.is_empty()
             && !brief.timeline.is_empty()
-            && !in_timeline.contains(&actor.id.value)
+            && !in_timeline.contains(actor.id.value.as_str())
         {
             diagnostics.push(
                 Diagnostic::warning(format!(
@@ -173,9 +173,11 @@ const COMPARISON_BUDGET: usize = 10_000_000;
 const LISTED_IDS: usize = 10;
 
 /// The hints for references to ids that do not exist, in time linear in the brief: the ids
-/// are sorted once, each unknown id is looked up once, and the look-ups share a budget.
+/// are sorted once, on the first hint, each unknown id is looked up once, and the look-ups
+/// share a budget.
 struct Suggestions<'a> {
-    /// The known ids, sorted.
+    known: &'a HashMap<&'a str, &'a Str>,
+    /// The known ids, sorted, once a hint needs them.
     names: Vec<&'a str>,
     /// What comparing one more character with every known id costs: their characters, one
     /// more each.
@@ -186,13 +188,11 @@ struct Suggestions<'a> {
 }
 
 impl<'a> Suggestions<'a> {
-    fn new(known: &HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
-        let mut names: Vec<&str> = known.keys().copied().collect();
-        names.sort_unstable();
-        let cost_per_char = names.iter().map(|n| n.chars().count() + 1).sum();
+    fn new(known: &'a HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
         Self {
-            names,
-            cost_per_char,
+            known,
+            names: vec![],
+            cost_per_char: 0,
             table,
             budget_left: COMPARISON_BUDGET,
             hints: HashMap::new(),
@@ -202,6 +202,11 @@ impl<'a> Suggestions<'a> {
     fn hint(&mut self, id: &str) -> String {
         if let Some(hint) = self.hints.get(id) {
             return hint.clone();
+        }
+        if self.names.len() != self.known.len() {
+            self.names = self.known.keys().copied().collect();
+            self.names.sort_unstable();
+            self.cost_per_char = self.names.iter().map(|n| n.chars().count() + 1).sum();
         }
         let (names, table) = (&self.names, self.table);
         let cost = (id.chars().count() + 1).saturating_mul(self.cost_per_char);

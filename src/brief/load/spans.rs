@@ -23,18 +23,33 @@ pub(super) fn header_line(text: &str, key: Span) -> Span {
 /// Maps byte offsets in a decoded TOML string back to the TOML text, through quotes, escapes
 /// and line continuations, so rich-text problems are reported at their exact column.
 pub(super) struct SpanMap {
-    /// For each byte of the decoded string (and one past its end), its offset in the file.
-    offsets: Option<Vec<usize>>,
+    offsets: Offsets,
     whole: Span,
+}
+
+enum Offsets {
+    /// The string is written as it reads (no escape, no line continuation): byte `i` of it is
+    /// at this offset plus `i`. Most strings are, and need no table.
+    Shifted(usize),
+    /// For each byte of the decoded string (and one past its end), its offset in the file.
+    Table(Vec<usize>),
+    /// Offsets cannot be told: the whole token is the place.
+    Unknown,
 }
 
 impl SpanMap {
     /// The map for the string `value`, decoded from the token at `span` of `file_text`.
     pub(super) fn new(file_text: &str, value: &str, span: &Span) -> Self {
         let raw = file_text.get(span.clone()).unwrap_or("");
-        let offsets = decode_offsets(raw)
-            .filter(|o| o.len() == value.len() + 1)
-            .map(|o| o.into_iter().map(|i| i + span.start).collect());
+        let offsets = if let Some(at) = written_as_read(raw, value) {
+            Offsets::Shifted(span.start + at)
+        } else {
+            decode_offsets(raw)
+                .filter(|o| o.len() == value.len() + 1)
+                .map_or(Offsets::Unknown, |o| {
+                    Offsets::Table(o.into_iter().map(|i| i + span.start).collect())
+                })
+        };
         Self {
             offsets,
             whole: span.clone(),
@@ -43,10 +58,30 @@ impl SpanMap {
 
     pub(super) fn map(&self, span: Span) -> Span {
         match &self.offsets {
-            Some(offsets) if span.end < offsets.len() => offsets[span.start]..offsets[span.end],
+            Offsets::Shifted(start) => start + span.start..start + span.end,
+            Offsets::Table(offsets) if span.end < offsets.len() => {
+                offsets[span.start]..offsets[span.end]
+            }
             _ => self.whole.clone(),
         }
     }
+}
+
+/// Where `value` starts in `raw`, its string token, if the token holds it as it is between its
+/// delimiters (after the newline that may open a multi-line string).
+fn written_as_read(raw: &str, value: &str) -> Option<usize> {
+    let delimiter = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|d| raw.starts_with(d))?;
+    let body = raw.strip_prefix(delimiter)?.strip_suffix(delimiter)?;
+    let opening = match delimiter.len() {
+        3 => ["\r\n", "\n"]
+            .into_iter()
+            .find(|n| body.starts_with(n))
+            .map_or(0, str::len),
+        _ => 0,
+    };
+    (&body[opening..] == value).then_some(delimiter.len() + opening)
 }
 
 /// Offsets into `raw` (a TOML string token with its quotes) of each decoded byte.
@@ -125,6 +160,20 @@ mod tests {
         assert_eq!(offsets.len(), decoded.len() + 1);
         let at = decoded.find("[@x]").unwrap();
         assert_eq!(&raw[offsets[at]..offsets[at + 4]], "[@x]");
+    }
+
+    #[test]
+    fn strings_written_as_they_read_need_no_table() {
+        let file = "k = \"\"\"\nab [@x]\"\"\"\nl = 'c'\nm = \"d\\te\"";
+        let map = SpanMap::new(file, "ab [@x]", &(4..18));
+        assert!(matches!(map.offsets, Offsets::Shifted(8)));
+        assert_eq!(&file[map.map(3..7)], "[@x]");
+        let map = SpanMap::new(file, "c", &(23..26));
+        assert_eq!(&file[map.map(0..1)], "c");
+        let map = SpanMap::new(file, "d\te", &(31..37));
+        assert!(matches!(map.offsets, Offsets::Table(_)));
+        assert_eq!(&file[map.map(1..2)], "\\t");
+        assert_eq!(&file[map.map(2..3)], "e");
     }
 
     #[test]
