@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod load;
+pub mod marking;
 pub mod model;
 pub mod richtext;
 pub mod sample;

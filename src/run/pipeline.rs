@@ -17,8 +17,8 @@ use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
-use crate::typeset::world::Environment;
-use crate::typeset::{compile, coverage, metadata};
+use crate::typeset::world::{Environment, Extras};
+use crate::typeset::{compile, coverage, metadata, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +143,12 @@ impl Session {
             diagnostics.extend(refused);
             return Err(Failure::Brief(diagnostics));
         }
-        let (document, render_diagnostics) = compile::compile(&env, data, source, brief.date.value);
+        let extras = Extras {
+            qr: brief.url.as_ref().and_then(|u| qr::svg(&u.value)),
+            copy: None,
+        };
+        let (document, render_diagnostics) =
+            compile::compile_with(&env, data, source, &extras, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {
             return Err(Failure::Brief(diagnostics));

@@ -5,6 +5,7 @@
 //! its own line and column.
 
 mod read;
+mod marking;
 mod schema;
 mod spans;
 
