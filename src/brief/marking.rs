@@ -90,8 +90,8 @@ pub fn parse(text: &str) -> Result<Marking, UnknownLevel> {
         return level_of(Scheme::Uk, &uk, trimmed);
     }
     // A near miss of a UK level, written in capitals as markings are, is taken as a typo.
-    let capitals = trimmed.chars().any(char::is_alphabetic)
-        && !trimmed.chars().any(char::is_lowercase);
+    let capitals =
+        trimmed.chars().any(char::is_alphabetic) && !trimmed.chars().any(char::is_lowercase);
     if capitals && closest(&uk, Scheme::Uk.levels().iter().copied()).is_some() {
         return level_of(Scheme::Uk, &uk, trimmed);
     }
@@ -151,14 +151,23 @@ mod tests {
         assert_eq!(m.text, "TLP:AMBER+STRICT");
         assert_eq!(m.level, Some((Scheme::Tlp, "AMBER+STRICT")));
         assert_eq!(parse("TLP: RED").unwrap().text, "TLP:RED");
-        assert_eq!(parse("Official Sensitive").unwrap().text, "OFFICIAL-SENSITIVE");
+        assert_eq!(
+            parse("Official Sensitive").unwrap().text,
+            "OFFICIAL-SENSITIVE"
+        );
         assert_eq!(parse("UK:top secret").unwrap().text, "TOP SECRET");
         assert_eq!(parse("SECRET").unwrap().level, Some((Scheme::Uk, "SECRET")));
     }
 
     #[test]
     fn free_text_stays_free() {
-        for text in ["Internal", "Public", "RESTRICTED", "Embargoed until 5 May", "Official use"] {
+        for text in [
+            "Internal",
+            "Public",
+            "RESTRICTED",
+            "Embargoed until 5 May",
+            "Official use",
+        ] {
             let m = parse(text).unwrap();
             assert_eq!(m.text, text);
             assert_eq!(m.level, None);
@@ -170,7 +179,10 @@ mod tests {
         let e = parse("TLP:AMBR").unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("TLP:AMBER"));
         assert_eq!(e.allowed.len(), 5);
-        assert_eq!(e.message(), "`TLP:AMBR` is not a level of the Traffic Light Protocol");
+        assert_eq!(
+            e.message(),
+            "`TLP:AMBR` is not a level of the Traffic Light Protocol"
+        );
         let e = parse("TLP:WHITE").unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("TLP:CLEAR"));
         assert!(e.note.is_some());

@@ -30,7 +30,10 @@ mod tests {
         // 29 modules (version 3 at level M) and four of quiet zone on each side.
         assert!(image.contains("width=\"37\""), "{image}");
         // The same URL gives the same bytes: the paper stays reproducible.
-        assert_eq!(svg("https://example.org/briefs/belarus"), svg("https://example.org/briefs/belarus"));
+        assert_eq!(
+            svg("https://example.org/briefs/belarus"),
+            svg("https://example.org/briefs/belarus")
+        );
     }
 
     #[test]

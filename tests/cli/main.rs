@@ -6,6 +6,7 @@
 mod archive;
 mod batch;
 mod diagnostics;
+mod marking;
 mod pdf;
 mod robustness;
 mod safety;
