@@ -47,6 +47,16 @@ pub struct PdfArgs {
     #[arg(long)]
     pub embed_source: bool,
 
+    /// Make a numbered copy of the one brief for each recipient of this list (TOML with
+    /// `[[recipients]]`, or CSV with the header `name,organisation,note`) into --out-dir, with
+    /// a register `copies.csv` of the copies and their SHA-256.
+    #[arg(long, value_name = "LIST", requires = "out_dir", conflicts_with_all = ["output", "shard"])]
+    pub recipients: Option<PathBuf>,
+
+    /// Set each recipient's name lightly across every page of their copy (with --recipients).
+    #[arg(long, requires = "recipients")]
+    pub watermark: bool,
+
     #[command(flatten)]
     pub render: RenderArgs,
 

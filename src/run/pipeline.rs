@@ -69,7 +69,7 @@ impl Session {
 
     /// The environment for a template, made on first use. Typst's memoization works across
     /// the briefs that share it.
-    fn environment(&self, template: &Template) -> Result<Arc<Environment>, Error> {
+    pub(super) fn environment(&self, template: &Template) -> Result<Arc<Environment>, Error> {
         let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(env) = environments.get(&template.name) {
             return Ok(env.clone());
@@ -77,6 +77,16 @@ impl Session {
         let env = Arc::new(Environment::new(template, &self.fonts)?);
         environments.insert(template.name.clone(), env.clone());
         Ok(env)
+    }
+
+    /// The run's settings, for the other ways of typesetting a brief (numbered copies).
+    pub(super) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The run's fonts.
+    pub(super) fn fonts(&self) -> &Fonts {
+        &self.fonts
     }
 
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
@@ -199,7 +209,7 @@ pub fn preflight(brief: &Brief, fonts: &Fonts, standards: &[Standard]) -> Vec<Di
 }
 
 /// A missing glyph where a PDF standard applies: an error, not a warning.
-fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {
+pub(super) fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.severity = Severity::Error;
     diagnostic.hint(coverage::STANDARD_HINT)
 }
@@ -234,7 +244,7 @@ pub fn prepare(
 }
 
 /// The name the brief's TOML has inside the PDF: its own file name.
-fn attachment_name(input: &Path) -> String {
+pub(super) fn attachment_name(input: &Path) -> String {
     input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -242,7 +252,7 @@ fn attachment_name(input: &Path) -> String {
 }
 
 /// A stable document identifier: the same brief file keeps its PDF id across edits.
-fn ident(input: &Path, brief: &Brief) -> String {
+pub(super) fn ident(input: &Path, brief: &Brief) -> String {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -2,6 +2,7 @@
 //! in-memory Typst world, compiling and PDF export. Every use of the Typst API stays here.
 
 pub mod compile;
+pub mod copy;
 pub mod coverage;
 pub mod data;
 pub mod fonts;
