@@ -5,6 +5,7 @@
 
 mod archive;
 mod batch;
+mod copies;
 mod diagnostics;
 mod marking;
 mod pdf;
