@@ -119,6 +119,7 @@ fn settings(args: &PdfArgs) -> Result<Settings, Error> {
         paper: args.render.paper.map(Paper::from),
         bleed_mm: args.render.bleed.unwrap_or(0.0),
         booklet: args.render.booklet,
+        impose: args.impose.map(Into::into),
         standards: standards(&args.pdf_standard, args.embed_source)?,
         embed_source: args.embed_source,
         deny_warnings: args.output_args.deny_warnings,

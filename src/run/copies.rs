@@ -22,6 +22,7 @@ use crate::run::pipeline::{self, Job, Outcome, Session};
 use crate::run::report::Reporter;
 use crate::typeset::copy::{self, Copy};
 use crate::typeset::data::{self, Print};
+use crate::typeset::impose::Imposition;
 use crate::typeset::pdf;
 use crate::typeset::world::Extras;
 use crate::typeset::{compile, metadata, qr};
@@ -150,7 +151,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             .or(brief.paper.as_ref().map(|p| p.value))
             .unwrap_or(Paper::A4),
         bleed_mm: settings.bleed_mm,
-        booklet: settings.booklet,
+        booklet: settings.booklet || settings.impose.is_some_and(Imposition::needs_padding),
     };
     let source_name = settings
         .embed_source
@@ -198,6 +199,9 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             Some(publisher) => metadata::add_publisher(bytes, &publisher.value),
             None => bytes,
         };
+        let bytes = session
+            .impose(bytes, document.pages().len(), &brief, copies.input, &print)
+            .map_err(Failure::Brief)?;
         let output = &outputs[i];
         fs::write_atomically(output, &bytes)?;
         let job = Job {

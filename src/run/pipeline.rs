@@ -15,6 +15,7 @@ use crate::fs;
 use crate::run::isolate;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
+use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 use crate::typeset::world::{Environment, Extras};
@@ -35,6 +36,8 @@ pub struct Settings {
     pub paper: Option<Paper>,
     pub bleed_mm: f64,
     pub booklet: bool,
+    /// Lay the finished pages out on sheets for the print room.
+    pub impose: Option<Imposition>,
     pub standards: Vec<Standard>,
     /// Attach each brief's TOML to its PDF.
     pub embed_source: bool,
@@ -89,6 +92,34 @@ impl Session {
         &self.fonts
     }
 
+    /// The paper imposed on sheets, if the run asks for it; otherwise the paper as it is.
+    pub(super) fn impose(
+        &self,
+        pdf: Vec<u8>,
+        pages: usize,
+        brief: &Brief,
+        input: &Path,
+        print: &Print,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let Some(imposition) = self.settings.impose else {
+            return Ok(pdf);
+        };
+        let file = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let finished = impose::Finished {
+            pdf: &pdf,
+            pages,
+            paper: print.paper,
+            bleed_mm: print.bleed_mm,
+            file: &file,
+            title: &brief.title.value,
+            date: brief.date.value,
+        };
+        impose::impose(imposition, &finished, &self.fonts)
+    }
+
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
     /// file at `output` is left as it was.
     pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
@@ -137,7 +168,8 @@ impl Session {
                 .or(brief.paper.as_ref().map(|p| p.value))
                 .unwrap_or(Paper::A4),
             bleed_mm: self.settings.bleed_mm,
-            booklet: self.settings.booklet,
+            booklet: self.settings.booklet
+                || self.settings.impose.is_some_and(Imposition::needs_padding),
         };
         let source_name = self.settings.embed_source.then(|| attachment_name(input));
         let data = data::build(&brief, &print, source_name.as_deref()).to_json();
@@ -190,6 +222,13 @@ impl Session {
         let pdf = match &brief.publisher {
             Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
             None => pdf,
+        };
+        let pdf = match self.impose(pdf, document.pages().len(), &brief, input, &print) {
+            Ok(pdf) => pdf,
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                return Err(Failure::Brief(diagnostics));
+            }
         };
         fs::write_atomically(output, &pdf)?;
         Ok((diagnostics, document.pages().len()))

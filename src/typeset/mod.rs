@@ -6,6 +6,7 @@ pub mod copy;
 pub mod coverage;
 pub mod data;
 pub mod fonts;
+pub mod impose;
 pub mod metadata;
 pub mod pdf;
 pub mod qr;

@@ -7,6 +7,7 @@ mod archive;
 mod batch;
 mod copies;
 mod diagnostics;
+mod impose;
 mod marking;
 mod pdf;
 mod robustness;
