@@ -22,7 +22,7 @@ use crate::run::pipeline::{self, Job, Outcome, Session};
 use crate::run::report::Reporter;
 use crate::typeset::copy::{self, Copy};
 use crate::typeset::data::{self, Print};
-use crate::typeset::impose::Imposition;
+use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf;
 use crate::typeset::world::Extras;
 use crate::typeset::{compile, metadata, qr};
@@ -200,7 +200,13 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             None => bytes,
         };
         let bytes = session
-            .impose(bytes, document.pages().len(), &brief, copies.input, &print)
+            .impose(
+                bytes,
+                impose::facts(&document),
+                &brief,
+                copies.input,
+                &print,
+            )
             .map_err(Failure::Brief)?;
         let output = &outputs[i];
         fs::write_atomically(output, &bytes)?;

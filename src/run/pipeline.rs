@@ -96,7 +96,7 @@ impl Session {
     pub(super) fn impose(
         &self,
         pdf: Vec<u8>,
-        pages: usize,
+        (pages, keywords): (usize, Vec<String>),
         brief: &Brief,
         input: &Path,
         print: &Print,
@@ -111,6 +111,7 @@ impl Session {
         let finished = impose::Finished {
             pdf: &pdf,
             pages,
+            keywords,
             paper: print.paper,
             bleed_mm: print.bleed_mm,
             file: &file,
@@ -223,7 +224,7 @@ impl Session {
             Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
             None => pdf,
         };
-        let pdf = match self.impose(pdf, document.pages().len(), &brief, input, &print) {
+        let pdf = match self.impose(pdf, impose::facts(&document), &brief, input, &print) {
             Ok(pdf) => pdf,
             Err(mut errors) => {
                 diagnostics.append(&mut errors);

@@ -105,6 +105,20 @@ pub struct Finished<'a> {
     pub file: &'a str,
     pub title: &'a str,
     pub date: PartialDate,
+    /// The paper's metadata keywords (its marking, a copy's number and recipient), kept.
+    pub keywords: Vec<String>,
+}
+
+/// A laid-out paper's page count and metadata keywords, to carry over to its imposition.
+pub fn facts(document: &PagedDocument) -> (usize, Vec<String>) {
+    use typst::model::Document;
+    let keywords = document
+        .info()
+        .keywords
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    (document.pages().len(), keywords)
 }
 
 /// The imposed PDF of a finished paper. It is a file for the printer, not for reading or the
@@ -153,12 +167,16 @@ pub fn impose(
         paper.date,
     );
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| {
+    let mut document = output.map_err(|errors| {
         errors
             .iter()
             .map(|e| Diagnostic::error(format!("imposition: {}", e.message)))
             .collect::<Vec<_>>()
     })?;
+    document
+        .info_mut()
+        .keywords
+        .extend(paper.keywords.iter().map(|k| k.as_str().into()));
     pdf::export(
         &document,
         paper.date,

@@ -197,3 +197,32 @@ fn with_a_bleed_the_sheet_keeps_it_outside_and_crop_marks_at_its_corners() {
         .pdf("b.pdf");
     assert_eq!(strokes(&plain), vec![0; 6]);
 }
+
+#[test]
+fn an_imposed_numbered_copy_keeps_its_number_marking_and_recipient() {
+    let brief = nine_pages("a4").replacen("paper =", "classification = \"TLP:RED\"\npaper =", 1);
+    let out = Test::new()
+        .file("nine.toml", brief)
+        .file(
+            "list.csv",
+            "name,organisation,note\nAnn Lee,MFA,\nBo Kim,,\n",
+        )
+        .args(&[
+            "pdf",
+            "nine.toml",
+            "--recipients",
+            "list.csv",
+            "--out-dir",
+            "out",
+            "--impose",
+            "booklet",
+        ])
+        .any_stderr()
+        .run();
+    let pdf = out.pdf("out/nine-copy-02.pdf");
+    assert_sheets(&pdf, 6, A3);
+    let keywords = pdf.info("Keywords").unwrap_or_default();
+    for needle in ["TLP:RED", "Copy 2 of 2", "Issued to Bo Kim"] {
+        assert!(keywords.contains(needle), "{needle} not in {keywords}");
+    }
+}
