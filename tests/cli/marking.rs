@@ -202,3 +202,23 @@ fn a_brief_without_a_url_has_no_qr_code() {
         assert_eq!(codes, Vec::<String>::new());
     }
 }
+
+#[test]
+fn a_typst_project_carries_the_qr_code_beside_the_data() {
+    let url = "https://example.org/briefs/belarus";
+    let out = Test::new()
+        .file(
+            "belarus.toml",
+            belarus_with("TLP:GREEN", &format!("url = \"{url}\"")),
+        )
+        .args(&["typ", "belarus.toml", "-o", "project"])
+        .any_stderr()
+        .run();
+    let svg = String::from_utf8(out.read("project/qr.svg")).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.contains("<path"), "{svg}");
+    assert_eq!(out.read("project/copy.json"), b"null");
+    let data: serde_json::Value = serde_json::from_slice(&out.read("project/brief.json")).unwrap();
+    assert_eq!(data["meta"]["qr"], "/qr.svg");
+    assert_eq!(data["meta"]["url"], url);
+    assert_eq!(data["meta"]["marking"]["level"], "GREEN");
+}
