@@ -238,6 +238,26 @@ fn copies_are_of_one_brief_into_a_folder() {
         .status(2)
         .stderr("error: --recipients makes copies of one brief; name one brief file\n\n")
         .run();
+    // The register never replaces the list it is made from.
+    let out = Test::new()
+        .file("a.toml", repo_file("briefs/belarus.toml"))
+        .file("out/copies.csv", "name,organisation,note\nAnn,,\n")
+        .args(&[
+            "pdf",
+            "a.toml",
+            "--recipients",
+            "out/copies.csv",
+            "--out-dir",
+            "out",
+        ])
+        .status(2)
+        .any_stderr()
+        .run();
+    assert_eq!(
+        out.read("out/copies.csv"),
+        b"name,organisation,note\nAnn,,\n"
+    );
+    assert!(!out.path("out/a-copy-01.pdf").exists());
     Test::new()
         .file("a.toml", repo_file("briefs/belarus.toml"))
         .file("list.csv", "name,organisation,note\nAnn,,\n")

@@ -38,6 +38,8 @@ const KEYS: &[&str] = &[
     "series",
     "number",
     "classification",
+    "url",
+    "version",
     "keywords",
     "disclaimer",
     "about",
