@@ -22,6 +22,7 @@ fn session() -> Session {
         paper: None,
         bleed_mm: 0.0,
         booklet: false,
+        impose: None,
         standards: vec![Standard::A2b, Standard::Ua1],
         embed_source: false,
         deny_warnings: false,

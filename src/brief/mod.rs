@@ -3,7 +3,9 @@
 
 pub mod date;
 pub mod load;
+pub mod marking;
 pub mod model;
+pub mod recipients;
 pub mod richtext;
 pub mod sample;
 pub mod url;

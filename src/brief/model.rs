@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::brief::date::PartialDate;
+use crate::brief::marking::Marking;
 use crate::brief::richtext::Block;
 use crate::source::SourceFile;
 
@@ -130,6 +131,12 @@ pub struct Brief {
     pub series: Option<Str>,
     pub number: Option<Str>,
     pub classification: Option<Str>,
+    /// The classification read as a marking (a scheme's level in capitals, or free text).
+    pub marking: Option<Marking>,
+    /// The brief's canonical address, printed as a QR code on the paper.
+    pub url: Option<Str>,
+    /// The brief's version, as its authors count them ("2.1", "second draft").
+    pub version: Option<Str>,
     pub keywords: Vec<Str>,
     pub disclaimer: Option<RichText>,
     pub about: Option<RichText>,

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::brief::model::Paper;
 use crate::diag::DiagnosticFormat;
 use crate::run::batch::Shard;
+use crate::typeset::impose::Imposition;
 use crate::typeset::pdf::Standard;
 
 #[derive(Debug, Args)]
@@ -47,11 +48,46 @@ pub struct PdfArgs {
     #[arg(long)]
     pub embed_source: bool,
 
+    /// Make a numbered copy of the one brief for each recipient of this list (TOML with
+    /// `[[recipients]]`, or CSV with the header `name,organisation,note`) into --out-dir, with
+    /// a register `copies.csv` of the copies and their SHA-256.
+    #[arg(long, value_name = "LIST", requires = "out_dir", conflicts_with_all = ["output", "shard"])]
+    pub recipients: Option<PathBuf>,
+
+    /// Set each recipient's name lightly across every page of their copy (with --recipients).
+    #[arg(long, requires = "recipients")]
+    pub watermark: bool,
+
+    /// Lay the pages out two to a sheet side for the print room (A4 pages on A3, Letter on
+    /// Tabloid): `booklet` in saddle-stitch order, padded to a multiple of four pages; `2up` in
+    /// reading order.
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub impose: Option<ImposeArg>,
+
     #[command(flatten)]
     pub render: RenderArgs,
 
     #[command(flatten)]
     pub output_args: OutputArgs,
+}
+
+/// How `--impose` lays pages on sheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImposeArg {
+    /// Saddle-stitch order: fold the printed stack once and staple it into a booklet.
+    Booklet,
+    /// Two pages side by side in reading order.
+    #[value(name = "2up")]
+    TwoUp,
+}
+
+impl From<ImposeArg> for Imposition {
+    fn from(arg: ImposeArg) -> Self {
+        match arg {
+            ImposeArg::Booklet => Imposition::Booklet,
+            ImposeArg::TwoUp => Imposition::TwoUp,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -8,18 +8,62 @@ use crate::diag::{Diagnostic, Printer};
 use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
-use crate::run::batch;
 use crate::run::pipeline::{Job, Session, Settings};
 use crate::run::report::Reporter;
+use crate::run::{batch, copies};
 use crate::typeset::fonts;
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 
 pub fn run(args: &PdfArgs, printer: &Printer) -> Status {
+    if let Some(list) = &args.recipients {
+        return copies(args, list, printer);
+    }
     match setup(args) {
         Ok((session, jobs, threads)) => {
             let reporter = Reporter::new(*printer, jobs.len(), args.quiet);
             batch::run(&session, &jobs, threads, &reporter)
+        }
+        Err(error) => {
+            printer.print(&[Diagnostic::error(error.to_string())]);
+            Status::Usage
+        }
+    }
+}
+
+/// `--recipients`: numbered copies of one brief, one per recipient of the list.
+fn copies(args: &PdfArgs, list: &Path, printer: &Printer) -> Status {
+    let setup = || -> Result<(Session, &Path, &Path), Error> {
+        let [input] = args.inputs.as_slice() else {
+            return Err(Error::message(
+                "--recipients makes copies of one brief; name one brief file",
+            ));
+        };
+        if input.is_dir() {
+            return Err(Error::message(
+                "--recipients makes copies of one brief; name a brief file, not a folder",
+            ));
+        }
+        let out_dir = args.out_dir.as_deref().expect("clap requires --out-dir");
+        fs::create_dir_all(out_dir)?;
+        Ok((
+            Session::new(settings(args)?, fonts::load(&args.render.font_paths)?),
+            input,
+            out_dir,
+        ))
+    };
+    match setup() {
+        Ok((session, input, out_dir)) => {
+            let copies = copies::Copies {
+                input,
+                list,
+                out_dir,
+                watermark: args.watermark,
+            };
+            // One plain line per copy, as for the briefs of a batch without a progress bar
+            // (the number of copies is known only once the list is read).
+            let reporter = Reporter::new(*printer, 2, true);
+            copies::run(&session, &copies, &reporter)
         }
         Err(error) => {
             printer.print(&[Diagnostic::error(error.to_string())]);
@@ -52,22 +96,35 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
     if let Some(dir) = &args.out_dir {
         fs::create_dir_all(dir)?;
     }
-    let settings = Settings {
-        template,
-        paper: args.render.paper.map(Paper::from),
-        bleed_mm: args.render.bleed.unwrap_or(0.0),
-        booklet: args.render.booklet,
-        standards: standards(&args.pdf_standard, args.embed_source)?,
-        embed_source: args.embed_source,
-        deny_warnings: args.output_args.deny_warnings,
-        root: args.render.root.clone(),
-    };
+    let mut settings = settings(args)?;
+    settings.template = template;
     let fonts = fonts::load(&args.render.font_paths)?;
     let threads = args
         .jobs
         .map(|n| n.get())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     Ok((Session::new(settings, fonts), jobs, threads))
+}
+
+/// The settings every brief of a run shares, from the command line.
+fn settings(args: &PdfArgs) -> Result<Settings, Error> {
+    let template = args
+        .render
+        .template
+        .as_deref()
+        .map(Template::from_command_line)
+        .transpose()?;
+    Ok(Settings {
+        template,
+        paper: args.render.paper.map(Paper::from),
+        bleed_mm: args.render.bleed.unwrap_or(0.0),
+        booklet: args.render.booklet,
+        impose: args.impose.map(Into::into),
+        standards: standards(&args.pdf_standard, args.embed_source)?,
+        embed_source: args.embed_source,
+        deny_warnings: args.output_args.deny_warnings,
+        root: args.render.root.clone(),
+    })
 }
 
 /// The standards to check each PDF against: PDF/A-2b and PDF/UA-1 unless told otherwise, and

@@ -11,7 +11,8 @@ use crate::fs;
 use crate::run::pipeline;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts;
-use crate::typeset::template::{DATA_PATH, Template};
+use crate::typeset::qr;
+use crate::typeset::template::{COPY_PATH, DATA_PATH, QR_PATH, Template};
 
 /// What shapes the ejected project, as chosen on the command line.
 pub struct Options<'a> {
@@ -44,6 +45,13 @@ pub fn eject(input: &Path, dir: &Path, options: &Options) -> Result<Vec<Diagnost
         .map(|(path, file)| (path.clone(), file.data.as_slice()))
         .collect();
     files.push((DATA_PATH.to_string(), &json));
+    // The files the template reads beside the data: which numbered copy (none), and the QR
+    // code of the brief's address, if it has one.
+    files.push((COPY_PATH.to_string(), b"null"));
+    let qr = brief.url.as_ref().and_then(|u| qr::svg(&u.value));
+    if let Some(qr) = &qr {
+        files.push((QR_PATH.to_string(), qr));
+    }
     for (name, bytes) in fonts::embedded_files() {
         files.push((format!("fonts/{name}"), bytes));
     }

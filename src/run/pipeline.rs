@@ -15,10 +15,11 @@ use crate::fs;
 use crate::run::isolate;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
+use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
-use crate::typeset::world::Environment;
-use crate::typeset::{compile, coverage, metadata};
+use crate::typeset::world::{Environment, Extras};
+use crate::typeset::{compile, coverage, metadata, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub struct Settings {
     pub paper: Option<Paper>,
     pub bleed_mm: f64,
     pub booklet: bool,
+    /// Lay the finished pages out on sheets for the print room.
+    pub impose: Option<Imposition>,
     pub standards: Vec<Standard>,
     /// Attach each brief's TOML to its PDF.
     pub embed_source: bool,
@@ -69,7 +72,7 @@ impl Session {
 
     /// The environment for a template, made on first use. Typst's memoization works across
     /// the briefs that share it.
-    fn environment(&self, template: &Template) -> Result<Arc<Environment>, Error> {
+    pub(super) fn environment(&self, template: &Template) -> Result<Arc<Environment>, Error> {
         let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(env) = environments.get(&template.name) {
             return Ok(env.clone());
@@ -77,6 +80,45 @@ impl Session {
         let env = Arc::new(Environment::new(template, &self.fonts)?);
         environments.insert(template.name.clone(), env.clone());
         Ok(env)
+    }
+
+    /// The run's settings, for the other ways of typesetting a brief (numbered copies).
+    pub(super) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The run's fonts.
+    pub(super) fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// The paper imposed on sheets, if the run asks for it; otherwise the paper as it is.
+    pub(super) fn impose(
+        &self,
+        pdf: Vec<u8>,
+        (pages, keywords): (usize, Vec<String>),
+        brief: &Brief,
+        input: &Path,
+        print: &Print,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let Some(imposition) = self.settings.impose else {
+            return Ok(pdf);
+        };
+        let file = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let finished = impose::Finished {
+            pdf: &pdf,
+            pages,
+            keywords,
+            paper: print.paper,
+            bleed_mm: print.bleed_mm,
+            file: &file,
+            title: &brief.title.value,
+            date: brief.date.value,
+        };
+        impose::impose(imposition, &finished, &self.fonts)
     }
 
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
@@ -127,7 +169,8 @@ impl Session {
                 .or(brief.paper.as_ref().map(|p| p.value))
                 .unwrap_or(Paper::A4),
             bleed_mm: self.settings.bleed_mm,
-            booklet: self.settings.booklet,
+            booklet: self.settings.booklet
+                || self.settings.impose.is_some_and(Imposition::needs_padding),
         };
         let source_name = self.settings.embed_source.then(|| attachment_name(input));
         let data = data::build(&brief, &print, source_name.as_deref()).to_json();
@@ -143,7 +186,12 @@ impl Session {
             diagnostics.extend(refused);
             return Err(Failure::Brief(diagnostics));
         }
-        let (document, render_diagnostics) = compile::compile(&env, data, source, brief.date.value);
+        let extras = Extras {
+            qr: brief.url.as_ref().and_then(|u| qr::svg(&u.value)),
+            copy: None,
+        };
+        let (document, render_diagnostics) =
+            compile::compile_with(&env, data, source, &extras, brief.date.value);
         diagnostics.extend(render_diagnostics);
         let Some(document) = document else {
             return Err(Failure::Brief(diagnostics));
@@ -176,6 +224,13 @@ impl Session {
             Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
             None => pdf,
         };
+        let pdf = match self.impose(pdf, impose::facts(&document), &brief, input, &print) {
+            Ok(pdf) => pdf,
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                return Err(Failure::Brief(diagnostics));
+            }
+        };
         fs::write_atomically(output, &pdf)?;
         Ok((diagnostics, document.pages().len()))
     }
@@ -194,7 +249,7 @@ pub fn preflight(brief: &Brief, fonts: &Fonts, standards: &[Standard]) -> Vec<Di
 }
 
 /// A missing glyph where a PDF standard applies: an error, not a warning.
-fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {
+pub(super) fn refuse(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.severity = Severity::Error;
     diagnostic.hint(coverage::STANDARD_HINT)
 }
@@ -229,7 +284,7 @@ pub fn prepare(
 }
 
 /// The name the brief's TOML has inside the PDF: its own file name.
-fn attachment_name(input: &Path) -> String {
+pub(super) fn attachment_name(input: &Path) -> String {
     input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -237,7 +292,7 @@ fn attachment_name(input: &Path) -> String {
 }
 
 /// A stable document identifier: the same brief file keeps its PDF id across edits.
-fn ident(input: &Path, brief: &Brief) -> String {
+pub(super) fn ident(input: &Path, brief: &Brief) -> String {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -14,7 +14,7 @@ use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
 use crate::typeset::coverage;
-use crate::typeset::world::{BriefWorld, Environment};
+use crate::typeset::world::{BriefWorld, Environment, Extras};
 
 /// Lays out a brief's data with the environment's template.
 pub fn compile(
@@ -23,9 +23,21 @@ pub fn compile(
     source: Option<Vec<u8>>,
     date: PartialDate,
 ) -> (Option<PagedDocument>, Vec<Diagnostic>) {
+    compile_with(env, data, source, &Extras::default(), date)
+}
+
+/// Lays out a brief's data with the environment's template and the files beside the data
+/// (QR code, copy number).
+pub fn compile_with(
+    env: &Environment,
+    data: Vec<u8>,
+    source: Option<Vec<u8>>,
+    extras: &Extras,
+    date: PartialDate,
+) -> (Option<PagedDocument>, Vec<Diagnostic>) {
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .expect("brief dates are valid calendar dates");
-    let world = BriefWorld::new(env, data, source, today);
+    let world = BriefWorld::new(env, data, source, today).with_extras(extras);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let mut diagnostics: Vec<Diagnostic> =
         warnings.iter().map(|d| convert(env, &world, d)).collect();

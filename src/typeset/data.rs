@@ -8,6 +8,8 @@ use serde::Serialize;
 use crate::brief::date::PartialDate;
 use crate::brief::model::{self, ActorKind, Brief, Paper, RichText};
 use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
+use crate::typeset::qr;
+use crate::typeset::template::QR_PATH;
 use crate::typeset::typography::{Quotes, Smartener, smarten};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
@@ -40,6 +42,15 @@ pub struct Meta {
     pub series: Option<String>,
     pub number: Option<String>,
     pub classification: Option<String>,
+    /// The classification's scheme (`tlp`, `uk`) and level (`AMBER+STRICT`), when it names one;
+    /// the template colours TLP labels by it.
+    pub marking: Option<MarkingLevel>,
+    /// The brief's canonical address; the template prints it with its QR code (at `/qr.svg`).
+    pub url: Option<String>,
+    /// The brief's version, printed with the address.
+    pub version: Option<String>,
+    /// Where the QR code of the URL is (`/qr.svg`), when the brief has a URL.
+    pub qr: Option<String>,
     pub keywords: Vec<String>,
     pub paper: &'static str,
     /// Bleed on every side, in millimetres; crop marks are drawn when it is above zero.
@@ -48,6 +59,13 @@ pub struct Meta {
     pub booklet: bool,
     /// The file name under which the brief's TOML is attached to the PDF, if it is.
     pub source: Option<String>,
+}
+
+/// A level of a known marking scheme.
+#[derive(Debug, Serialize)]
+pub struct MarkingLevel {
+    pub scheme: &'static str,
+    pub level: &'static str,
 }
 
 /// How a paper is made for print: chosen on the command line or in the brief.
@@ -300,7 +318,26 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             publisher: plain_opt(&brief.publisher),
             series: plain_opt(&brief.series),
             number: brief.number.as_ref().map(|n| n.value.clone()),
-            classification: plain_opt(&brief.classification),
+            // A scheme's level is printed as the scheme writes it; free text as written.
+            classification: match &brief.marking {
+                Some(marking) if marking.level.is_some() => Some(marking.text.clone()),
+                _ => plain_opt(&brief.classification),
+            },
+            marking: brief
+                .marking
+                .as_ref()
+                .and_then(|m| m.level)
+                .map(|(scheme, level)| MarkingLevel {
+                    scheme: scheme.name(),
+                    level,
+                }),
+            url: brief.url.as_ref().map(|u| u.value.clone()),
+            qr: brief
+                .url
+                .as_ref()
+                .and_then(|u| qr::svg(&u.value))
+                .map(|_| format!("/{QR_PATH}")),
+            version: plain_opt(&brief.version),
             keywords: brief.keywords.iter().map(|k| k.value.clone()).collect(),
             paper: print.paper.typst_name(),
             bleed: print.bleed_mm,

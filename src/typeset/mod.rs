@@ -2,11 +2,14 @@
 //! in-memory Typst world, compiling and PDF export. Every use of the Typst API stays here.
 
 pub mod compile;
+pub mod copy;
 pub mod coverage;
 pub mod data;
 pub mod fonts;
+pub mod impose;
 pub mod metadata;
 pub mod pdf;
+pub mod qr;
 pub mod template;
 pub mod typography;
 pub mod world;

@@ -13,6 +13,11 @@ use crate::fs;
 pub const DATA_PATH: &str = "brief.json";
 /// The virtual path of the brief's own TOML, for templates that attach it to the PDF.
 pub const SOURCE_PATH: &str = "brief-source.toml";
+/// Where the template finds the QR code of the brief's URL (SVG), when the brief has one.
+pub const QR_PATH: &str = "qr.svg";
+/// Where the template finds which numbered copy it is typesetting (JSON; `null` for none). Apart
+/// from the brief's data, so that the copies of one brief share everything else Typst lays out.
+pub const COPY_PATH: &str = "copy.json";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 

@@ -11,7 +11,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::typeset::fonts::Fonts;
-use crate::typeset::template::{DATA_PATH, ENTRY, SOURCE_PATH, Template};
+use crate::typeset::template::{COPY_PATH, DATA_PATH, ENTRY, QR_PATH, SOURCE_PATH, Template};
 
 /// What every brief of a run shares: the standard library, the fonts and the template, set up
 /// once. File ids are minted here, once per template file, so that a long batch does not
@@ -29,6 +29,8 @@ pub struct Environment {
     main: FileId,
     data: FileId,
     source: FileId,
+    qr: FileId,
+    copy: FileId,
 }
 
 impl Environment {
@@ -61,6 +63,8 @@ impl Environment {
             main,
             data: file_id(DATA_PATH)?,
             source: file_id(SOURCE_PATH)?,
+            qr: file_id(QR_PATH)?,
+            copy: file_id(COPY_PATH)?,
         })
     }
 
@@ -75,12 +79,25 @@ fn file_id(path: &str) -> Result<FileId, String> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
+/// Files a paper may have beside its data, each served at its fixed path.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// The QR code of the brief's URL, as SVG (at `/qr.svg`).
+    pub qr: Option<Vec<u8>>,
+    /// Which numbered copy this is, as JSON (at `/copy.json`).
+    pub copy: Option<Vec<u8>>,
+}
+
 /// One brief's view of the environment: the shared template and fonts plus its own data.
 pub struct BriefWorld<'a> {
     env: &'a Environment,
     data: Bytes,
     /// The brief's TOML, when it is to be attached to the PDF.
     source: Option<Bytes>,
+    /// The QR code of the brief's URL, as SVG.
+    qr: Option<Bytes>,
+    /// Which numbered copy this is, as JSON (`null` for a paper that is not one).
+    copy: Bytes,
     today: Datetime,
 }
 
@@ -95,8 +112,20 @@ impl<'a> BriefWorld<'a> {
             env,
             data: Bytes::new(data),
             source: source.map(Bytes::new),
+            qr: None,
+            copy: Bytes::new(b"null".to_vec()),
             today,
         }
+    }
+
+    /// Adds the files a paper may have beside its data: the QR code of its URL, and which
+    /// numbered copy it is.
+    pub fn with_extras(mut self, extras: &Extras) -> Self {
+        self.qr = extras.qr.clone().map(Bytes::new);
+        if let Some(copy) = &extras.copy {
+            self.copy = Bytes::new(copy.clone());
+        }
+        self
     }
 }
 
@@ -116,7 +145,11 @@ impl World for BriefWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         match self.env.sources.get(&id) {
             Some(source) => Ok(source.clone()),
-            None if self.env.files.contains_key(&id) || id == self.env.data => {
+            None if self.env.files.contains_key(&id)
+                || id == self.env.data
+                || id == self.env.copy
+                || (id == self.env.qr && self.qr.is_some()) =>
+            {
                 Err(FileError::NotSource)
             }
             None => Err(not_found(id)),
@@ -131,6 +164,14 @@ impl World for BriefWorld<'_> {
             && let Some(source) = &self.source
         {
             return Ok(source.clone());
+        }
+        if id == self.env.copy {
+            return Ok(self.copy.clone());
+        }
+        if id == self.env.qr
+            && let Some(qr) = &self.qr
+        {
+            return Ok(qr.clone());
         }
         self.env
             .files

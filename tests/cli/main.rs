@@ -5,7 +5,10 @@
 
 mod archive;
 mod batch;
+mod copies;
 mod diagnostics;
+mod impose;
+mod marking;
 mod pdf;
 mod robustness;
 mod safety;

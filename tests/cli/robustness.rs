@@ -38,6 +38,8 @@ const KEYS: &[&str] = &[
     "series",
     "number",
     "classification",
+    "url",
+    "version",
     "keywords",
     "disclaimer",
     "about",
@@ -210,11 +212,11 @@ proptest! {
         let text: Vec<String> = text.into_iter().filter(|t| !t.trim().is_empty()).collect();
         prop_assume!(!text.is_empty());
         let source = valid_brief_with(&text);
-        // A brief is refused only for control characters (a PDF cannot carry them); any
-        // other text that `check` accepts must typeset.
+        // A brief is refused only for characters a PDF cannot carry (control characters,
+        // noncharacters, a byte-order mark); any other text that `check` accepts must typeset.
         let Some(brief) = check(source.clone()) else {
             prop_assert!(
-                text.iter().any(|t| t.chars().any(char::is_control)),
+                text.iter().any(|t| t.chars().any(brief::brief::load::is_refused_char)),
                 "generated brief is invalid:\n{source}"
             );
             return Ok(());

@@ -7,7 +7,7 @@ use crate::support::{Test, repo_file};
 
 /// Runs a tool, or returns None when it is not installed and not required.
 #[track_caller]
-fn tool(name: &str, args: &[&str], dir: &std::path::Path) -> Option<(bool, String)> {
+pub(crate) fn tool(name: &str, args: &[&str], dir: &std::path::Path) -> Option<(bool, String)> {
     match Command::new(name).args(args).current_dir(dir).output() {
         Ok(output) => {
             let text = String::from_utf8_lossy(&output.stdout).into_owned()

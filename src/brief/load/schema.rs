@@ -24,6 +24,9 @@ impl Reader<'_> {
         let series = self.string(&mut top, "series", false);
         let number = self.number(&mut top);
         let classification = self.string(&mut top, "classification", false);
+        let marking = classification.as_ref().and_then(|c| self.marking(c));
+        let url = self.url(&mut top, "url");
+        let version = self.string(&mut top, "version", false);
         let keywords = self.strings(&mut top, "keywords");
         let disclaimer = self.rich(&mut top, "disclaimer", Mode::Blocks, false);
         let about = self.rich(&mut top, "about", Mode::Blocks, false);
@@ -118,6 +121,9 @@ impl Reader<'_> {
             series,
             number,
             classification,
+            marking,
+            url,
+            version,
             keywords,
             disclaimer,
             about,

@@ -1,0 +1,283 @@
+//! Numbered copies for a distribution list: one brief laid out for each recipient, with the
+//! copy's number and recipient on every page, and a register of the copies with their hashes.
+//!
+//! The copies share one Typst environment and one brief's data; only `/copy.json`, which the
+//! template reads in the page's foot and background alone, differs between them, so Typst's
+//! memoization lays the body out once and each further copy costs little more than its pages'
+//! furniture and the PDF export.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+
+use crate::brief::model::Paper;
+use crate::brief::recipients::{self, Recipient};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Failure};
+use crate::exit::Status;
+use crate::fs;
+use crate::run::isolate;
+use crate::run::pipeline::{self, Job, Outcome, Session};
+use crate::run::report::Reporter;
+use crate::typeset::copy::{self, Copy};
+use crate::typeset::data::{self, Print};
+use crate::typeset::impose::{self, Imposition};
+use crate::typeset::pdf;
+use crate::typeset::world::Extras;
+use crate::typeset::{compile, metadata, qr};
+
+/// The register's file name, in the output folder.
+pub const REGISTER: &str = "copies.csv";
+
+/// What to make: copies of one brief for the recipients of one list.
+pub struct Copies<'a> {
+    pub input: &'a Path,
+    pub list: &'a Path,
+    pub out_dir: &'a Path,
+    /// Set the recipient's name across each page.
+    pub watermark: bool,
+}
+
+/// One copy written.
+struct Written {
+    number: usize,
+    recipient: Recipient,
+    file: String,
+    sha256: String,
+}
+
+/// Makes the copies and their register, reporting each copy as it is written.
+pub fn run(session: &Session, copies: &Copies, reporter: &Reporter) -> Status {
+    let start = Instant::now();
+    let result = isolate::catch("typesetting copies", || make(session, copies, reporter))
+        .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
+    match result {
+        Ok(written) => {
+            reporter.summary(written, 0, start.elapsed());
+            Status::Success
+        }
+        Err(failure) => {
+            let (status, diagnostics) = match failure {
+                Failure::Brief(diagnostics) => (Status::Invalid, diagnostics),
+                Failure::Plain(error) => {
+                    (Status::Usage, vec![Diagnostic::error(error.to_string())])
+                }
+            };
+            let job = Job {
+                input: copies.input.to_path_buf(),
+                output: copies.out_dir.to_path_buf(),
+            };
+            let outcome = Outcome {
+                status,
+                diagnostics,
+                pages: None,
+            };
+            reporter.finished(&job, &outcome, start.elapsed());
+            status
+        }
+    }
+}
+
+/// The file name of copy `number` of `total`: `belarus-copy-07.pdf`, numbered to as many
+/// digits as the last copy has (two at least), so that the files sort in copy order.
+pub fn file_name(stem: &str, number: usize, total: usize) -> String {
+    let digits = total.to_string().len().max(2);
+    format!("{stem}-copy-{number:0digits$}.pdf")
+}
+
+fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize, Failure> {
+    let settings = session.settings();
+    let recipients = recipients::read(copies.list)?;
+    let (brief, warnings, template) = pipeline::prepare(
+        copies.input,
+        settings.template.as_ref(),
+        settings.root.as_deref(),
+    )?;
+    let stem = copies
+        .input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "brief".into());
+    let total = recipients.len();
+
+    // Nothing is typeset before every output is known to be safe to write.
+    let mut protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
+    protected.push(copies.input.to_path_buf());
+    protected.push(copies.list.to_path_buf());
+    let outputs: Vec<PathBuf> = (1..=total)
+        .map(|n| copies.out_dir.join(file_name(&stem, n, total)))
+        .chain([copies.out_dir.join(REGISTER)])
+        .collect();
+    for output in &outputs {
+        fs::check_output(output, &protected)?;
+    }
+
+    let mut refused = pipeline::preflight(&brief, session.fonts(), &settings.standards);
+    if !settings.standards.is_empty() {
+        // A recipient's name is printed too: the standards refuse a character no font has.
+        for (i, recipient) in recipients.iter().enumerate() {
+            if let Some(c) = recipient
+                .label()
+                .chars()
+                .find(|c| !c.is_whitespace() && !session.fonts().covers(*c))
+            {
+                refused.push(pipeline::refuse(Diagnostic::error(format!(
+                    "no font has a glyph for `{c}` (U+{:04X}) in the name of recipient {} ({})",
+                    u32::from(c),
+                    i + 1,
+                    recipient.label()
+                ))));
+            }
+        }
+    }
+    if !refused.is_empty() {
+        let mut diagnostics = warnings;
+        diagnostics.extend(refused);
+        return Err(Failure::Brief(diagnostics));
+    }
+    if settings.deny_warnings && !warnings.is_empty() {
+        let mut diagnostics = warnings;
+        diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
+        return Err(Failure::Brief(diagnostics));
+    }
+
+    let env = session
+        .environment(&template)
+        .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
+    let print = Print {
+        paper: settings
+            .paper
+            .or(brief.paper.as_ref().map(|p| p.value))
+            .unwrap_or(Paper::A4),
+        bleed_mm: settings.bleed_mm,
+        booklet: settings.booklet || settings.impose.is_some_and(Imposition::needs_padding),
+    };
+    let source_name = settings
+        .embed_source
+        .then(|| pipeline::attachment_name(copies.input));
+    let data = data::build(&brief, &print, source_name.as_deref()).to_json();
+    let source = settings.embed_source.then(|| brief.file.original_bytes());
+    let qr = brief.url.as_ref().and_then(|u| qr::svg(&u.value));
+    let ident = pipeline::ident(copies.input, &brief);
+
+    let mut written = vec![];
+    for (i, recipient) in recipients.into_iter().enumerate() {
+        let started = Instant::now();
+        let number = i + 1;
+        let label = recipient.label();
+        let this = Copy {
+            number,
+            total,
+            recipient: &label,
+            name: &recipient.name,
+            watermark: copies.watermark,
+        };
+        let extras = Extras {
+            qr: qr.clone(),
+            copy: Some(this.to_json()),
+        };
+        let (document, diagnostics) = compile::compile_with(
+            &env,
+            data.clone(),
+            source.clone(),
+            &extras,
+            brief.date.value,
+        );
+        let Some(mut document) = document else {
+            return Err(Failure::Brief(diagnostics));
+        };
+        copy::add_keywords(&mut document, &this.keywords());
+        let bytes = pdf::export(
+            &document,
+            brief.date.value,
+            &format!("{ident}:copy-{number}"),
+            &settings.standards,
+        )
+        .map_err(Failure::Brief)?;
+        let bytes = match &brief.publisher {
+            Some(publisher) => metadata::add_publisher(bytes, &publisher.value),
+            None => bytes,
+        };
+        let bytes = session
+            .impose(
+                bytes,
+                impose::facts(&document),
+                &brief,
+                copies.input,
+                &print,
+            )
+            .map_err(Failure::Brief)?;
+        let output = &outputs[i];
+        fs::write_atomically(output, &bytes)?;
+        let job = Job {
+            input: copies.input.to_path_buf(),
+            output: output.clone(),
+        };
+        // The brief's warnings are reported once, with the first copy.
+        let outcome = Outcome {
+            status: Status::Success,
+            diagnostics: if number == 1 {
+                warnings.clone()
+            } else {
+                vec![]
+            },
+            pages: Some(document.pages().len()),
+        };
+        reporter.finished(&job, &outcome, started.elapsed());
+        written.push(Written {
+            number,
+            recipient,
+            file: file_name(&stem, number, total),
+            sha256: hex(&Sha256::digest(&bytes)),
+        });
+    }
+    fs::write_atomically(&outputs[total], &register(&written)?)?;
+    Ok(written.len())
+}
+
+/// The register as CSV: one line per copy, with the SHA-256 of its PDF so that a copy found
+/// later can be told for certain.
+fn register(written: &[Written]) -> Result<Vec<u8>, Error> {
+    let mut out = csv::Writer::from_writer(vec![]);
+    let failed = |e: csv::Error| Error::message(format!("cannot write the register: {e}"));
+    out.write_record(["copy", "name", "organisation", "note", "file", "sha256"])
+        .map_err(failed)?;
+    for w in written {
+        out.write_record([
+            w.number.to_string().as_str(),
+            &w.recipient.name,
+            w.recipient.organisation.as_deref().unwrap_or(""),
+            w.recipient.note.as_deref().unwrap_or(""),
+            &w.file,
+            &w.sha256,
+        ])
+        .map_err(failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| Error::message(format!("cannot write the register: {e}")))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_sort_in_copy_order() {
+        assert_eq!(file_name("belarus", 7, 50), "belarus-copy-07.pdf");
+        assert_eq!(file_name("belarus", 7, 5), "belarus-copy-07.pdf");
+        assert_eq!(file_name("belarus", 7, 120), "belarus-copy-007.pdf");
+    }
+
+    #[test]
+    fn hashes_are_lowercase_hex() {
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
