@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::batch;
+use crate::run::cache::Cache;
 use crate::run::pipeline::{Job, Session, Settings};
 use crate::run::report::Reporter;
 use crate::typeset::fonts;
@@ -67,7 +68,11 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
         .jobs
         .map(|n| n.get())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    Ok((Session::new(settings, fonts), jobs, threads))
+    let mut session = Session::new(settings, fonts);
+    if let Some(dir) = &args.cache {
+        session = session.with_cache(Cache::open(dir)?);
+    }
+    Ok((session, jobs, threads))
 }
 
 /// The standards to check each PDF against: PDF/A-2b and PDF/UA-1 unless told otherwise, and

@@ -2,6 +2,7 @@
 //! many in one process (`batch`), reported as they finish (`report`).
 
 pub mod batch;
+pub mod cache;
 pub mod eject;
 pub mod isolate;
 pub mod pipeline;

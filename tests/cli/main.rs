@@ -5,6 +5,7 @@
 
 mod archive;
 mod batch;
+mod cache;
 mod diagnostics;
 mod pdf;
 mod robustness;
