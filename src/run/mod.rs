@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod cache;
+pub mod diff;
 pub mod eject;
 pub mod isolate;
 pub mod pipeline;

@@ -148,13 +148,6 @@ impl Session {
             bleed_mm: self.settings.bleed_mm,
             booklet: self.settings.booklet,
         };
-        let source_name = self.settings.embed_source.then(|| attachment_name(input));
-        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
-        // The bytes the brief was read from, exactly, so that the attachment round-trips.
-        let source = self
-            .settings
-            .embed_source
-            .then(|| brief.file.original_bytes());
         // What the PDF standards would refuse is found before the work of typesetting, in
         // the same words as `brief check` finds it.
         let refused = preflight(&brief, &self.fonts, &self.settings.standards);
@@ -184,6 +177,13 @@ impl Session {
             });
         }
         let checked = diagnostics.len();
+        let source_name = self.settings.embed_source.then(|| attachment_name(input));
+        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
+        // The bytes the brief was read from, exactly, so that the attachment round-trips.
+        let source = self
+            .settings
+            .embed_source
+            .then(|| brief.file.original_bytes());
         let env = self
             .environment(&template)
             .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;

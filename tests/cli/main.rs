@@ -7,6 +7,7 @@ mod archive;
 mod batch;
 mod cache;
 mod diagnostics;
+mod diff;
 mod pdf;
 mod robustness;
 mod safety;

@@ -1,0 +1,268 @@
+//! `brief diff OLD NEW`: pairs of briefs that differ in one thing each, compared item by item;
+//! the text summary checked line by line, the Markdown summary of each pair against its snapshot
+//! in `tests/fixtures/diff/` (`BLESS=1` rewrites them; review the diff), the JSON read back.
+
+use crate::support::{Output, Test, fixture, repo_file};
+
+fn base() -> String {
+    repo_file("tests/fixtures/diff/base.toml")
+}
+
+#[track_caller]
+fn edited(from: &str, to: &str) -> String {
+    let text = base();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+/// `brief diff old.toml new.toml` with extra arguments, printing to standard output.
+fn diff(new: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["diff", "old.toml", "new.toml"];
+    args.extend_from_slice(extra);
+    Test::new()
+        .file("old.toml", base())
+        .file("new.toml", new)
+        .args(&args)
+        .any_stdout()
+        .run()
+}
+
+/// Compares the Markdown summary of a pair with its snapshot.
+#[track_caller]
+fn snapshot(name: &str, new: &str) {
+    let actual = diff(new, &["--format", "markdown"]).stdout;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(format!("{name}.md"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
+    assert_eq!(actual, expected, "{name}.md differs (BLESS=1 rewrites it)");
+}
+
+fn reordered() -> String {
+    let text = base();
+    let first = text.find("[[recommendations]]").unwrap();
+    let second = text[first + 1..].find("[[recommendations]]").unwrap() + first + 1;
+    let sources = text.find("[[sources]]").unwrap();
+    format!(
+        "{}{}\n{}{}",
+        &text[..first],
+        text[second..sources].trim_end(),
+        &text[first..second],
+        &text[sources..]
+    )
+}
+
+fn pairs() -> Vec<(&'static str, String)> {
+    vec![
+        ("unchanged", base()),
+        (
+            "changed-word",
+            edited(
+                "or a sudden rise in premiums",
+                "or a steep rise in premiums",
+            ),
+        ),
+        (
+            "added-actor",
+            edited(
+                "[[timeline]]",
+                "[[actors]]\nid = \"romania\"\nname = \"Romania\"\nkind = \"state\"\nrole = \"Coastal state\"\n\n[[timeline]]",
+            ),
+        ),
+        (
+            "removed-event",
+            edited(
+                "[[timeline]]\ndate = 2023-07-17\ntitle = \"Russia leaves the grain deal\"\nactors = [\"russia\"]\n\n",
+                "",
+            ),
+        ),
+        ("reordered-recommendation", reordered()),
+        (
+            "changed-date",
+            edited("date = 2023-08-16", "date = 2023-08-17"),
+        ),
+        (
+            "renamed-heading",
+            edited(
+                "heading = \"What could close it\"",
+                "heading = \"What could stop the traffic\"",
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn markdown_summaries_match_their_snapshots() {
+    for (name, new) in pairs() {
+        snapshot(name, &new);
+    }
+}
+
+#[test]
+fn an_unchanged_brief_has_no_changes() {
+    let out = diff(&base(), &[]);
+    assert_eq!(out.stdout, "old.toml -> new.toml: no changes\n");
+}
+
+#[test]
+fn a_changed_word_is_marked_inside_its_section() {
+    let out = diff(
+        &edited(
+            "or a sudden rise in premiums",
+            "or a steep rise in premiums",
+        ),
+        &[],
+    );
+    assert_eq!(
+        out.stdout,
+        "old.toml -> new.toml: 1 change: 1 section changed\n  \
+         changed   section “What could close it”\n      \
+         body: … the lane, or a [-sudden-]{+steep+} rise in premiums could …\n"
+    );
+}
+
+#[test]
+fn items_are_matched_by_identity_not_position() {
+    let cases = [
+        (
+            "added-actor",
+            "1 change: 1 actor added\n  added     actor romania\n",
+        ),
+        (
+            "removed-event",
+            "1 change: 1 event removed\n  removed   event “Russia leaves the grain deal”\n",
+        ),
+        (
+            "reordered-recommendation",
+            "1 change: 1 recommendation moved\n  moved     recommendation “Fund demining of the lanes”\n",
+        ),
+        (
+            "changed-date",
+            "1 change: 1 event changed\n  changed   event “First ship uses the new corridor”\n      date: [-2023-08-16-]{+2023-08-17+}\n",
+        ),
+        (
+            "renamed-heading",
+            "1 change: 1 section changed\n  changed   section “What could stop the traffic” (was “What could close it”)\n      heading: What could [-close it-]{+stop the traffic+}\n",
+        ),
+    ];
+    let pairs = pairs();
+    for (name, expected) in cases {
+        let new = &pairs.iter().find(|(n, _)| *n == name).unwrap().1;
+        let out = diff(new, &[]);
+        assert_eq!(
+            out.stdout,
+            format!("old.toml -> new.toml: {expected}"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn json_lists_counts_changes_and_words() {
+    let out = diff(
+        &edited(
+            "or a sudden rise in premiums",
+            "or a steep rise in premiums",
+        ),
+        &["--format", "json"],
+    );
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["counts"]["section"]["changed"], 1);
+    assert_eq!(value["related"], true);
+    let change = &value["changes"][0];
+    assert_eq!(change["kind"], "section");
+    assert_eq!(change["status"], "changed");
+    let words = change["fields"][0]["words"].as_array().unwrap();
+    assert!(words.contains(&serde_json::json!({"kind": "deleted", "text": "sudden"})));
+    assert!(words.contains(&serde_json::json!({"kind": "inserted", "text": "steep"})));
+}
+
+#[test]
+fn emphasis_links_and_citations_take_part_in_the_comparison() {
+    let out = diff(
+        &edited(
+            "The route is longer but it is *used*.",
+            "The route is longer but it is **used** [@imo].",
+        ),
+        &[],
+    );
+    assert!(
+        out.stdout
+            .contains("but it is [-*used*.-]{+**used**[@imo].+}"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn unrelated_briefs_are_said_to_be_unrelated() {
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", fixture("minimal.toml"))
+        .args(&["diff", "old.toml", "new.toml"])
+        .any_stdout()
+        .run();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "old.toml -> new.toml: 12 changes: 1 metadata changed, 1 summary changed, \
+             1 author removed, 2 sections removed, 2 actors removed, 2 events removed, \
+             2 recommendations removed, 1 source removed",
+            "note: the two briefs share no title and no item: they look like two different briefs",
+        ]
+    );
+}
+
+#[test]
+fn an_invalid_brief_gives_its_diagnostics_and_nothing_is_written() {
+    let invalid = edited(
+        "kind = \"state\"\nrole = \"Exporter\"",
+        "kind = \"country\"\nrole = \"Exporter\"",
+    );
+    Test::new()
+        .file("old.toml", base())
+        .file("new.toml", invalid)
+        .args(&[
+            "diff",
+            "old.toml",
+            "new.toml",
+            "-o",
+            "summary.md",
+            "--format",
+            "markdown",
+        ])
+        .status(1)
+        .stderr(
+            "error: `country` is not a valid `kind`\n  \
+             --> new.toml:31:8\n   |\n31 | kind = \"country\"\n   |        ^^^^^^^^^\n   \
+             = hint: `kind` must be one of \"state\", \"person\", \"organization\", \"movement\", \"alliance\"\n\n\
+             error: new.toml could not be compared: 1 error\n\n",
+        )
+        .run()
+        .files()
+        .iter()
+        .for_each(|f| assert_ne!(f, "summary.md"));
+}
+
+#[test]
+fn the_summary_goes_to_a_file_and_never_over_a_brief() {
+    let out = diff(&base(), &["-o", "summary.txt"]);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        String::from_utf8(out.read("summary.txt")).unwrap(),
+        "old.toml -> new.toml: no changes\n"
+    );
+    Test::new()
+        .file("old.toml", base())
+        .file("new.toml", base())
+        .args(&["diff", "old.toml", "new.toml", "-o", "old.toml"])
+        .status(2)
+        .any_stderr()
+        .run();
+}
