@@ -19,12 +19,13 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW.toml")]
     pub new: PathBuf,
 
-    /// Write the summary to this file instead of standard output.
+    /// Where to write the redline [default: beside NEW as `NAME.redline.pdf`], or the summary
+    /// [default: standard output].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// The form of the change summary.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    /// The redline PDF, or the change summary alone in text, JSON or Markdown.
+    #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
     pub format: FormatArg,
 
     /// The folder a brief's `template` folder must lie in [default: the brief's own folder].
@@ -38,6 +39,8 @@ pub struct DiffArgs {
 /// The names of the summary's forms on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// The new version typeset with the changes marked, and a summary of them on page 1.
+    Pdf,
     /// One line per changed item, words marked `[-deleted-]{+inserted+}`.
     Text,
     /// One object with the counts and every change, for tools.
@@ -49,6 +52,7 @@ pub enum FormatArg {
 pub fn run(args: &DiffArgs, printer: &Printer) -> Status {
     let settings = DiffSettings {
         format: match args.format {
+            FormatArg::Pdf => SummaryFormat::Pdf,
             FormatArg::Text => SummaryFormat::Text,
             FormatArg::Json => SummaryFormat::Json,
             FormatArg::Markdown => SummaryFormat::Markdown,
