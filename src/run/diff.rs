@@ -88,7 +88,14 @@ pub fn run(old: &Path, new: &Path, settings: &DiffSettings, printer: &Printer) -
     if settings.format == SummaryFormat::Pdf {
         let output = output.expect("a redline always has a path");
         let result = isolate::catch("typesetting the redline", || {
-            redline(&before, &after, &changes, &template, (&old_name, &new_name), &output)
+            redline(
+                &before,
+                &after,
+                &changes,
+                &template,
+                (&old_name, &new_name),
+                &output,
+            )
         })
         .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
         return match result {

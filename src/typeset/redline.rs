@@ -37,13 +37,13 @@ pub fn build(
         ));
         let old_points: Vec<Value> = array(&before["summary"]["key_points"]).to_vec();
         let new_points: Vec<Value> = array(&summary["key_points"]).to_vec();
-        summary["key_points"] = Value::Array(paired(&old_points, &new_points, |o, n| match (o, n)
-        {
-            (Some(o), Some(n)) => Value::Array(inlines(array(o), array(n))),
-            (None, Some(n)) => Value::Array(vec![wrap("ins", array(n).to_vec())]),
-            (Some(o), None) => Value::Array(vec![wrap("del", array(o).to_vec())]),
-            (None, None) => Value::Null,
-        }));
+        summary["key_points"] =
+            Value::Array(paired(&old_points, &new_points, |o, n| match (o, n) {
+                (Some(o), Some(n)) => Value::Array(inlines(array(o), array(n))),
+                (None, Some(n)) => Value::Array(vec![wrap("ins", array(n).to_vec())]),
+                (Some(o), None) => Value::Array(vec![wrap("del", array(o).to_vec())]),
+                (None, None) => Value::Null,
+            }));
     }
 
     // Sections, matched by heading (a renamed one by its old heading).
@@ -292,7 +292,10 @@ fn mark_event(before: &Value, event: &mut Map<String, Value>) {
 /// Puts the marked actors back into groups, in the order of the new groups (then any group
 /// only the old version had).
 fn regroup(old_groups: &Value, new_groups: &Value, actors: Value) -> Value {
-    let mut kinds: Vec<Value> = array(new_groups).iter().map(|g| g["kind"].clone()).collect();
+    let mut kinds: Vec<Value> = array(new_groups)
+        .iter()
+        .map(|g| g["kind"].clone())
+        .collect();
     for group in array(old_groups) {
         if !kinds.contains(&group["kind"]) {
             kinds.push(group["kind"].clone());
@@ -378,7 +381,12 @@ fn block_inlines(block: &Value) -> Vec<Value> {
         Some("para") => array(&block["content"]).to_vec(),
         _ => array(&block["items"])
             .iter()
-            .flat_map(|item| array(item).iter().flat_map(block_inlines).collect::<Vec<_>>())
+            .flat_map(|item| {
+                array(item)
+                    .iter()
+                    .flat_map(block_inlines)
+                    .collect::<Vec<_>>()
+            })
             .collect(),
     }
 }
@@ -584,8 +592,14 @@ mod tests {
 
     #[test]
     fn words_are_marked_and_emphasis_kept() {
-        let old = vec![text("The route is "), json!({"kind": "emph", "content": [text("long and safe")]})];
-        let new = vec![text("The route is "), json!({"kind": "emph", "content": [text("long but safe")]})];
+        let old = vec![
+            text("The route is "),
+            json!({"kind": "emph", "content": [text("long and safe")]}),
+        ];
+        let new = vec![
+            text("The route is "),
+            json!({"kind": "emph", "content": [text("long but safe")]}),
+        ];
         let marked = inlines(&old, &new);
         assert_eq!(
             Value::Array(marked),

@@ -15,10 +15,14 @@ fn edited(from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// `brief diff old.toml new.toml` with extra arguments, printing to standard output.
+/// `brief diff old.toml new.toml` with extra arguments (`--format text` unless they choose),
+/// printing to standard output.
 fn diff(new: &str, extra: &[&str]) -> Output {
     let mut args = vec!["diff", "old.toml", "new.toml"];
     args.extend_from_slice(extra);
+    if !extra.contains(&"--format") {
+        args.extend(["--format", "text"]);
+    }
     Test::new()
         .file("old.toml", base())
         .file("new.toml", new)
@@ -204,7 +208,7 @@ fn unrelated_briefs_are_said_to_be_unrelated() {
     let out = Test::new()
         .file("old.toml", base())
         .file("new.toml", fixture("minimal.toml"))
-        .args(&["diff", "old.toml", "new.toml"])
+        .args(&["diff", "old.toml", "new.toml", "--format", "text"])
         .any_stdout()
         .run();
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -225,7 +229,7 @@ fn an_invalid_brief_gives_its_diagnostics_and_nothing_is_written() {
         "kind = \"state\"\nrole = \"Exporter\"",
         "kind = \"country\"\nrole = \"Exporter\"",
     );
-    Test::new()
+    let out = Test::new()
         .file("old.toml", base())
         .file("new.toml", invalid)
         .args(&[
@@ -244,10 +248,8 @@ fn an_invalid_brief_gives_its_diagnostics_and_nothing_is_written() {
              = hint: `kind` must be one of \"state\", \"person\", \"organization\", \"movement\", \"alliance\"\n\n\
              error: new.toml could not be compared: 1 error\n\n",
         )
-        .run()
-        .files()
-        .iter()
-        .for_each(|f| assert_ne!(f, "summary.md"));
+        .run();
+    assert_eq!(out.files(), ["new.toml", "old.toml"]);
 }
 
 #[test]
@@ -265,4 +267,144 @@ fn the_summary_goes_to_a_file_and_never_over_a_brief() {
         .status(2)
         .any_stderr()
         .run();
+}
+
+/// The redline of a pair, with its text on one line per page (words separated by one space).
+fn redline(new: &str) -> (Output, Vec<String>) {
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", new)
+        .args(&["diff", "old.toml", "new.toml", "-o", "redline.pdf"])
+        .run();
+    let pdf = out.pdf("redline.pdf");
+    let pages = pdf
+        .text()
+        .split('\u{c}')
+        .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    (out, pages)
+}
+
+#[test]
+fn the_redline_opens_with_the_changes_and_their_pages() {
+    let cases: [(&str, &[&str]); 7] = [
+        (
+            "unchanged",
+            &["REDLINE · Changes from old.toml to new.toml", "No changes."],
+        ),
+        (
+            "changed-word",
+            &[
+                "1 section changed",
+                "Changed Section What could close it page 1",
+            ],
+        ),
+        (
+            "added-actor",
+            &["1 actor added", "Added Actor romania page"],
+        ),
+        (
+            "removed-event",
+            &[
+                "1 event removed",
+                "Removed Event Russia leaves the grain deal page",
+            ],
+        ),
+        (
+            "reordered-recommendation",
+            &[
+                "1 recommendation moved",
+                "Moved Recommendation Fund demining of the lanes page",
+            ],
+        ),
+        (
+            "changed-date",
+            &[
+                "1 event changed",
+                "Changed Event First ship uses the new corridor page",
+            ],
+        ),
+        (
+            "renamed-heading",
+            &["Changed Section What could stop the traffic (was What could close it) page"],
+        ),
+    ];
+    let pairs = pairs();
+    for (name, expected) in cases {
+        let new = &pairs.iter().find(|(n, _)| *n == name).unwrap().1;
+        let (_, pages) = redline(new);
+        assert!(
+            pages[0].starts_with("REDLINE · Changes from old.toml to new.toml"),
+            "{name}: {}",
+            pages[0]
+        );
+        for needle in expected {
+            assert!(
+                pages[0].contains(needle),
+                "{name}: {needle:?} not on page 1:\n{}",
+                pages[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_redline_keeps_deleted_words_and_tags_changed_items() {
+    let pairs = pairs();
+    let get = |name: &str| pairs.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let all = |name: &str| redline(&get(name)).1.join(" ");
+
+    // Both the deleted and the inserted word are on the page, in that order.
+    crate::support::assert_in_order(
+        &all("changed-word"),
+        &["or a", "sudden", "steep", "rise in premiums"],
+    );
+    // A removed event is still printed, tagged; an added actor is tagged.
+    crate::support::assert_in_order(
+        &all("removed-event"),
+        &["Russia leaves the grain deal", "REMOVED"],
+    );
+    crate::support::assert_in_order(&all("added-actor"), &["ADDED", "Romania"]);
+    // The old date struck through above the new one.
+    crate::support::assert_in_order(&all("changed-date"), &["16 August 2023", "17 August 2023"]);
+    // The old heading's words and the new ones.
+    crate::support::assert_in_order(
+        &all("renamed-heading"),
+        &["What could", "close it", "stop the traffic", "CHANGED"],
+    );
+    crate::support::assert_in_order(
+        &all("reordered-recommendation"),
+        &["MOVED", "Fund demining of the lanes"],
+    );
+}
+
+#[test]
+fn the_redline_is_a_tagged_brief_pdf_that_names_both_versions() {
+    let (out, _) = redline(&edited("or a sudden rise", "or a steep rise"));
+    let pdf = out.pdf("redline.pdf");
+    assert!(pdf.is_tagged());
+    assert_eq!(
+        pdf.info("Title").as_deref(),
+        Some("Grain corridors in the Black Sea (redline)")
+    );
+    assert_eq!(
+        pdf.info("Subject").as_deref(),
+        Some("Redline: the changes from old.toml to new.toml")
+    );
+    let xmp = pdf.xmp().unwrap();
+    assert!(
+        xmp.contains("pdfaid:part>2<") || xmp.contains("pdfaid:part=\"2\""),
+        "PDF/A-2"
+    );
+    assert!(xmp.contains("pdfuaid:part"), "PDF/UA");
+}
+
+#[test]
+fn the_redline_goes_beside_the_new_brief_by_default() {
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", base())
+        .args(&["diff", "old.toml", "new.toml"])
+        .run();
+    assert_eq!(out.files(), ["new.redline.pdf", "new.toml", "old.toml"]);
 }
