@@ -5,19 +5,21 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::args::OutputArgs;
-use crate::diag::Printer;
+use crate::diag::{Diagnostic, Printer};
 use crate::exit::Status;
 use crate::run::diff::{self, DiffSettings, SummaryFormat};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier version of the brief.
-    #[arg(value_name = "OLD.toml")]
-    pub old: PathBuf,
+    /// OLD.toml and NEW.toml, the two versions of a brief; with --base, the briefs (files, or
+    /// folders searched for `*.toml`) to compare with their versions at that revision.
+    #[arg(required = true, value_name = "OLD.toml NEW.toml | FILES|DIRS")]
+    pub inputs: Vec<PathBuf>,
 
-    /// The later version of the brief.
-    #[arg(value_name = "NEW.toml")]
-    pub new: PathBuf,
+    /// Compare each brief with its version at this git revision (read with `git show`): one
+    /// redline beside each brief that changed, and the briefs new or deleted since reported.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
 
     /// Where to write the redline [default: beside NEW as `NAME.redline.pdf`], or the summary
     /// [default: standard output].
@@ -60,5 +62,27 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Status {
         output: args.output.clone(),
         root: args.root.clone(),
     };
-    diff::run(&args.old, &args.new, &settings, printer)
+    if let Some(base) = &args.base {
+        if args.output.is_some() && settings.format == SummaryFormat::Pdf {
+            return usage(
+                printer,
+                "--base writes a redline beside each brief that changed; -o is for a summary \
+                 (--format text, json or markdown)",
+            );
+        }
+        return diff::run_against_base(base, &args.inputs, &settings, printer);
+    }
+    match args.inputs.as_slice() {
+        [old, new] => diff::run(old, new, &settings, printer),
+        _ => usage(
+            printer,
+            "brief diff compares two files, OLD.toml NEW.toml (or, with --base REV, briefs with \
+             their versions at a git revision)",
+        ),
+    }
+}
+
+fn usage(printer: &Printer, message: &str) -> Status {
+    printer.print(&[Diagnostic::error(message)]);
+    Status::Usage
 }

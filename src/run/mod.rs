@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cache;
 pub mod diff;
 pub mod eject;
+pub mod git;
 pub mod isolate;
 pub mod pipeline;
 pub mod report;

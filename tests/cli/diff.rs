@@ -408,3 +408,105 @@ fn the_redline_goes_beside_the_new_brief_by_default() {
         .run();
     assert_eq!(out.files(), ["new.redline.pdf", "new.toml", "old.toml"]);
 }
+
+/// Runs git in `dir`, or returns false when git is not installed and not required.
+fn git(dir: &std::path::Path, args: &[&str]) -> bool {
+    match std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+    {
+        Ok(output) => {
+            assert!(output.status.success(), "git {args:?}: {output:?}");
+            true
+        }
+        Err(_) if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() => {
+            panic!("git is required but not installed")
+        }
+        Err(_) => {
+            eprintln!("git is not installed; skipping the --base check");
+            false
+        }
+    }
+}
+
+/// A repository whose first commit has three briefs; since then one changed, one was deleted
+/// and one added.
+fn repository() -> Option<Test> {
+    let test = Test::new()
+        .file("briefs/corridor.toml", base())
+        .file("briefs/gone.toml", fixture("minimal.toml"))
+        .file("briefs/same.toml", fixture("minimal.toml"));
+    let dir = test.path();
+    if !git(&dir, &["init", "-q"]) {
+        return None;
+    }
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    std::fs::remove_file(dir.join("briefs/gone.toml")).unwrap();
+    Some(
+        test.file(
+            "briefs/corridor.toml",
+            edited(
+                "or a sudden rise in premiums",
+                "or a steep rise in premiums",
+            ),
+        )
+        .file("briefs/fresh.toml", fixture("minimal.toml")),
+    )
+}
+
+#[test]
+fn base_writes_a_redline_for_each_changed_brief_and_reports_new_and_deleted_ones() {
+    let Some(test) = repository() else { return };
+    let out = test
+        .args(&["diff", "--base", "HEAD", "briefs"])
+        .stderr(
+            "redline   briefs/corridor.toml -> briefs/corridor.redline.pdf (1 section changed)\n\
+             new       briefs/fresh.toml (not at HEAD)\n\
+             deleted   briefs/gone.toml (at HEAD, not any more)\n\
+             unchanged briefs/same.toml\n",
+        )
+        .run();
+    assert!(!out.path("briefs/same.redline.pdf").exists());
+    let text = out.pdf("briefs/corridor.redline.pdf").text();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Changes from HEAD:briefs/corridor.toml to briefs/corridor.toml"),
+        "{text}"
+    );
+    crate::support::assert_in_order(&text, &["sudden", "steep"]);
+}
+
+#[test]
+fn base_with_markdown_gives_one_comment_for_the_pull_request() {
+    let Some(test) = repository() else { return };
+    let out = test
+        .args(&["diff", "--base", "HEAD", "briefs", "--format", "markdown"])
+        .any_stderr()
+        .any_stdout()
+        .run();
+    assert_eq!(
+        out.stdout,
+        "### Changes to briefs/corridor.toml\n\n\
+         Compared with HEAD:briefs/corridor.toml: 1 change: 1 section changed.\n\n\
+         | Change | Item | What changed |\n| --- | --- | --- |\n\
+         | changed | section “What could close it” | **body**: … the lane, or a ~~sudden~~ \
+         <ins>steep</ins> rise in premiums could … |\n\n\
+         ### New brief briefs/fresh.toml\n\nNot at HEAD.\n\n\
+         ### Deleted brief briefs/gone.toml\n\nAt HEAD, not any more.\n"
+    );
+}
+
+#[test]
+fn base_refuses_what_is_not_a_revision() {
+    let Some(test) = repository() else { return };
+    test.args(&["diff", "--base", "no-such-branch", "briefs"])
+        .status(2)
+        .stderr("error: `no-such-branch` is not a revision of a git repository at briefs\n\n")
+        .run();
+}
