@@ -250,6 +250,28 @@ fn an_invalid_brief_gives_its_diagnostics_and_nothing_is_written() {
         )
         .run();
     assert_eq!(out.files(), ["new.toml", "old.toml"]);
+    // Nor a redline, and the old version's problems are reported as well as the new one's.
+    let out = Test::new()
+        .file("old.toml", "title = \"Old\"\n")
+        .file(
+            "new.toml",
+            edited(
+                "kind = \"state\"\nrole = \"Exporter\"",
+                "kind = \"country\"\nrole = \"Exporter\"",
+            ),
+        )
+        .args(&["diff", "old.toml", "new.toml"])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert_eq!(out.files(), ["new.toml", "old.toml"]);
+    crate::support::assert_in_order(
+        &out.stderr,
+        &[
+            "old.toml could not be compared",
+            "new.toml could not be compared",
+        ],
+    );
 }
 
 #[test]
