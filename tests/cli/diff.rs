@@ -396,7 +396,11 @@ fn the_redline_keeps_deleted_words_and_tags_changed_items() {
     );
     crate::support::assert_in_order(
         &all("reordered-recommendation"),
-        &["MOVED", "Fund demining of the lanes"],
+        &[
+            "Fund demining of the lanes",
+            "MOVED",
+            "Underwrite war-risk insurance",
+        ],
     );
 }
 
