@@ -64,6 +64,11 @@ pub struct PdfArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub impose: Option<ImposeArg>,
 
+    /// Keep each PDF in this folder under a hash of everything that makes it, and copy it from
+    /// there instead of typesetting when nothing changed (for CI; made if missing).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
     #[command(flatten)]
     pub render: RenderArgs,
 

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod diff;
 mod pdf;
 mod typ;
 
@@ -33,6 +34,8 @@ pub enum Command {
     /// Write a brief out as a standalone Typst project (template, data, fonts) that
     /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
     Typ(TypArgs),
+    /// Compare two versions of a brief item by item and summarise what changed.
+    Diff(diff::DiffArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
         Command::Check(args) => check::run(args, &printer(&args.output_args)),
         Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
+        Command::Diff(args) => diff::run(args, &printer(&args.output_args)),
     };
     status.into()
 }

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Printer};
 use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
+use crate::run::cache::Cache;
 use crate::run::pipeline::{Job, Session, Settings};
 use crate::run::report::Reporter;
 use crate::run::{batch, copies};
@@ -103,7 +104,11 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
         .jobs
         .map(|n| n.get())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    Ok((Session::new(settings, fonts), jobs, threads))
+    let mut session = Session::new(settings, fonts);
+    if let Some(dir) = &args.cache {
+        session = session.with_cache(Cache::open(dir)?);
+    }
+    Ok((session, jobs, threads))
 }
 
 /// The settings every brief of a run shares, from the command line.

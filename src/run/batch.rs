@@ -150,7 +150,7 @@ pub fn plan(
 pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter) -> Status {
     let start = Instant::now();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Status>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let results: Mutex<Vec<(Status, bool)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     // Typst's memoization keeps results for reuse across briefs; entries unused for this many
     // briefs are dropped, so memory stays flat over long batches.
     let max_age = 4 * threads.max(1);
@@ -168,7 +168,7 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
                     results
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(outcome.status);
+                        .push((outcome.status, outcome.cached));
                 }
             };
             // Without room for a large stack, a worker with the default one still does the
@@ -178,10 +178,20 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
             }
         }
     });
-    let statuses = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    let failed = statuses.iter().filter(|s| **s != Status::Success).count();
-    reporter.summary(statuses.len() - failed, failed, start.elapsed());
-    statuses.into_iter().max().unwrap_or(Status::Success)
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let failed = results
+        .iter()
+        .filter(|(s, _)| *s != Status::Success)
+        .count();
+    let cached = session
+        .uses_cache()
+        .then(|| results.iter().filter(|(_, cached)| *cached).count());
+    reporter.summary(results.len() - failed, failed, cached, start.elapsed());
+    results
+        .into_iter()
+        .map(|(status, _)| status)
+        .max()
+        .unwrap_or(Status::Success)
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ pub fn run(session: &Session, copies: &Copies, reporter: &Reporter) -> Status {
         .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
     match result {
         Ok(written) => {
-            reporter.summary(written, 0, start.elapsed());
+            reporter.summary(written, 0, None, start.elapsed());
             Status::Success
         }
         Err(failure) => {
@@ -72,6 +72,7 @@ pub fn run(session: &Session, copies: &Copies, reporter: &Reporter) -> Status {
                 status,
                 diagnostics,
                 pages: None,
+                cached: false,
             };
             reporter.finished(&job, &outcome, start.elapsed());
             status
@@ -223,6 +224,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
                 vec![]
             },
             pages: Some(document.pages().len()),
+            cached: false,
         };
         reporter.finished(&job, &outcome, started.elapsed());
         written.push(Written {

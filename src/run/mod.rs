@@ -2,8 +2,11 @@
 //! many in one process (`batch`), reported as they finish (`report`).
 
 pub mod batch;
+pub mod cache;
 pub mod copies;
+pub mod diff;
 pub mod eject;
+pub mod git;
 pub mod isolate;
 pub mod pipeline;
 pub mod report;

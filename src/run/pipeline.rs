@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::brief::load;
 use crate::brief::model::{Brief, Paper};
@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
+use crate::run::cache::{self, Cache, KeyBuilder, Lookup};
 use crate::run::isolate;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
@@ -51,6 +52,9 @@ pub struct Session {
     settings: Settings,
     fonts: Fonts,
     environments: Mutex<HashMap<String, Arc<Environment>>>,
+    /// The build cache (`--cache`), and the digest of the fonts, made once for its keys.
+    cache: Option<Cache>,
+    fonts_digest: OnceLock<Vec<u8>>,
 }
 
 /// What became of one brief.
@@ -59,6 +63,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Pages written, when the PDF was.
     pub pages: Option<usize>,
+    /// Whether the PDF was copied from the build cache instead of typeset.
+    pub cached: bool,
 }
 
 impl Session {
@@ -67,7 +73,20 @@ impl Session {
             settings,
             fonts,
             environments: Mutex::new(HashMap::new()),
+            cache: None,
+            fonts_digest: OnceLock::new(),
         }
+    }
+
+    /// Whether PDFs are kept in a build cache.
+    pub fn uses_cache(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Keeps every PDF in `cache` and takes it from there when nothing that makes it changed.
+    pub fn with_cache(mut self, cache: Cache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// The environment for a template, made on first use. Typst's memoization works across
@@ -127,29 +146,32 @@ impl Session {
         let result = isolate::catch("typesetting", || self.try_typeset(input, output))
             .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
         match result {
-            Ok((warnings, pages)) => Outcome {
+            Ok(Built {
+                warnings,
+                pages,
+                cached,
+            }) => Outcome {
                 status: Status::Success,
                 diagnostics: warnings,
                 pages: Some(pages),
+                cached,
             },
             Err(Failure::Brief(diagnostics)) => Outcome {
                 status: Status::Invalid,
                 diagnostics,
                 pages: None,
+                cached: false,
             },
             Err(Failure::Plain(error)) => Outcome {
                 status: Status::Usage,
                 diagnostics: vec![Diagnostic::error(error.to_string())],
                 pages: None,
+                cached: false,
             },
         }
     }
 
-    fn try_typeset(
-        &self,
-        input: &Path,
-        output: &Path,
-    ) -> Result<(Vec<Diagnostic>, usize), Failure> {
+    fn try_typeset(&self, input: &Path, output: &Path) -> Result<Built, Failure> {
         let (brief, mut diagnostics, template) = prepare(
             input,
             self.settings.template.as_ref(),
@@ -159,9 +181,6 @@ impl Session {
         // the brief's own template folder is known only now.
         let protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
         fs::check_output(output, &protected)?;
-        let env = self
-            .environment(&template)
-            .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
         let print = Print {
             paper: self
                 .settings
@@ -172,13 +191,6 @@ impl Session {
             booklet: self.settings.booklet
                 || self.settings.impose.is_some_and(Imposition::needs_padding),
         };
-        let source_name = self.settings.embed_source.then(|| attachment_name(input));
-        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
-        // The bytes the brief was read from, exactly, so that the attachment round-trips.
-        let source = self
-            .settings
-            .embed_source
-            .then(|| brief.file.original_bytes());
         // What the PDF standards would refuse is found before the work of typesetting, in
         // the same words as `brief check` finds it.
         let refused = preflight(&brief, &self.fonts, &self.settings.standards);
@@ -186,6 +198,38 @@ impl Session {
             diagnostics.extend(refused);
             return Err(Failure::Brief(diagnostics));
         }
+        // The checks above are repeated on a cache hit, so that it reports the same warnings
+        // and refuses the same briefs as a build; only warnings found by typesetting itself
+        // would be missed, and a PDF that had any is never stored.
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| self.cache_key(input, &brief, &template, &print));
+        if let (Some(cache), Some(key)) = (&self.cache, &key)
+            && let Lookup::Hit(entry) = cache.get(key)
+        {
+            if self.settings.deny_warnings && !diagnostics.is_empty() {
+                diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
+                return Err(Failure::Brief(diagnostics));
+            }
+            fs::write_atomically(output, &entry.pdf)?;
+            return Ok(Built {
+                warnings: diagnostics,
+                pages: entry.pages,
+                cached: true,
+            });
+        }
+        let checked = diagnostics.len();
+        let source_name = self.settings.embed_source.then(|| attachment_name(input));
+        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
+        // The bytes the brief was read from, exactly, so that the attachment round-trips.
+        let source = self
+            .settings
+            .embed_source
+            .then(|| brief.file.original_bytes());
+        let env = self
+            .environment(&template)
+            .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
         let extras = Extras {
             qr: brief.url.as_ref().and_then(|u| qr::svg(&u.value)),
             copy: None,
@@ -232,8 +276,72 @@ impl Session {
             }
         };
         fs::write_atomically(output, &pdf)?;
-        Ok((diagnostics, document.pages().len()))
+        let pages = document.pages().len();
+        if let (Some(cache), Some(key)) = (&self.cache, &key)
+            && diagnostics.len() == checked
+            && let Err(error) = cache.put(key, &pdf, pages)
+        {
+            // The PDF is written; a cache that cannot be written costs only time next run.
+            diagnostics.push(Diagnostic::warning(format!(
+                "the PDF was not kept in the cache: {error}"
+            )));
+        }
+        Ok(Built {
+            warnings: diagnostics,
+            pages,
+            cached: false,
+        })
     }
+
+    /// The cache key of a brief's PDF: everything that goes into it. The brief's file name is
+    /// part of it (the PDF's document id and attachment name come from it), its folder is
+    /// not, so that checkouts in different places share entries.
+    fn cache_key(
+        &self,
+        input: &Path,
+        brief: &Brief,
+        template: &Template,
+        print: &Print,
+    ) -> cache::Key {
+        let fonts = self
+            .fonts_digest
+            .get_or_init(|| cache::digest_fonts(self.fonts.files()));
+        let mut key = KeyBuilder::new();
+        key.part("typst", TYPST_VERSION.as_bytes())
+            .part("file-name", attachment_name(input).as_bytes())
+            .part("brief", &brief.file.original_bytes())
+            .part("template", template.name.as_bytes());
+        for (name, file) in &template.files {
+            key.part("template-file", name.as_bytes())
+                .part("template-data", &file.data);
+        }
+        let standards: Vec<&str> = self.settings.standards.iter().map(|s| s.name()).collect();
+        key.part("fonts", fonts)
+            .part("paper", format!("{:?}", print.paper).as_bytes())
+            .part("bleed", &print.bleed_mm.to_le_bytes())
+            .part("booklet", &[print.booklet as u8])
+            .part("standards", standards.join(",").as_bytes())
+            .part("embed-source", &[self.settings.embed_source as u8])
+            .part("impose", format!("{:?}", self.settings.impose).as_bytes())
+            .part(
+                "source-date-epoch",
+                std::env::var("SOURCE_DATE_EPOCH")
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+        key.finish()
+    }
+}
+
+/// The version of the Typst crates, pinned in `Cargo.toml`, as part of every cache key.
+const TYPST_VERSION: &str = "0.15.1";
+
+/// A brief's PDF, written.
+struct Built {
+    warnings: Vec<Diagnostic>,
+    pages: usize,
+    /// Copied from the build cache rather than typeset.
+    cached: bool,
 }
 
 /// The problems of a checked brief that typesetting would meet: characters no font has, which

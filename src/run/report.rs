@@ -62,7 +62,8 @@ impl Reporter {
         }
         let line = match outcome.pages {
             Some(pages) => format!(
-                "built  {} -> {} ({pages} page{}, {:.2} s)",
+                "{} {} -> {} ({pages} page{}, {:.2} s)",
+                if outcome.cached { "cached" } else { "built " },
                 job.input.display(),
                 job.output.display(),
                 if pages == 1 { "" } else { "s" },
@@ -89,7 +90,14 @@ impl Reporter {
         }
     }
 
-    pub(crate) fn summary(&self, built: usize, failed: usize, elapsed: Duration) {
+    /// The closing line; `cached` is how many PDFs came from the build cache, when one is used.
+    pub(crate) fn summary(
+        &self,
+        built: usize,
+        failed: usize,
+        cached: Option<usize>,
+        elapsed: Duration,
+    ) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -100,8 +108,12 @@ impl Reporter {
                 String::new()
             };
             let total = built + failed;
+            let cache = match cached {
+                Some(cached) => format!(" ({} typeset, {cached} from the cache)", built - cached),
+                None => String::new(),
+            };
             self.say(&format!(
-                "built {built} of {total} briefs in {:.2} s{failures}",
+                "built {built} of {total} briefs in {:.2} s{failures}{cache}",
                 elapsed.as_secs_f64()
             ));
         }

@@ -70,6 +70,14 @@ impl Fonts {
         self.0.is_empty()
     }
 
+    /// Each font's file and its index in it (a collection holds several), for the build cache's
+    /// key.
+    pub fn files(&self) -> impl Iterator<Item = (&[u8], u32)> {
+        self.0
+            .iter()
+            .map(|font| (font.data().as_slice(), font.index()))
+    }
+
     /// Whether any of the fonts has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.0

@@ -10,6 +10,7 @@ pub mod impose;
 pub mod metadata;
 pub mod pdf;
 pub mod qr;
+pub mod redline;
 pub mod template;
 pub mod typography;
 pub mod world;

@@ -32,6 +32,10 @@ const PAPER: EmbeddedFiles = &[
     ),
     ("rich.typ", include_bytes!("../../templates/paper/rich.typ")),
     (
+        "redline.typ",
+        include_bytes!("../../templates/paper/redline.typ"),
+    ),
+    (
         "theme.typ",
         include_bytes!("../../templates/paper/theme.typ"),
     ),

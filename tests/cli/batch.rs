@@ -166,6 +166,7 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
             "fonts",
             "labels.typ",
             "main.typ",
+            "redline.typ",
             "rich.typ",
             "theme.typ"
         ]

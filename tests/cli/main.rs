@@ -5,8 +5,10 @@
 
 mod archive;
 mod batch;
+mod cache;
 mod copies;
 mod diagnostics;
+mod diff;
 mod impose;
 mod marking;
 mod pdf;

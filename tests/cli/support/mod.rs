@@ -66,11 +66,13 @@ pub struct Test {
     env: Vec<(String, String)>,
     status: i32,
     stderr: Option<String>,
+    stdout: Option<String>,
 }
 
 pub struct Output {
     pub dir: tempfile::TempDir,
     pub stderr: String,
+    pub stdout: String,
 }
 
 impl Output {
@@ -111,6 +113,7 @@ impl Test {
             env: vec![],
             status: 0,
             stderr: Some(String::new()),
+            stdout: Some(String::new()),
         }
     }
 
@@ -156,6 +159,12 @@ impl Test {
         self
     }
 
+    /// Accept any standard output (for a command that prints its result, checked by the test).
+    pub fn any_stdout(mut self) -> Self {
+        self.stdout = None;
+        self
+    }
+
     /// Accept any standard error (for runs whose warnings are checked elsewhere).
     pub fn any_stderr(mut self) -> Self {
         self.stderr = None;
@@ -190,11 +199,15 @@ impl Test {
         if let Some(expected) = &self.stderr {
             assert_eq!(&stderr, expected, "stderr of brief {:?}", self.args);
         }
-        // Everything brief has to say goes to standard error; the PDFs go to files.
-        assert_eq!(stdout, "", "stdout of brief {:?}", self.args);
+        // Everything brief has to say goes to standard error; the PDFs go to files. Only a
+        // result asked for on standard output (a `brief diff` summary) goes there.
+        if let Some(expected) = &self.stdout {
+            assert_eq!(&stdout, expected, "stdout of brief {:?}", self.args);
+        }
         Output {
             dir: self.dir,
             stderr,
+            stdout,
         }
     }
 }

@@ -1,0 +1,701 @@
+//! Comparing two versions of a brief as structured data, for `brief diff`: items are matched
+//! by identity, not by position (actors and sources by `id`, sections by heading, authors by
+//! name; timeline events and recommendations, which have no id in the format, by title), and
+//! what changed inside a matched item is kept field by field for a word-by-word comparison.
+//!
+//! An item whose key changed (a renamed section heading, a retitled recommendation) would
+//! otherwise look like a removal and an addition; an unmatched old and new item of the same
+//! kind whose other fields are mostly the same are paired as one changed item instead. Items
+//! that keep their content but change their place are moves.
+
+pub mod summary;
+pub mod words;
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::brief::model::{Brief, RichText, Str};
+use crate::brief::richtext::{Block, Inline};
+
+/// The kinds of item a brief holds, in the order the paper prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The brief's own fields: title, date, language, publisher and the rest.
+    Metadata,
+    Summary,
+    Author,
+    Section,
+    Actor,
+    Event,
+    Recommendation,
+    Source,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Metadata,
+        Kind::Summary,
+        Kind::Author,
+        Kind::Section,
+        Kind::Actor,
+        Kind::Event,
+        Kind::Recommendation,
+        Kind::Source,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Metadata => "metadata",
+            Kind::Summary => "summary",
+            Kind::Author => "author",
+            Kind::Section => "section",
+            Kind::Actor => "actor",
+            Kind::Event => "event",
+            Kind::Recommendation => "recommendation",
+            Kind::Source => "source",
+        }
+    }
+
+    /// The name with a count: "1 section", "2 sections".
+    pub fn counted(self, count: usize) -> String {
+        let name = self.name();
+        match (count, self) {
+            (1, _) | (_, Kind::Metadata | Kind::Summary) => format!("{count} {name}"),
+            _ => format!("{count} {name}s"),
+        }
+    }
+}
+
+/// What became of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+    /// The same content in another place.
+    Moved,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Changed,
+        Status::Added,
+        Status::Removed,
+        Status::Moved,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+            Status::Moved => "moved",
+        }
+    }
+}
+
+/// One field of a changed item, as text (rich text written back in its Markdown subset, so
+/// that emphasis, links and citations are compared too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// One item that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: Kind,
+    /// The item's id, heading, title or name (its new one when it changed).
+    pub item: String,
+    pub status: Status,
+    /// A changed item that also changed its place.
+    pub moved: bool,
+    /// The item's old name, when that is what changed (a renamed heading).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+}
+
+/// Every change from one version of a brief to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub changes: Vec<Change>,
+    /// Whether the two versions share anything: a title, or any matched item. Two unrelated
+    /// briefs compare as everything removed and everything added, which is said plainly.
+    pub related: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// How many items of `kind` have `status` (a changed item that also moved counts under
+    /// both).
+    pub fn count(&self, kind: Kind, status: Status) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.kind == kind)
+            .filter(|c| c.status == status || (status == Status::Moved && c.moved))
+            .count()
+    }
+
+    /// "1 section changed, 1 actor added": the counts per kind, in print order.
+    pub fn tally(&self) -> Vec<String> {
+        let mut parts = vec![];
+        for kind in Kind::ALL {
+            for status in Status::ALL {
+                let count = self.count(kind, status);
+                if count > 0 {
+                    parts.push(format!("{} {}", kind.counted(count), status.name()));
+                }
+            }
+        }
+        parts
+    }
+}
+
+/// An item prepared for comparison: the key it is matched by, the name it is shown by, and its
+/// fields as text.
+struct Item {
+    key: String,
+    label: String,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl Item {
+    fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            label: label.into(),
+            fields: vec![],
+        }
+    }
+
+    fn field(mut self, name: &'static str, value: String) -> Self {
+        self.fields.push((name, value));
+        self
+    }
+
+    /// Everything but the key, for pairing a renamed item with its old self.
+    fn body(&self) -> String {
+        self.fields
+            .iter()
+            .skip(1)
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// How items of a kind are compared.
+#[derive(Clone, Copy)]
+struct Rules {
+    /// Pair an unmatched old item with a similar unmatched new one (the key is a heading or a
+    /// title, which may be edited).
+    pair_renamed: bool,
+    /// Report changes of place (the timeline is printed by date and the sources by their first
+    /// citation, so their order in the TOML is not the paper's).
+    moves: bool,
+}
+
+/// How alike the rest of two items must be (0 to 1, by words) for a renamed one to be paired.
+const RENAME_SIMILARITY: f32 = 0.5;
+
+/// Compares two checked versions of a brief.
+pub fn compare(old: &Brief, new: &Brief) -> Changes {
+    let titled = Rules {
+        pair_renamed: true,
+        moves: true,
+    };
+    let by_id = Rules {
+        pair_renamed: false,
+        moves: true,
+    };
+    let mut changes = vec![];
+    let mut matched = 0;
+    let lists: [(Kind, Vec<Item>, Vec<Item>, Rules); 8] = [
+        (Kind::Metadata, metadata(old), metadata(new), by_id),
+        (Kind::Summary, summary(old), summary(new), by_id),
+        (Kind::Author, authors(old), authors(new), by_id),
+        (Kind::Section, sections(old), sections(new), titled),
+        (Kind::Actor, actors(old), actors(new), by_id),
+        (
+            Kind::Event,
+            events(old),
+            events(new),
+            Rules {
+                moves: false,
+                ..titled
+            },
+        ),
+        (
+            Kind::Recommendation,
+            recommendations(old),
+            recommendations(new),
+            titled,
+        ),
+        (
+            Kind::Source,
+            sources(old),
+            sources(new),
+            Rules {
+                moves: false,
+                ..by_id
+            },
+        ),
+    ];
+    for (kind, old_items, new_items, rules) in lists {
+        let (found, pairs) = compare_items(kind, old_items, new_items, rules);
+        changes.extend(found);
+        if !matches!(kind, Kind::Metadata | Kind::Summary) {
+            matched += pairs;
+        }
+    }
+    Changes {
+        changes,
+        related: matched > 0 || old.title.value == new.title.value,
+    }
+}
+
+/// Matches the items of one kind and lists what changed; also says how many were matched.
+fn compare_items(kind: Kind, old: Vec<Item>, new: Vec<Item>, rules: Rules) -> (Vec<Change>, usize) {
+    // Keys should be unique (ids are checked); titles may repeat, and are then matched in order.
+    let mut by_key: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (index, item) in old.iter().enumerate() {
+        by_key.entry(&item.key).or_default().push_back(index);
+    }
+    let mut partner: Vec<Option<usize>> = new
+        .iter()
+        .map(|item| by_key.get_mut(item.key.as_str())?.pop_front())
+        .collect();
+    let mut taken = vec![false; old.len()];
+    for index in partner.iter().flatten() {
+        taken[*index] = true;
+    }
+    let mut renamed = vec![false; new.len()];
+    if rules.pair_renamed {
+        for (n, item) in new.iter().enumerate() {
+            if partner[n].is_some() {
+                continue;
+            }
+            let body = item.body();
+            // Items with nothing but their key have nothing else to be recognised by.
+            if body.trim().is_empty() {
+                continue;
+            }
+            let best = old
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| !taken[*o])
+                .map(|(o, candidate)| (o, words::similarity(&candidate.body(), &body)))
+                .filter(|(_, ratio)| *ratio >= RENAME_SIMILARITY)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((o, _)) = best {
+                partner[n] = Some(o);
+                taken[o] = true;
+                renamed[n] = true;
+            }
+        }
+    }
+    let moved = if rules.moves {
+        moved(&partner)
+    } else {
+        vec![false; new.len()]
+    };
+
+    let mut changes = vec![];
+    let mut pairs = 0;
+    for (n, item) in new.iter().enumerate() {
+        let Some(o) = partner[n] else {
+            changes.push(Change {
+                kind,
+                item: item.label.clone(),
+                status: Status::Added,
+                moved: false,
+                renamed_from: None,
+                fields: vec![],
+            });
+            continue;
+        };
+        pairs += 1;
+        let before = &old[o];
+        let fields: Vec<FieldChange> = fields_changed(before, item);
+        let status = match (fields.is_empty(), moved[n]) {
+            (true, false) => continue,
+            (true, true) => Status::Moved,
+            (false, _) => Status::Changed,
+        };
+        changes.push(Change {
+            kind,
+            item: item.label.clone(),
+            status,
+            moved: moved[n] && status == Status::Changed,
+            renamed_from: (renamed[n] || before.label != item.label)
+                .then(|| before.label.clone())
+                .filter(|label| *label != item.label),
+            fields,
+        });
+    }
+    for (o, item) in old.iter().enumerate() {
+        if !taken[o] {
+            changes.push(Change {
+                kind,
+                item: item.label.clone(),
+                status: Status::Removed,
+                moved: false,
+                renamed_from: None,
+                fields: vec![],
+            });
+        }
+    }
+    (changes, pairs)
+}
+
+/// The fields that differ, by name (a field present on one side only compares with "").
+fn fields_changed(old: &Item, new: &Item) -> Vec<FieldChange> {
+    let mut names: Vec<&'static str> = new.fields.iter().map(|(n, _)| *n).collect();
+    for (name, _) in &old.fields {
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    let value = |item: &Item, name: &str| {
+        item.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (before, after) = (value(old, name), value(new, name));
+            (before != after).then_some(FieldChange {
+                field: name,
+                old: before,
+                new: after,
+            })
+        })
+        .collect()
+}
+
+/// Which matched new items changed their place: the matched items that fall outside the longest
+/// run kept in the same order (found by `similar`'s diff of the two orders).
+fn moved(partner: &[Option<usize>]) -> Vec<bool> {
+    let new_order: Vec<usize> = partner.iter().flatten().copied().collect();
+    let mut old_order = new_order.clone();
+    old_order.sort_unstable();
+    let mut out_of_place = vec![false; partner.len()];
+    let kept: std::collections::HashSet<usize> =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old_order, &new_order)
+            .iter()
+            .filter_map(|op| match op.tag() {
+                similar::DiffTag::Equal => Some(op.new_range()),
+                _ => None,
+            })
+            .flat_map(|range| range.map(|i| new_order[i]))
+            .collect();
+    for (n, o) in partner.iter().enumerate() {
+        if let Some(o) = o {
+            out_of_place[n] = !kept.contains(o);
+        }
+    }
+    out_of_place
+}
+
+fn text(value: &Option<Str>) -> String {
+    value.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+}
+
+fn rich(value: &Option<RichText>) -> String {
+    value
+        .as_ref()
+        .map(|r| markdown(&r.blocks))
+        .unwrap_or_default()
+}
+
+fn metadata(brief: &Brief) -> Vec<Item> {
+    let keywords: Vec<&str> = brief.keywords.iter().map(|k| k.value.as_str()).collect();
+    let language = &brief.language.value;
+    let language = match &language.region {
+        Some(region) => format!("{}-{region}", language.primary),
+        None => language.primary.clone(),
+    };
+    vec![
+        Item::new("brief", "the brief")
+            .field("title", brief.title.value.clone())
+            .field("subtitle", text(&brief.subtitle))
+            .field("date", brief.date.value.to_string())
+            .field("language", language)
+            .field("publisher", text(&brief.publisher))
+            .field("series", text(&brief.series))
+            .field("number", text(&brief.number))
+            .field("classification", text(&brief.classification))
+            .field("keywords", keywords.join(", "))
+            .field("disclaimer", rich(&brief.disclaimer))
+            .field("about", rich(&brief.about))
+            .field(
+                "paper",
+                brief
+                    .paper
+                    .as_ref()
+                    .map(|p| p.value.typst_name().to_string())
+                    .unwrap_or_default(),
+            )
+            .field("template", text(&brief.template)),
+    ]
+}
+
+fn summary(brief: &Brief) -> Vec<Item> {
+    let points: Vec<String> = brief
+        .summary
+        .key_points
+        .iter()
+        .map(|p| format!("- {}", markdown(&p.blocks)))
+        .collect();
+    vec![
+        Item::new("summary", "summary")
+            .field("text", markdown(&brief.summary.text.blocks))
+            .field("key points", points.join("\n")),
+    ]
+}
+
+fn authors(brief: &Brief) -> Vec<Item> {
+    brief
+        .authors
+        .iter()
+        .map(|a| {
+            Item::new(a.name.value.clone(), a.name.value.clone())
+                .field("name", a.name.value.clone())
+                .field("affiliation", text(&a.affiliation))
+                .field("bio", rich(&a.bio))
+        })
+        .collect()
+}
+
+fn sections(brief: &Brief) -> Vec<Item> {
+    brief
+        .sections
+        .iter()
+        .map(|s| {
+            Item::new(s.heading.value.clone(), s.heading.value.clone())
+                .field("heading", s.heading.value.clone())
+                .field("body", markdown(&s.body.blocks))
+        })
+        .collect()
+}
+
+fn actors(brief: &Brief) -> Vec<Item> {
+    brief
+        .actors
+        .iter()
+        .map(|a| {
+            let interests: Vec<&str> = a.interests.iter().map(|i| i.value.as_str()).collect();
+            Item::new(a.id.value.clone(), a.id.value.clone())
+                .field("name", a.name.value.clone())
+                .field("kind", a.kind.name().to_string())
+                .field("role", text(&a.role))
+                .field("stance", text(&a.stance))
+                .field("description", rich(&a.description))
+                .field("interests", interests.join("; "))
+        })
+        .collect()
+}
+
+fn events(brief: &Brief) -> Vec<Item> {
+    brief
+        .timeline
+        .iter()
+        .map(|e| {
+            let date = match &e.end {
+                Some(end) => format!("{} – {}", e.date.value, end.value),
+                None => e.date.value.to_string(),
+            };
+            let ids = |list: &[Str]| {
+                list.iter()
+                    .map(|s| s.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Item::new(e.title.value.clone(), e.title.value.clone())
+                .field("title", e.title.value.clone())
+                .field("date", date)
+                .field("description", rich(&e.description))
+                .field("actors", ids(&e.actors))
+                .field("sources", ids(&e.sources))
+        })
+        .collect()
+}
+
+fn recommendations(brief: &Brief) -> Vec<Item> {
+    brief
+        .recommendations
+        .iter()
+        .map(|r| {
+            Item::new(r.title.value.clone(), r.title.value.clone())
+                .field("title", r.title.value.clone())
+                .field("body", rich(&r.body))
+                .field("audience", text(&r.audience))
+                .field(
+                    "priority",
+                    r.priority.map(|p| p.name().to_string()).unwrap_or_default(),
+                )
+        })
+        .collect()
+}
+
+fn sources(brief: &Brief) -> Vec<Item> {
+    brief
+        .sources
+        .iter()
+        .map(|s| {
+            Item::new(s.id.value.clone(), s.id.value.clone())
+                .field("title", s.title.value.clone())
+                .field("author", text(&s.author))
+                .field("publisher", text(&s.publisher))
+                .field(
+                    "date",
+                    s.date
+                        .as_ref()
+                        .map(|d| d.value.to_string())
+                        .unwrap_or_default(),
+                )
+                .field("url", text(&s.url))
+        })
+        .collect()
+}
+
+/// Rich text written back in the format's Markdown subset: what the author wrote, less the
+/// spelling of it (so that `_a_` and `*a*` compare equal, and a new emphasis does not).
+pub fn markdown(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        match block {
+            Block::Para { content } => inlines(content, &mut out),
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push('\n');
+                    }
+                    if *ordered {
+                        out.push_str(&format!("{}. ", start + n as u64));
+                    } else {
+                        out.push_str("- ");
+                    }
+                    out.push_str(&markdown(item));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn inlines(content: &[Inline], out: &mut String) {
+    for inline in content {
+        match inline {
+            Inline::Text { text } => out.push_str(text),
+            Inline::Emph { content } => {
+                out.push('*');
+                inlines(content, out);
+                out.push('*');
+            }
+            Inline::Strong { content } => {
+                out.push_str("**");
+                inlines(content, out);
+                out.push_str("**");
+            }
+            Inline::Link { url, content } => {
+                out.push('[');
+                inlines(content, out);
+                out.push_str("](");
+                out.push_str(url);
+                out.push(')');
+            }
+            Inline::Cite { refs, .. } => {
+                let ids: Vec<String> = refs.iter().map(|r| format!("@{}", r.id)).collect();
+                out.push_str(&format!("[{}]", ids.join("; ")));
+            }
+            Inline::Linebreak => out.push('\n'),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::load;
+    use crate::source::SourceFile;
+
+    fn brief(text: &str) -> Brief {
+        let file = SourceFile::new("b.toml", text);
+        let (brief, diagnostics) = load::load(&file);
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        brief.unwrap()
+    }
+
+    const BASE: &str = r#"
+title = "T"
+date = 2024-01-15
+[summary]
+text = "Summary *text*."
+[[sections]]
+heading = "One"
+body = "The first section says something about the matter at hand."
+[[sections]]
+heading = "Two"
+body = "The second section says something else entirely, at length."
+[[recommendations]]
+title = "Do A"
+[[recommendations]]
+title = "Do B"
+"#;
+
+    #[test]
+    fn the_same_brief_has_no_changes() {
+        let changes = compare(&brief(BASE), &brief(BASE));
+        assert!(changes.is_empty() && changes.related, "{changes:?}");
+    }
+
+    #[test]
+    fn a_renamed_heading_is_a_change_of_that_section() {
+        let new = BASE.replace("heading = \"One\"", "heading = \"First\"");
+        let changes = compare(&brief(BASE), &brief(&new));
+        assert_eq!(changes.changes.len(), 1, "{changes:?}");
+        let change = &changes.changes[0];
+        assert_eq!(
+            (change.kind, change.status, change.item.as_str()),
+            (Kind::Section, Status::Changed, "First")
+        );
+        assert_eq!(change.renamed_from.as_deref(), Some("One"));
+        assert_eq!(change.fields[0].field, "heading");
+    }
+
+    #[test]
+    fn reordered_items_are_moves_and_emphasis_counts() {
+        let new = BASE
+            .replace("title = \"Do A\"", "title = \"Do X\"")
+            .replace("title = \"Do B\"", "title = \"Do A\"")
+            .replace("title = \"Do X\"", "title = \"Do B\"")
+            .replace("Summary *text*.", "Summary text.");
+        let changes = compare(&brief(BASE), &brief(&new));
+        assert_eq!(
+            changes.tally(),
+            ["1 summary changed", "1 recommendation moved"],
+            "{changes:?}"
+        );
+    }
+}

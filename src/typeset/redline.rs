@@ -1,0 +1,625 @@
+//! The data of a redline: the new version of a brief as the template reads it (`data::build`),
+//! with the changes from the old version marked on it. Rich text gets `ins` and `del` nodes
+//! around the words that came and went (inside them the usual emphasis, links and citations);
+//! an item gets `change` ("added", "removed", "changed", "moved") and a `mark` number that the
+//! change summary on page 1 points at; removed items are put back, with all their text deleted.
+//! The brief's text stays data: the marks are more nodes of the same tree.
+
+use serde_json::{Map, Value, json};
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use crate::brief::diff::{Change, Changes, Kind, Status};
+use crate::brief::model::Brief;
+use crate::typeset::data::{self, Print};
+
+/// The template's data for the redline of `old` into `new`, as JSON.
+pub fn build(
+    old: &Brief,
+    new: &Brief,
+    changes: &Changes,
+    print: &Print,
+    old_name: &str,
+    new_name: &str,
+) -> Vec<u8> {
+    let before = serde_json::to_value(data::build(old, print, None)).expect("plain data");
+    let mut after = serde_json::to_value(data::build(new, print, None)).expect("plain data");
+    let mut marks = Marks::default();
+
+    // The summary: its text and key points, marked word by word.
+    if let Some(change) = find(changes, Kind::Summary, "summary") {
+        let n = marks.add(change);
+        let summary = &mut after["summary"];
+        summary["mark"] = n.into();
+        summary["change"] = "changed".into();
+        summary["text"] = Value::Array(blocks(
+            array(&before["summary"]["text"]),
+            array(&summary["text"]),
+        ));
+        let old_points: Vec<Value> = array(&before["summary"]["key_points"]).to_vec();
+        let new_points: Vec<Value> = array(&summary["key_points"]).to_vec();
+        summary["key_points"] =
+            Value::Array(paired(&old_points, &new_points, |o, n| match (o, n) {
+                (Some(o), Some(n)) => Value::Array(inlines(array(o), array(n))),
+                (None, Some(n)) => Value::Array(vec![wrap("ins", array(n).to_vec())]),
+                (Some(o), None) => Value::Array(vec![wrap("del", array(o).to_vec())]),
+                (None, None) => Value::Null,
+            }));
+    }
+
+    // Sections, matched by heading (a renamed one by its old heading).
+    mark_list(
+        changes,
+        Kind::Section,
+        &mut marks,
+        array(&before["sections"]),
+        &mut after["sections"],
+        |s| s["heading"].as_str().unwrap_or_default().to_string(),
+        &["body"],
+        Some("heading"),
+    );
+    // Actors, within their groups; a removed actor goes back into its old group.
+    let old_actors: Vec<Value> = array(&before["actor_groups"])
+        .iter()
+        .flat_map(|g| {
+            array(&g["actors"])
+                .iter()
+                .map(|a| with(a, "group", g["kind"].clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut new_actors = Value::Array(
+        array(&after["actor_groups"])
+            .iter()
+            .flat_map(|g| {
+                array(&g["actors"])
+                    .iter()
+                    .map(|a| with(a, "group", g["kind"].clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    );
+    mark_list(
+        changes,
+        Kind::Actor,
+        &mut marks,
+        &old_actors,
+        &mut new_actors,
+        |a| a["id"].as_str().unwrap_or_default().to_string(),
+        &["description"],
+        None,
+    );
+    after["actor_groups"] = regroup(&before["actor_groups"], &after["actor_groups"], new_actors);
+    mark_list(
+        changes,
+        Kind::Event,
+        &mut marks,
+        array(&before["timeline"]),
+        &mut after["timeline"],
+        |e| e["title"].as_str().unwrap_or_default().to_string(),
+        &["description"],
+        None,
+    );
+    mark_list(
+        changes,
+        Kind::Recommendation,
+        &mut marks,
+        array(&before["recommendations"]),
+        &mut after["recommendations"],
+        |r| r["title"].as_str().unwrap_or_default().to_string(),
+        &["body"],
+        Some("title"),
+    );
+
+    // What is not marked in the text is still listed on the summary page.
+    for change in &changes.changes {
+        if !marks.listed(change) {
+            marks.add(change);
+        }
+    }
+    let tally = changes.tally();
+    let object = after.as_object_mut().expect("the document is an object");
+    object.insert(
+        "redline".into(),
+        json!({
+            "old": old_name,
+            "new": new_name,
+            "tally": tally,
+            "related": changes.related,
+            "changes": marks.entries,
+        }),
+    );
+    serde_json::to_vec(&after).expect("plain data")
+}
+
+/// The changes listed on the summary page, each with the number its item is marked by.
+#[derive(Default)]
+struct Marks {
+    entries: Vec<Value>,
+    listed: Vec<(Kind, String, Status)>,
+}
+
+impl Marks {
+    fn add(&mut self, change: &Change) -> usize {
+        let n = self.entries.len() + 1;
+        self.entries.push(json!({
+            "mark": n,
+            "kind": change.kind.name(),
+            "item": change.item,
+            "status": change.status.name(),
+            "moved": change.moved,
+            "renamed_from": change.renamed_from,
+        }));
+        self.listed
+            .push((change.kind, change.item.clone(), change.status));
+        n
+    }
+
+    fn listed(&self, change: &Change) -> bool {
+        self.listed
+            .contains(&(change.kind, change.item.clone(), change.status))
+    }
+}
+
+fn find<'a>(changes: &'a Changes, kind: Kind, item: &str) -> Option<&'a Change> {
+    changes
+        .changes
+        .iter()
+        .find(|c| c.kind == kind && c.item == item && c.status != Status::Removed)
+}
+
+fn array(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+fn with(value: &Value, key: &str, extra: Value) -> Value {
+    let mut value = value.clone();
+    if let Some(object) = value.as_object_mut() {
+        object.insert(key.into(), extra);
+    }
+    value
+}
+
+/// Marks the items of one list: each changed one gets its `change`, its `mark` and its rich
+/// fields compared word by word (and `title_field` as `<field>_marked` inlines when it changed);
+/// each removed one is put back after the item that preceded it in the old list.
+#[allow(clippy::too_many_arguments)]
+fn mark_list(
+    changes: &Changes,
+    kind: Kind,
+    marks: &mut Marks,
+    old: &[Value],
+    new: &mut Value,
+    key: impl Fn(&Value) -> String,
+    rich_fields: &[&str],
+    title_field: Option<&str>,
+) {
+    let Some(items) = new.as_array_mut() else {
+        return;
+    };
+    for item in items.iter_mut() {
+        let label = key(item);
+        let Some(change) = find(changes, kind, &label) else {
+            continue;
+        };
+        let n = marks.add(change);
+        let object = item.as_object_mut().expect("items are objects");
+        object.insert("change".into(), change.status.name().into());
+        object.insert("moved".into(), change.moved.into());
+        object.insert("mark".into(), n.into());
+        match change.status {
+            Status::Added => {
+                for field in rich_fields {
+                    if let Some(Value::Array(blocks)) = object.get(*field) {
+                        let wrapped = blocks.iter().map(|b| wrap_block("ins", b)).collect();
+                        object.insert((*field).into(), Value::Array(wrapped));
+                    }
+                }
+            }
+            Status::Changed | Status::Moved => {
+                let old_label = change.renamed_from.clone().unwrap_or(label.clone());
+                let Some(before) = old.iter().find(|o| key(o) == old_label) else {
+                    continue;
+                };
+                for field in rich_fields {
+                    let marked = blocks(array(&before[*field]), array(&object[*field]));
+                    if !object[*field].is_null() || !before[*field].is_null() {
+                        object.insert((*field).into(), Value::Array(marked));
+                    }
+                }
+                if kind == Kind::Event {
+                    mark_event(before, object);
+                }
+                if let Some(field) = title_field
+                    && before[field] != object[field]
+                {
+                    let text = |v: &Value| {
+                        vec![json!({"kind": "text", "text": v.as_str().unwrap_or_default()})]
+                    };
+                    let marked = inlines(&text(&before[field]), &text(&object[field]));
+                    object.insert(format!("{field}_marked"), Value::Array(marked));
+                }
+            }
+            Status::Removed => {}
+        }
+    }
+    // Removed items, back where they were: after the old item before them that is still there.
+    for change in changes
+        .changes
+        .iter()
+        .filter(|c| c.kind == kind && c.status == Status::Removed)
+    {
+        let Some(at_old) = old.iter().position(|o| key(o) == change.item) else {
+            continue;
+        };
+        let mut item = old[at_old].clone();
+        let n = marks.add(change);
+        if let Some(object) = item.as_object_mut() {
+            object.insert("change".into(), "removed".into());
+            object.insert("mark".into(), n.into());
+            for field in rich_fields {
+                if let Some(Value::Array(blocks)) = object.get(*field) {
+                    let wrapped = blocks.iter().map(|b| wrap_block("del", b)).collect();
+                    object.insert((*field).into(), Value::Array(wrapped));
+                }
+            }
+        }
+        let position = old[..at_old]
+            .iter()
+            .rev()
+            .find_map(|o| items.iter().position(|i| key(i) == key(o)))
+            .map_or(0, |p| p + 1);
+        items.insert(position, item);
+    }
+}
+
+/// The parts of a changed event that are not rich text: its date (the old one is kept to be
+/// shown struck through) and the actors involved (marked word by word).
+fn mark_event(before: &Value, event: &mut Map<String, Value>) {
+    if before["date"] != event["date"] || before["end"] != event["end"] {
+        event.insert("old_date".into(), before["date"].clone());
+        event.insert("old_end".into(), before["end"].clone());
+    }
+    if before["actors"] != event["actors"] {
+        let names = |v: &Value| {
+            let list: Vec<&str> = array(v).iter().filter_map(Value::as_str).collect();
+            vec![json!({"kind": "text", "text": list.join(", ")})]
+        };
+        let marked = inlines(&names(&before["actors"]), &names(&event["actors"]));
+        event.insert("actors_marked".into(), Value::Array(marked));
+    }
+}
+
+/// Puts the marked actors back into groups, in the order of the new groups (then any group
+/// only the old version had).
+fn regroup(old_groups: &Value, new_groups: &Value, actors: Value) -> Value {
+    let mut kinds: Vec<Value> = array(new_groups)
+        .iter()
+        .map(|g| g["kind"].clone())
+        .collect();
+    for group in array(old_groups) {
+        if !kinds.contains(&group["kind"]) {
+            kinds.push(group["kind"].clone());
+        }
+    }
+    let groups: Vec<Value> = kinds
+        .into_iter()
+        .map(|kind| {
+            let members: Vec<Value> = array(&actors)
+                .iter()
+                .filter(|a| a["group"] == kind)
+                .map(|a| {
+                    let mut a = a.clone();
+                    if let Some(object) = a.as_object_mut() {
+                        object.remove("group");
+                    }
+                    a
+                })
+                .collect();
+            json!({"kind": kind, "actors": members})
+        })
+        .filter(|g| !array(&g["actors"]).is_empty())
+        .collect();
+    Value::Array(groups)
+}
+
+/// Pairs two lists by a diff of their contents: equal items once, replaced items pairwise,
+/// the rest alone.
+fn paired(
+    old: &[Value],
+    new: &[Value],
+    mut f: impl FnMut(Option<&Value>, Option<&Value>) -> Value,
+) -> Vec<Value> {
+    let old_keys: Vec<String> = old.iter().map(Value::to_string).collect();
+    let new_keys: Vec<String> = new.iter().map(Value::to_string).collect();
+    let mut out = vec![];
+    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+        let (o, n) = (op.old_range(), op.new_range());
+        match op.tag() {
+            DiffTag::Equal => out.extend(n.map(|i| new[i].clone())),
+            DiffTag::Delete => out.extend(o.map(|i| f(Some(&old[i]), None))),
+            DiffTag::Insert => out.extend(n.map(|i| f(None, Some(&new[i])))),
+            DiffTag::Replace => {
+                let (o, n) = (o.collect::<Vec<_>>(), n.collect::<Vec<_>>());
+                for k in 0..o.len().max(n.len()) {
+                    out.push(f(o.get(k).map(|&i| &old[i]), n.get(k).map(|&i| &new[i])));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rich-text blocks compared: paragraphs word by word, lists item by item; a block only one
+/// side has is inserted or deleted whole.
+fn blocks(old: &[Value], new: &[Value]) -> Vec<Value> {
+    paired(old, new, |o, n| match (o, n) {
+        (Some(o), Some(n)) if o["kind"] == "para" && n["kind"] == "para" => json!({
+            "kind": "para",
+            "content": inlines(array(&o["content"]), array(&n["content"])),
+        }),
+        (Some(o), Some(n)) if o["kind"] == "list" && n["kind"] == "list" => {
+            let items = paired(array(&o["items"]), array(&n["items"]), |oi, ni| {
+                Value::Array(blocks(
+                    oi.map(array).unwrap_or_default(),
+                    ni.map(array).unwrap_or_default(),
+                ))
+            });
+            with(n, "items", Value::Array(items))
+        }
+        (Some(o), Some(n)) => json!({"kind": "para", "content": [
+            wrap("del", block_inlines(o)), wrap("ins", block_inlines(n))
+        ]}),
+        (Some(o), None) => wrap_block("del", o),
+        (None, Some(n)) => wrap_block("ins", n),
+        (None, None) => Value::Null,
+    })
+}
+
+/// The inlines of a block, for a paragraph that replaced a list or the other way round.
+fn block_inlines(block: &Value) -> Vec<Value> {
+    match block["kind"].as_str() {
+        Some("para") => array(&block["content"]).to_vec(),
+        _ => array(&block["items"])
+            .iter()
+            .flat_map(|item| {
+                array(item)
+                    .iter()
+                    .flat_map(block_inlines)
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    }
+}
+
+/// A whole block inserted or deleted: each paragraph's content wrapped.
+fn wrap_block(kind: &str, block: &Value) -> Value {
+    match block["kind"].as_str() {
+        Some("para") => with(
+            block,
+            "content",
+            Value::Array(vec![wrap(kind, array(&block["content"]).to_vec())]),
+        ),
+        Some("list") => {
+            let items = array(&block["items"])
+                .iter()
+                .map(|item| Value::Array(array(item).iter().map(|b| wrap_block(kind, b)).collect()))
+                .collect();
+            with(block, "items", Value::Array(items))
+        }
+        _ => block.clone(),
+    }
+}
+
+fn wrap(kind: &str, content: Vec<Value>) -> Value {
+    json!({"kind": kind, "content": content})
+}
+
+/// One word, space or atom (a citation, a line break) of rich text, with the emphasis, strong
+/// and links around it (outermost first, each without its content).
+#[derive(Clone, PartialEq)]
+struct Atom {
+    styles: Vec<Value>,
+    token: Value,
+}
+
+fn atoms(content: &[Value], styles: &mut Vec<Value>, out: &mut Vec<Atom>) {
+    for inline in content {
+        match inline["kind"].as_str() {
+            Some("text") => {
+                let text = inline["text"].as_str().unwrap_or_default();
+                for token in tokens(text) {
+                    out.push(Atom {
+                        styles: styles.clone(),
+                        token: json!({"kind": "text", "text": token}),
+                    });
+                }
+            }
+            Some("emph" | "strong" | "link" | "ins" | "del") => {
+                let mut style = inline.clone();
+                if let Some(object) = style.as_object_mut() {
+                    object.remove("content");
+                }
+                styles.push(style);
+                atoms(array(&inline["content"]), styles, out);
+                styles.pop();
+            }
+            _ => out.push(Atom {
+                styles: styles.clone(),
+                token: inline.clone(),
+            }),
+        }
+    }
+}
+
+/// Words and the spaces between them, each its own token.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let mut start = 0;
+    let mut space = None;
+    for (i, c) in text.char_indices() {
+        let is_space = c.is_whitespace();
+        if space.is_some_and(|s| s != is_space) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        space = Some(is_space);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Inline content compared word by word: the words of the new version, with the deleted ones
+/// of the old put back, each run of changes in a `del` or `ins` node, styles kept inside.
+fn inlines(old: &[Value], new: &[Value]) -> Vec<Value> {
+    let (mut a, mut b) = (vec![], vec![]);
+    atoms(old, &mut vec![], &mut a);
+    atoms(new, &mut vec![], &mut b);
+    let key = |atom: &Atom| format!("{:?}{}", atom.styles, atom.token);
+    let old_keys: Vec<String> = a.iter().map(key).collect();
+    let new_keys: Vec<String> = b.iter().map(key).collect();
+    let mut runs: Vec<(Option<&str>, Vec<Atom>)> = vec![];
+    // The deletions and insertions since the last unchanged words, flushed as one of each.
+    let (mut deleted, mut inserted): (Vec<Atom>, Vec<Atom>) = (vec![], vec![]);
+    let flush = |runs: &mut Vec<(Option<&str>, Vec<Atom>)>,
+                 deleted: &mut Vec<Atom>,
+                 inserted: &mut Vec<Atom>| {
+        if !deleted.is_empty() {
+            runs.push((Some("del"), std::mem::take(deleted)));
+        }
+        if !inserted.is_empty() {
+            runs.push((Some("ins"), std::mem::take(inserted)));
+        }
+    };
+    let ops = capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
+    let is_space = |atom: &Atom| {
+        atom.token["kind"] == "text"
+            && atom.token["text"]
+                .as_str()
+                .is_some_and(|t| t.trim().is_empty())
+    };
+    for (k, op) in ops.iter().enumerate() {
+        let (o, n) = (op.old_range(), op.new_range());
+        let after_change = !deleted.is_empty() || !inserted.is_empty();
+        let before_change = ops
+            .get(k + 1)
+            .is_some_and(|next| next.tag() != DiffTag::Equal);
+        match op.tag() {
+            // A space between two changes goes with them, so that "More than 20" replaced by
+            // "Close to a" reads as one deletion and one insertion, not word against word.
+            DiffTag::Equal
+                if after_change && before_change && n.clone().all(|i| is_space(&b[i])) =>
+            {
+                deleted.extend(o.map(|i| a[i].clone()));
+                inserted.extend(n.map(|i| b[i].clone()));
+            }
+            DiffTag::Equal => {
+                flush(&mut runs, &mut deleted, &mut inserted);
+                for i in n {
+                    match runs.last_mut() {
+                        Some((None, list)) => list.push(b[i].clone()),
+                        _ => runs.push((None, vec![b[i].clone()])),
+                    }
+                }
+            }
+            DiffTag::Delete => deleted.extend(o.map(|i| a[i].clone())),
+            DiffTag::Insert => inserted.extend(n.map(|i| b[i].clone())),
+            DiffTag::Replace => {
+                deleted.extend(o.map(|i| a[i].clone()));
+                inserted.extend(n.map(|i| b[i].clone()));
+            }
+        }
+    }
+    flush(&mut runs, &mut deleted, &mut inserted);
+    let mut out = vec![];
+    for (status, list) in runs {
+        let content = rebuild(&list, 0);
+        match status {
+            Some(kind) => out.push(wrap(kind, content)),
+            None => out.extend(content),
+        }
+    }
+    out
+}
+
+/// The tree of a run of atoms: neighbours under the same style share one node, their words
+/// one text node.
+fn rebuild(atoms: &[Atom], depth: usize) -> Vec<Value> {
+    let mut out: Vec<Value> = vec![];
+    let mut i = 0;
+    while i < atoms.len() {
+        match atoms[i].styles.get(depth) {
+            None => {
+                let token = &atoms[i].token;
+                match (out.last_mut(), token["kind"].as_str()) {
+                    (Some(last), Some("text")) if last["kind"] == "text" => {
+                        let joined = format!(
+                            "{}{}",
+                            last["text"].as_str().unwrap_or_default(),
+                            token["text"].as_str().unwrap_or_default()
+                        );
+                        last["text"] = joined.into();
+                    }
+                    _ => out.push(token.clone()),
+                }
+                i += 1;
+            }
+            Some(style) => {
+                let end = (i..atoms.len())
+                    .find(|&j| atoms[j].styles.get(depth) != Some(style))
+                    .unwrap_or(atoms.len());
+                let mut node: Map<String, Value> = style.as_object().cloned().unwrap_or_default();
+                node.insert(
+                    "content".into(),
+                    Value::Array(rebuild(&atoms[i..end], depth + 1)),
+                );
+                out.push(Value::Object(node));
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Value {
+        json!({"kind": "text", "text": t})
+    }
+
+    #[test]
+    fn words_are_marked_and_emphasis_kept() {
+        let old = vec![
+            text("The route is "),
+            json!({"kind": "emph", "content": [text("long and safe")]}),
+        ];
+        let new = vec![
+            text("The route is "),
+            json!({"kind": "emph", "content": [text("long but safe")]}),
+        ];
+        let marked = inlines(&old, &new);
+        assert_eq!(
+            Value::Array(marked),
+            json!([
+                text("The route is "),
+                {"kind": "emph", "content": [text("long ")]},
+                {"kind": "del", "content": [{"kind": "emph", "content": [text("and")]}]},
+                {"kind": "ins", "content": [{"kind": "emph", "content": [text("but")]}]},
+                {"kind": "emph", "content": [text(" safe")]},
+            ])
+        );
+    }
+
+    #[test]
+    fn an_added_paragraph_is_inserted_whole() {
+        let p = |t: &str| json!({"kind": "para", "content": [text(t)]});
+        let marked = blocks(&[p("One.")], &[p("One."), p("Two.")]);
+        assert_eq!(
+            Value::Array(marked),
+            json!([p("One."), {"kind": "para", "content": [{"kind": "ins", "content": [text("Two.")]}]}])
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! `brief pdf --cache DIR`: PDFs of unchanged briefs are copied from the cache, byte for byte
+//! what a build gives; anything that changes the PDF (the brief, an option, the template)
+//! builds again; a damaged entry is rebuilt; runs sharing the folder at once do not harm it.
+
+use std::path::Path;
+
+use crate::support::library::sample;
+use crate::support::{Output, Test};
+
+/// A test folder with two distinct briefs under `in/`, built into `out/` with the cache.
+fn run(cache: &Path, second_text: &str, extra: &[&str]) -> Output {
+    let cache = cache.to_str().unwrap();
+    let mut args = vec![
+        "pdf",
+        "in",
+        "--out-dir",
+        "out",
+        "--jobs",
+        "2",
+        "--cache",
+        cache,
+    ];
+    args.extend_from_slice(extra);
+    Test::new()
+        .file("in/a.toml", sample::variant_text(1, None, None))
+        .file("in/b.toml", second_text)
+        .args(&args)
+        .any_stderr()
+        .run()
+}
+
+fn second() -> String {
+    sample::variant_text(2, None, None)
+}
+
+#[track_caller]
+fn assert_summary(out: &Output, typeset: usize, cached: usize) {
+    let expected = format!("({typeset} typeset, {cached} from the cache)\n");
+    assert!(
+        out.stderr.contains("built 2 of 2 briefs in ") && out.stderr.ends_with(&expected),
+        "{}",
+        out.stderr
+    );
+}
+
+fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf-entry"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn an_unchanged_brief_is_copied_from_the_cache_byte_for_byte() {
+    let cache = tempfile::tempdir().unwrap();
+    let cold = run(cache.path(), &second(), &[]);
+    assert_summary(&cold, 2, 0);
+    assert_eq!(entries(cache.path()).len(), 2);
+    let warm = run(cache.path(), &second(), &[]);
+    assert_summary(&warm, 0, 2);
+    assert!(
+        warm.stderr
+            .contains("cached in/a.toml -> out/a.pdf (10 pages, "),
+        "{}",
+        warm.stderr
+    );
+    // The same bytes as a build without any cache.
+    let fresh = Test::new()
+        .file("in/a.toml", sample::variant_text(1, None, None))
+        .file("in/b.toml", second())
+        .args(&["pdf", "in", "--out-dir", "out"])
+        .any_stderr()
+        .run();
+    for name in ["out/a.pdf", "out/b.pdf"] {
+        assert_eq!(warm.read(name), cold.read(name), "{name}");
+        assert_eq!(warm.read(name), fresh.read(name), "{name}");
+    }
+}
+
+#[test]
+fn an_edited_brief_or_a_changed_option_is_typeset_again() {
+    let cache = tempfile::tempdir().unwrap();
+    run(cache.path(), &second(), &[]);
+    let edited = second().replacen("Variant 2 of the analysis.", "Variant 2, revised.", 1);
+    assert_ne!(edited, second());
+    let out = run(cache.path(), &edited, &[]);
+    assert_summary(&out, 1, 1);
+    assert!(
+        out.stderr.contains("built  in/b.toml -> out/b.pdf"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.pdf("out/b.pdf").text().contains("revised"));
+
+    // Every option that changes the PDF is part of the key.
+    for options in [
+        &["--paper", "us-letter"][..],
+        &["--bleed", "3"],
+        &["--booklet"],
+        &["--pdf-standard", "ua-1"],
+        &["--embed-source"],
+    ] {
+        let out = run(cache.path(), &edited, options);
+        assert_summary(&out, 2, 0);
+        let again = run(cache.path(), &edited, options);
+        assert_summary(&again, 0, 2);
+        assert_eq!(
+            out.read("out/a.pdf"),
+            again.read("out/a.pdf"),
+            "{options:?}"
+        );
+    }
+}
+
+#[test]
+fn a_changed_template_file_is_typeset_again() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = cache.path().to_str().unwrap().to_string();
+    let build = |accent: &str| {
+        Test::new()
+            .file("in/a.toml", sample::variant_text(1, None, None))
+            .file(
+                "house/theme.typ",
+                crate::support::repo_file("templates/paper/theme.typ").replace(
+                    "accent: rgb(\"#1d3b5c\")",
+                    &format!("accent: rgb(\"{accent}\")"),
+                ),
+            )
+            .args(&[
+                "pdf",
+                "in/a.toml",
+                "-o",
+                "a.pdf",
+                "--template",
+                "house",
+                "--cache",
+                &cache_arg,
+            ])
+            .run()
+    };
+    let first = build("#1d3b5c");
+    let second = build("#1d3b5c");
+    assert_eq!(first.read("a.pdf"), second.read("a.pdf"));
+    assert_eq!(entries(cache.path()).len(), 1);
+    let changed = build("#203040");
+    assert_ne!(changed.read("a.pdf"), first.read("a.pdf"));
+    assert_eq!(entries(cache.path()).len(), 2);
+}
+
+#[test]
+fn a_truncated_or_corrupted_entry_is_rebuilt() {
+    let cache = tempfile::tempdir().unwrap();
+    let cold = run(cache.path(), &second(), &[]);
+    let found = entries(cache.path());
+    let whole = std::fs::read(&found[0]).unwrap();
+    std::fs::write(&found[0], &whole[..whole.len() / 2]).unwrap();
+    let mut flipped = std::fs::read(&found[1]).unwrap();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x20;
+    std::fs::write(&found[1], &flipped).unwrap();
+
+    let repaired = run(cache.path(), &second(), &[]);
+    assert_summary(&repaired, 2, 0);
+    let warm = run(cache.path(), &second(), &[]);
+    assert_summary(&warm, 0, 2);
+    for name in ["out/a.pdf", "out/b.pdf"] {
+        assert_eq!(repaired.read(name), cold.read(name), "{name}");
+        assert_eq!(warm.read(name), cold.read(name), "{name}");
+    }
+}
+
+#[test]
+fn runs_sharing_the_cache_at_once_leave_it_whole() {
+    let cache = tempfile::tempdir().unwrap();
+    let outputs: Vec<Output> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| run(cache.path(), &second(), &[])))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let warm = run(cache.path(), &second(), &[]);
+    assert_summary(&warm, 0, 2);
+    for out in &outputs {
+        assert_eq!(out.read("out/a.pdf"), warm.read("out/a.pdf"));
+        assert_eq!(out.read("out/b.pdf"), warm.read("out/b.pdf"));
+    }
+    // Only the two entries: no temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+    assert_eq!(names.len(), 2);
+}
+
+#[test]
+fn a_cache_hit_keeps_the_warnings_and_deny_warnings() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = cache.path().to_str().unwrap().to_string();
+    // A source never cited: a warning from the check, which a hit must report too.
+    let brief = format!(
+        "{}\n[[sources]]\nid = \"never-cited\"\ntitle = \"Never cited\"\n",
+        crate::support::fixture("minimal.toml")
+    );
+    let build = |extra: &[&str], status: i32| {
+        let mut args = vec!["pdf", "b.toml", "--cache", &cache_arg];
+        args.extend_from_slice(extra);
+        Test::new()
+            .file("b.toml", &brief)
+            .args(&args)
+            .status(status)
+            .any_stderr()
+            .run()
+    };
+    let cold = build(&[], 0);
+    let warm = build(&[], 0);
+    assert!(cold.stderr.contains("never cited"), "{}", cold.stderr);
+    assert_eq!(warm.stderr, cold.stderr);
+    assert_eq!(warm.read("b.pdf"), cold.read("b.pdf"));
+    let denied = build(&["--deny-warnings"], 1);
+    assert!(!denied.path("b.pdf").exists());
+}
