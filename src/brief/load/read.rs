@@ -164,6 +164,13 @@ impl<'f> Reader<'f> {
     /// lets escapes such as `\u0000` and `\u001b` write them, and the PDF export would
     /// otherwise fail on them late, with no line to point at.
     fn printable(&mut self, key: &str, text: &str, span: &Span) {
+        // Most text is printable ASCII, which a byte-wise test clears at once.
+        if text
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n'))
+        {
+            return;
+        }
         let raw = self.file.text().get(span.clone()).unwrap_or("");
         let multi_line = raw.starts_with("\"\"\"") || raw.starts_with("'''");
         let mut refused = text
