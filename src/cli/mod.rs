@@ -4,6 +4,9 @@
 pub mod args;
 mod check;
 mod pdf;
+mod pictures;
+mod shell;
+mod templates;
 mod typ;
 
 use std::process::ExitCode;
@@ -14,6 +17,7 @@ use crate::diag::Printer;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
+use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
 use args::{CheckArgs, OutputArgs, PdfArgs, TypArgs};
 
 /// Typeset policy briefs written as TOML into print-ready PDF papers.
@@ -33,6 +37,16 @@ pub enum Command {
     /// Write a brief out as a standalone Typst project (template, data, fonts) that
     /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
     Typ(TypArgs),
+    /// Render a brief's pages as PNG pictures, STEM-1.png, STEM-2.png, ...
+    Png(pictures::PngArgs),
+    /// Render a brief's pages as SVG pictures, STEM-1.svg, STEM-2.svg, ...
+    Svg(pictures::PicturesArgs),
+    /// List the built-in templates, or eject one into a folder to customise.
+    Templates(templates::TemplatesArgs),
+    /// Print a shell's completion script for brief.
+    Completions(shell::CompletionsArgs),
+    /// Print brief's man page (roff): `brief man > brief.1`.
+    Man,
 }
 
 /// Parses the command line and runs the subcommand.
@@ -57,8 +71,28 @@ pub fn main() -> ExitCode {
         Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
         Command::Check(args) => check::run(args, &printer(&args.output_args)),
         Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
+        Command::Png(args) => pictures::run(
+            &args.pictures,
+            ImageFormat::Png,
+            args.ppi,
+            &printer(&args.pictures.output_args),
+        ),
+        Command::Svg(args) => pictures::run(
+            args,
+            ImageFormat::Svg,
+            DEFAULT_PPI,
+            &printer(&args.output_args),
+        ),
+        Command::Templates(args) => templates::run(args, &plain_printer()),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(&plain_printer()),
     };
     status.into()
+}
+
+/// The printer of the subcommands that have no `--diagnostic-format`.
+fn plain_printer() -> Printer {
+    Printer::for_stderr(crate::diag::DiagnosticFormat::Human)
 }
 
 fn printer(args: &OutputArgs) -> Printer {

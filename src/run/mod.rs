@@ -4,5 +4,7 @@
 pub mod batch;
 pub mod eject;
 pub mod isolate;
+pub mod pictures;
 pub mod pipeline;
 pub mod report;
+pub mod templates;

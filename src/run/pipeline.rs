@@ -13,6 +13,7 @@ use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
+use crate::typeset::compile::PagedDocument;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::pdf::{self, Standard};
@@ -108,15 +109,49 @@ impl Session {
         input: &Path,
         output: &Path,
     ) -> Result<(Vec<Diagnostic>, usize), Failure> {
+        let Laid {
+            brief,
+            document,
+            mut diagnostics,
+            ..
+        } = self.lay_out(input, &[output])?;
+        if self.settings.deny_warnings && !diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
+            return Err(Failure::Brief(diagnostics));
+        }
+        let pdf = match pdf::export(
+            &document,
+            brief.date.value,
+            &ident(input, &brief),
+            &self.settings.standards,
+        ) {
+            Ok(pdf) => pdf,
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                return Err(Failure::Brief(diagnostics));
+            }
+        };
+        let pdf = match &brief.publisher {
+            Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
+            None => pdf,
+        };
+        fs::write_atomically(output, &pdf)?;
+        Ok((diagnostics, document.pages().len()))
+    }
+
+    /// Reads, checks and lays out a brief: everything short of export. Each of `outputs` is
+    /// checked against the brief's own template files first (the run checked them against the
+    /// briefs and the command line's template; the brief's template folder is known only now).
+    pub fn lay_out(&self, input: &Path, outputs: &[&Path]) -> Result<Laid, Failure> {
         let (brief, mut diagnostics, template) = prepare(
             input,
             self.settings.template.as_ref(),
             self.settings.root.as_deref(),
         )?;
-        // The run checked every output against the briefs and the command line's template;
-        // the brief's own template folder is known only now.
         let protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
-        fs::check_output(output, &protected)?;
+        for output in outputs {
+            fs::check_output(output, &protected)?;
+        }
         let env = self
             .environment(&template)
             .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
@@ -155,30 +190,21 @@ impl Session {
             return Err(Failure::Brief(diagnostics));
         }
         diagnostics.extend(missing);
-
-        if self.settings.deny_warnings && !diagnostics.is_empty() {
-            diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
-            return Err(Failure::Brief(diagnostics));
-        }
-        let pdf = match pdf::export(
-            &document,
-            brief.date.value,
-            &ident(input, &brief),
-            &self.settings.standards,
-        ) {
-            Ok(pdf) => pdf,
-            Err(mut errors) => {
-                diagnostics.append(&mut errors);
-                return Err(Failure::Brief(diagnostics));
-            }
-        };
-        let pdf = match &brief.publisher {
-            Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
-            None => pdf,
-        };
-        fs::write_atomically(output, &pdf)?;
-        Ok((diagnostics, document.pages().len()))
+        Ok(Laid {
+            brief,
+            document,
+            diagnostics,
+            template,
+        })
     }
+}
+
+/// A brief laid out into pages, with its warnings and the template that set it.
+pub struct Laid {
+    pub brief: Brief,
+    pub document: PagedDocument,
+    pub diagnostics: Vec<Diagnostic>,
+    pub template: Template,
 }
 
 /// The problems of a checked brief that typesetting would meet: characters no font has, which

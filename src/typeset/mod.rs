@@ -7,6 +7,7 @@ pub mod data;
 pub mod fonts;
 pub mod metadata;
 pub mod pdf;
+pub mod render;
 pub mod template;
 pub mod typography;
 pub mod world;
