@@ -113,6 +113,7 @@ fn source_date_epoch_sets_the_creation_date() {
         .file("b.toml", fixture("minimal.toml"))
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .args(&["pdf", "b.toml"])
+        .stderr("wrote b.pdf (1 page, T s)\n")
         .run();
     let date = out.pdf("b.pdf").info("CreationDate").unwrap();
     assert!(date.starts_with("D:20231114221320"), "{date}");

@@ -66,11 +66,13 @@ pub struct Test {
     env: Vec<(String, String)>,
     status: i32,
     stderr: Option<String>,
+    stdout: Option<String>,
 }
 
 pub struct Output {
     pub dir: tempfile::TempDir,
     pub stderr: String,
+    pub stdout: String,
 }
 
 impl Output {
@@ -111,6 +113,7 @@ impl Test {
             env: vec![],
             status: 0,
             stderr: Some(String::new()),
+            stdout: Some(String::new()),
         }
     }
 
@@ -162,6 +165,19 @@ impl Test {
         self
     }
 
+    /// The standard output expected of a command whose output is text (`brief schema`,
+    /// `brief templates`).
+    pub fn stdout(mut self, stdout: &str) -> Self {
+        self.stdout = Some(stdout.into());
+        self
+    }
+
+    /// Accept any standard output (checked by the test itself).
+    pub fn any_stdout(mut self) -> Self {
+        self.stdout = None;
+        self
+    }
+
     /// Runs `brief` and asserts its exit status, standard output and standard error.
     #[track_caller]
     pub fn run(self) -> Output {
@@ -188,13 +204,22 @@ impl Test {
             self.args
         );
         if let Some(expected) = &self.stderr {
-            assert_eq!(&stderr, expected, "stderr of brief {:?}", self.args);
+            assert_eq!(
+                &mask_times(&stderr),
+                expected,
+                "stderr of brief {:?}",
+                self.args
+            );
         }
-        // Everything brief has to say goes to standard error; the PDFs go to files.
-        assert_eq!(stdout, "", "stdout of brief {:?}", self.args);
+        // Everything brief has to say goes to standard error and the PDFs go to files, except
+        // for the commands whose output is text.
+        if let Some(expected) = &self.stdout {
+            assert_eq!(&stdout, expected, "stdout of brief {:?}", self.args);
+        }
         Output {
             dir: self.dir,
             stderr,
+            stdout,
         }
     }
 }
@@ -209,4 +234,23 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
             None => panic!("{needle:?} missing, or out of order, in:\n{haystack}"),
         }
     }
+}
+
+/// The duration in a `wrote` line, which varies from run to run, as `T`:
+/// `wrote x.pdf (2 pages, 0.3 s)` is compared as `wrote x.pdf (2 pages, T s)`.
+pub fn mask_times(stderr: &str) -> String {
+    stderr
+        .split_inclusive('\n')
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("wrote ")
+                && let Some(comma) = rest.rfind(", ")
+                && let Some(seconds) = rest[comma + 2..].strip_suffix(" s)\n")
+                && seconds.parse::<f64>().is_ok()
+            {
+                format!("wrote {}, T s)\n", &rest[..comma])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
 }
