@@ -7,9 +7,10 @@ mod archive;
 mod batch;
 mod diagnostics;
 mod pdf;
-mod pictures;
+
 mod robustness;
 mod safety;
 mod support;
 mod templates;
 mod tools;
+mod writing;

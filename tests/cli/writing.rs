@@ -1,5 +1,5 @@
-//! `brief png` and `brief svg`: one picture per page, named after the brief, chosen pages only
-//! with `--pages`; and the commands around writing a brief (`templates`, `completions`, `man`).
+//! The commands around writing a brief: `brief png` and `brief svg` (one picture per page,
+//! named after the brief, chosen pages with `--pages`), `templates`, `completions` and `man`.
 
 use crate::support::{Test, fixture, repo_file};
 
@@ -241,4 +241,36 @@ fn completions_and_the_man_page_come_from_the_flags() {
         .status(2)
         .any_stderr()
         .run();
+}
+
+#[test]
+fn the_memo_template_of_the_docs_typesets_the_belarus_brief() {
+    // docs/templates.md shows this template; it must keep working with the data it documents.
+    let memo = repo_file("examples/templates/memo/main.typ");
+    assert!(repo_file("docs/templates.md").contains("examples/templates/memo/main.typ"));
+    let out = belarus()
+        .file("memo/main.typ", memo)
+        .args(&["pdf", "belarus.toml", "--template", "memo", "-q"])
+        .run();
+    let pdf = out.pdf("belarus.pdf");
+    let text = pdf.text().replace('\n', " ");
+    assert!(text.starts_with("MEMO"), "{text}");
+    for expected in [
+        "10 March 2022",
+        "What to do",
+        "Do not equate Belarus with the Lukashenka regime",
+        "Sources",
+        "The Role of Belarus in the Ukrainian Crisis",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the memo lacks {expected:?}: {text}"
+        );
+    }
+    // Still a conforming, tagged paper with its title.
+    assert_eq!(
+        pdf.info("Title").as_deref(),
+        Some("Belarus and the War in Ukraine: A Captured Regime, a Resisting Society")
+    );
+    assert!(pdf.page_count() <= 3);
 }
