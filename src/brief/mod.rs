@@ -2,6 +2,7 @@
 //! checking references, and the rich-text subset. Knows nothing of Typst or the command line.
 
 pub mod date;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod richtext;

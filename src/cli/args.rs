@@ -34,7 +34,7 @@ pub struct PdfArgs {
     pub shard: Option<Shard>,
 
     /// Print one plain line per brief instead of a progress bar (also when not on a terminal,
-    /// or when CI is set).
+    /// or when CI is set); for a single brief, print nothing but its problems.
     #[arg(short, long)]
     pub quiet: bool,
 

@@ -3,11 +3,14 @@
 
 pub mod args;
 mod check;
+mod new;
 mod pdf;
 mod pictures;
+mod schema;
 mod shell;
 mod templates;
 mod typ;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -37,12 +40,18 @@ pub enum Command {
     /// Write a brief out as a standalone Typst project (template, data, fonts) that
     /// `typst compile --ignore-system-fonts --font-path DIR DIR/main.typ` typesets.
     Typ(TypArgs),
+    /// Rebuild a brief's PDF on every save of the brief or its template folder.
+    Watch(watch::WatchArgs),
     /// Render a brief's pages as PNG pictures, STEM-1.png, STEM-2.png, ...
     Png(pictures::PngArgs),
     /// Render a brief's pages as SVG pictures, STEM-1.svg, STEM-2.svg, ...
     Svg(pictures::PicturesArgs),
     /// List the built-in templates, or eject one into a folder to customise.
     Templates(templates::TemplatesArgs),
+    /// Write a commented starter brief that passes `brief check` and typesets.
+    New(new::NewArgs),
+    /// Print the JSON Schema (draft-07) of the brief format, for editors.
+    Schema,
     /// Print a shell's completion script for brief.
     Completions(shell::CompletionsArgs),
     /// Print brief's man page (roff): `brief man > brief.1`.
@@ -71,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
         Command::Check(args) => check::run(args, &printer(&args.output_args)),
         Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
+        Command::Watch(args) => watch::run(args, &printer(&args.output_args)),
         Command::Png(args) => pictures::run(
             &args.pictures,
             ImageFormat::Png,
@@ -84,6 +94,8 @@ pub fn main() -> ExitCode {
             &printer(&args.output_args),
         ),
         Command::Templates(args) => templates::run(args, &plain_printer()),
+        Command::New(args) => new::run(args, &plain_printer()),
+        Command::Schema => schema::run(),
         Command::Completions(args) => shell::completions(args),
         Command::Man => shell::man(&plain_printer()),
     };

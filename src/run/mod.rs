@@ -7,4 +7,6 @@ pub mod isolate;
 pub mod pictures;
 pub mod pipeline;
 pub mod report;
+pub mod starter;
 pub mod templates;
+pub mod watch;

@@ -80,6 +80,27 @@ impl Session {
         Ok(env)
     }
 
+    /// Drops the template environments, so that the next build reads changed template files
+    /// (`brief watch`, after a save in a template folder). The fonts stay loaded.
+    pub fn forget_templates(&self) {
+        self.environments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// The template `input` would be typeset with, or `None` when the brief cannot be read
+    /// or checked now.
+    pub fn template_of(&self, input: &Path) -> Option<Template> {
+        prepare(
+            input,
+            self.settings.template.as_ref(),
+            self.settings.root.as_deref(),
+        )
+        .ok()
+        .map(|(_, _, template)| template)
+    }
+
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
     /// file at `output` is left as it was.
     pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {

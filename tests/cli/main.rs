@@ -10,7 +10,9 @@ mod pdf;
 
 mod robustness;
 mod safety;
+mod schema;
 mod support;
 mod templates;
 mod tools;
+mod watch;
 mod writing;
