@@ -122,8 +122,8 @@ impl Reporter {
 }
 
 /// The one line a run that wrote files closes with, as cargo says what it did:
-/// `wrote briefs/belarus.pdf (9 pages, 0.3 s)`, or for pictures
-/// `wrote briefs/belarus-1.png … belarus-9.png (9 pages, 1.2 s)`.
+/// `wrote briefs/belarus.pdf (9 pages, 0.31 s)`, or for pictures
+/// `wrote briefs/belarus-1.png … belarus-9.png (9 pages, 1.20 s)`.
 pub fn wrote_line(files: &[PathBuf], pages: usize, elapsed: Duration) -> String {
     let what = match files {
         [] => "nothing".to_string(),
@@ -134,7 +134,7 @@ pub fn wrote_line(files: &[PathBuf], pages: usize, elapsed: Duration) -> String 
         }
     };
     format!(
-        "wrote {what} ({pages} page{}, {:.1} s)",
+        "wrote {what} ({pages} page{}, {:.2} s)",
         if pages == 1 { "" } else { "s" },
         elapsed.as_secs_f64()
     )
@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn the_wrote_line_names_what_was_written() {
         let one = wrote_line(&[PathBuf::from("b/x.pdf")], 1, Duration::from_millis(340));
-        assert_eq!(one, "wrote b/x.pdf (1 page, 0.3 s)");
+        assert_eq!(one, "wrote b/x.pdf (1 page, 0.34 s)");
         let files = [
             PathBuf::from("out/x-1.png"),
             PathBuf::from("out/x-2.png"),
@@ -155,7 +155,7 @@ mod tests {
         ];
         assert_eq!(
             wrote_line(&files, 3, Duration::from_secs(2)),
-            "wrote out/x-1.png … x-3.png (3 pages, 2.0 s)"
+            "wrote out/x-1.png … x-3.png (3 pages, 2.00 s)"
         );
     }
 }

@@ -134,7 +134,7 @@ keywords = ["first keyword", "second keyword"]
 [[authors]]
 name = "Your Name"
 # affiliation = "Senior Fellow, Your Institute"
-# bio = "One or two sentences about the author (rich text)."
+# bio = "One or two sentences about the author."  # rich text
 
 [summary]
 # The bottom line up front (rich text).
@@ -160,6 +160,7 @@ id = "example-actor"  # lowercase letters, digits and hyphens
 name = "Example Actor"
 kind = "organization"  # state, person, organization, movement or alliance
 role = "What the actor is or does"
+description = "Who the actor is and why it matters here."  # rich text
 # stance = "A short position label"
 # interests = ["What the actor wants"]
 
@@ -173,7 +174,7 @@ sources = ["example-source"]
 # The recommendations, numbered in order.
 [[recommendations]]
 title = "The first recommendation, in one line"
-body = "Why, and how (rich text)."
+body = "Why, and how."  # rich text
 audience = "Who should act"
 priority = "high"  # high, medium or low
 

@@ -1,6 +1,7 @@
 //! A test builder in the manner of `just`'s: set up files in a fresh folder, run the real
 //! binary there, and compare exit status and standard error exactly (standard output must be
-//! empty: brief writes nothing there).
+//! empty unless a test expects text there: only `schema`, `templates`, `completions` and `man`
+//! write to it). The time in a `wrote …` line is compared as `T`.
 //!
 //! Helpers that assert carry `#[track_caller]`, so a failure points at the line of the test
 //! that made the call, not at the helper.
