@@ -1,6 +1,8 @@
-//! `brief watch`: rebuild a brief's PDF on every save, with one line per build.
+//! `brief watch`: rebuild a brief's PDF on every save, with one line per build, and with
+//! `--serve` a live preview in the browser.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 
@@ -11,6 +13,7 @@ use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::pipeline::{Job, Session, Settings};
+use crate::run::preview::{self, Preview};
 use crate::run::watch;
 use crate::typeset::fonts;
 use crate::typeset::pdf::DEFAULT_STANDARDS;
@@ -24,6 +27,11 @@ pub struct WatchArgs {
     /// Where to write the PDF [default: the brief's path with `.pdf`].
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
+
+    /// Also serve a live preview of the pages in the browser, at ADDR (host:port) [default:
+    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = preview::DEFAULT_ADDRESS)]
+    pub serve: Option<String>,
 
     #[command(flatten)]
     pub render: RenderArgs,
@@ -41,17 +49,42 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
         }
     };
     let human = printer.format() == DiagnosticFormat::Human;
+    let preview = Arc::new(Preview::default());
+    if let Some(address) = &args.serve {
+        match preview::serve(address, preview.clone()) {
+            // Always said, whatever the format: the address is what the user came for.
+            Ok(server) => eprintln!("serving the preview at http://{}/", server.address),
+            Err(error) => {
+                printer.print(&[Diagnostic::error(error.to_string())]);
+                return Status::Usage;
+            }
+        }
+    }
     if human {
         eprintln!("watching {} (Ctrl-C to stop)", job.input.display());
     }
-    let error = watch::watch(&session, &job, |build| {
-        let mut diagnostics = build.outcome.diagnostics.clone();
-        diag::sort(&mut diagnostics);
-        printer.print(&diagnostics);
-        if human {
-            eprintln!("{}", build.line(&job));
-        }
-    });
+    let serving = args.serve.is_some();
+    let error = watch::watch_then(
+        &session,
+        &job,
+        |build| {
+            let mut diagnostics = build.outcome.diagnostics.clone();
+            diag::sort(&mut diagnostics);
+            printer.print(&diagnostics);
+            let line = build.line(&job);
+            if human {
+                eprintln!("{line}");
+            }
+            if serving {
+                preview.built(build, line);
+            }
+        },
+        &mut |brief, document| {
+            if serving {
+                preview.written(brief, document);
+            }
+        },
+    );
     printer.print(&[Diagnostic::error(error.to_string())]);
     Status::Usage
 }

@@ -6,6 +6,7 @@ pub mod eject;
 pub mod isolate;
 pub mod pictures;
 pub mod pipeline;
+pub mod preview;
 pub mod report;
 pub mod starter;
 pub mod templates;

@@ -104,7 +104,18 @@ impl Session {
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
     /// file at `output` is left as it was.
     pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
-        let result = isolate::catch("typesetting", || self.try_typeset(input, output))
+        self.typeset_then(input, output, &mut |_, _| {})
+    }
+
+    /// `typeset`, and once the PDF is written, `written` is shown the brief and its pages (for
+    /// the preview of `brief watch --serve`).
+    pub fn typeset_then(
+        &self,
+        input: &Path,
+        output: &Path,
+        written: &mut dyn FnMut(&Brief, &PagedDocument),
+    ) -> Outcome {
+        let result = isolate::catch("typesetting", || self.try_typeset(input, output, written))
             .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
         match result {
             Ok((warnings, pages)) => Outcome {
@@ -129,6 +140,7 @@ impl Session {
         &self,
         input: &Path,
         output: &Path,
+        written: &mut dyn FnMut(&Brief, &PagedDocument),
     ) -> Result<(Vec<Diagnostic>, usize), Failure> {
         let Laid {
             brief,
@@ -157,6 +169,7 @@ impl Session {
             None => pdf,
         };
         fs::write_atomically(output, &pdf)?;
+        written(&brief, &document);
         Ok((diagnostics, document.pages().len()))
     }
 

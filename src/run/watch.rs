@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Session};
-use crate::typeset::compile;
+use crate::typeset::compile::{self, PagedDocument};
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
 /// warm, older states go.
@@ -69,7 +70,18 @@ impl Build {
 
 /// Builds `job` now and after every change to its brief or template folder, calling `report`
 /// after each build, until the process is interrupted. Returns only when watching fails.
-pub fn watch(session: &Session, job: &Job, mut report: impl FnMut(&Build)) -> Error {
+pub fn watch(session: &Session, job: &Job, report: impl FnMut(&Build)) -> Error {
+    watch_then(session, job, report, &mut |_, _| {})
+}
+
+/// `watch`, with `written` shown the brief and its pages after each build that wrote the PDF
+/// (the preview's pictures are made there).
+pub fn watch_then(
+    session: &Session,
+    job: &Job,
+    mut report: impl FnMut(&Build),
+    written: &mut (dyn FnMut(&Brief, &PagedDocument) + Send),
+) -> Error {
     let (sender, events) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
@@ -87,7 +99,7 @@ pub fn watch(session: &Session, job: &Job, mut report: impl FnMut(&Build)) -> Er
     loop {
         number += 1;
         let began = Instant::now();
-        let outcome = build(session, job);
+        let outcome = build(session, job, written);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();
         // The template folder may have changed with the brief's `template` key. Watched
@@ -116,17 +128,25 @@ pub fn watch(session: &Session, job: &Job, mut report: impl FnMut(&Build)) -> Er
 }
 
 /// One build on a thread with a batch worker's stack.
-fn build(session: &Session, job: &Job) -> Outcome {
+fn build(
+    session: &Session,
+    job: &Job,
+    written: &mut (dyn FnMut(&Brief, &PagedDocument) + Send),
+) -> Outcome {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new().stack_size(isolate::WORKER_STACK_BYTES);
-        let work = || session.typeset(&job.input, &job.output);
+        let work = move || session.typeset_then(&job.input, &job.output, written);
         match worker.spawn_scoped(scope, work) {
             Ok(handle) => handle.join().unwrap_or_else(|_| Outcome {
                 status: Status::Invalid,
                 diagnostics: vec![Diagnostic::error("internal error while typesetting")],
                 pages: None,
             }),
-            Err(_) => work(),
+            Err(_) => Outcome {
+                status: Status::Usage,
+                diagnostics: vec![Diagnostic::error("cannot start a thread to typeset")],
+                pages: None,
+            },
         }
     })
 }

@@ -7,6 +7,7 @@ mod archive;
 mod batch;
 mod diagnostics;
 mod pdf;
+mod preview;
 
 mod robustness;
 mod safety;
