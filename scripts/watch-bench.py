@@ -6,9 +6,11 @@ the same run (these machines are shared and noisy, so absolute times mean little
   build, and against a cold `brief pdf` process; goal: 0.25x or less;
 - from a save to the rewritten PDF (what a reader waits for), against the cold build;
 - with --memory, the peak memory (VmHWM) after 500 rebuilds of alternating edits against the
-  peak after 10; goal: 1.5x or less.
+  peak after 10; goal: 1.5x or less;
+- with --serve, from a save to the preview's new state and the new picture of page 1 served
+  (what the page fetches; the page polls every 0.15 s on top); goal: 0.5 s or less.
 
-    python3 scripts/watch-bench.py [--edits 20] [--memory] [--brief PATH]
+    python3 scripts/watch-bench.py [--edits 20] [--memory] [--serve] [--brief PATH]
 
 Needs a build of brief (release for figures worth quoting: `cargo build --release`; the
 default is $CARGO_TARGET_DIR/release/brief, else target/release/brief). Linux only (/proc).
@@ -32,9 +34,9 @@ BUILT = re.compile(r"^(built|failed) .*?([0-9.]+) s[);]")
 
 
 class Watch:
-    def __init__(self, brief, folder, name):
+    def __init__(self, brief, folder, name, serve=False):
         self.proc = subprocess.Popen(
-            [brief, "watch", name],
+            [brief, "watch", name] + (["--serve"] if serve else []),
             cwd=folder,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -82,6 +84,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--serve", action="store_true")
     parser.add_argument("--brief", default=os.path.join(TARGET, "release", "brief"))
     args = parser.parse_args()
     if not os.path.exists(args.brief):
@@ -144,6 +147,34 @@ def main():
             print(f"peak memory after 500 builds:          {after_500 / 1024:.1f} MiB")
             print(f"  ratio:                               {after_500 / after_10:.2f}x (goal <= 1.5x)")
         watch.stop()
+
+        if args.serve:
+            import json
+            import urllib.request
+
+            watch = Watch(args.brief, folder, "belarus.toml", serve=True)
+            at, line = watch.lines.get(timeout=60)
+            address = line.split("serving the preview at ", 1)[1].rstrip("/")
+            watch.next_build()
+
+            def state():
+                with urllib.request.urlopen(address + "/state") as response:
+                    return json.load(response)
+
+            latencies = []
+            for i in range(args.edits):
+                before = state()["pages_generation"]
+                start = time.perf_counter()
+                save(path, edited(i))
+                while state()["pages_generation"] == before:
+                    time.sleep(0.005)
+                with urllib.request.urlopen(address + "/page/1.svg") as response:
+                    response.read()
+                latencies.append(time.perf_counter() - start)
+            preview = statistics.median(latencies)
+            print(f"save to updated preview (state + page 1): {preview:.3f} s (median; the page")
+            print(f"  polls every 0.15 s on top: at most {preview + 0.15:.3f} s; goal <= 0.5 s)")
+            watch.stop()
     finally:
         shutil.rmtree(folder)
 
