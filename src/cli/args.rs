@@ -63,6 +63,10 @@ pub struct TypArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
 
+    /// Do not print the line that says what was written.
+    #[arg(short, long)]
+    pub quiet: bool,
+
     #[command(flatten)]
     pub render: RenderArgs,
 

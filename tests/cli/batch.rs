@@ -153,6 +153,15 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
         .args(&["typ", "b.toml", "-o", "project"])
         .any_stderr()
         .run();
+    // Like every run that writes, it says what it wrote, and how to compile it.
+    assert!(
+        out.stderr.ends_with(
+            "wrote project (a Typst project: typst compile --ignore-system-fonts --font-path \
+             project/fonts project/main.typ)\n"
+        ),
+        "{}",
+        out.stderr
+    );
     let mut files = std::fs::read_dir(out.path("project"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
