@@ -165,7 +165,7 @@ fn unique_ids<'a>(
 /// How many ids a "did you mean" may compare in all, per table of ids: every look-up compares
 /// the unknown id with each known one, so thousands of dangling references to thousands of
 /// ids would take quadratic time. Past the budget the hint names no close id.
-const COMPARISON_BUDGET: usize = 20_000;
+pub(crate) const COMPARISON_BUDGET: usize = 20_000;
 
 /// How many ids a hint lists when none is close.
 const LISTED_IDS: usize = 10;
@@ -232,72 +232,4 @@ pub fn rich_texts(brief: &Brief) -> Vec<&RichText> {
     out.extend(&brief.about);
     out.extend(&brief.disclaimer);
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::brief::load::load;
-    use crate::source::SourceFile;
-
-    /// The hints of the errors of a brief with `actors` actors and an event naming `names`.
-    fn hints(actors: usize, names: &[String]) -> Vec<String> {
-        let mut text = String::from("title = \"T\"\ndate = 2022-03-10\n[summary]\ntext = \"S\"\n");
-        for a in 0..actors {
-            text += &format!("[[actors]]\nid = \"actor-{a}\"\nname = \"A\"\nkind = \"state\"\n");
-        }
-        for name in names {
-            text +=
-                &format!("[[timeline]]\ndate = \"2022\"\ntitle = \"E\"\nactors = [\"{name}\"]\n");
-        }
-        let (_, diagnostics) = load(&SourceFile::new("test.toml", text));
-        diagnostics
-            .into_iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.hints.join("; "))
-            .collect()
-    }
-
-    #[test]
-    fn a_dangling_reference_suggests_the_closest_id() {
-        assert_eq!(hints(3, &["actr-1".into()]), ["did you mean `actor-1`?"]);
-        assert_eq!(
-            hints(3, &["nobody-at-all".into()]),
-            ["add it to [[actors]], or use one of: actor-0, actor-1, actor-2"]
-        );
-        assert_eq!(
-            hints(0, &["nobody-at-all".into()]),
-            ["the brief has no [[actors]]"]
-        );
-    }
-
-    #[test]
-    fn a_long_list_of_ids_is_cut_short() {
-        assert_eq!(
-            hints(25, &["nobody-at-all".into()]),
-            [
-                "add it to [[actors]], or use one of: actor-0, actor-1, actor-10, actor-11, actor-12, actor-13, actor-14, actor-15, actor-16, actor-17, … (25 in all)"
-            ]
-        );
-    }
-
-    #[test]
-    fn thousands_of_dangling_references_share_a_budget_of_comparisons() {
-        let count = 2_000;
-        let names: Vec<String> = (0..count).map(|i| format!("actor-{i}x")).collect();
-        let hints = hints(count, &names);
-        assert_eq!(hints.len(), count);
-        let suggested = hints
-            .iter()
-            .filter(|h| h.starts_with("did you mean"))
-            .count();
-        assert_eq!(suggested, super::COMPARISON_BUDGET / count);
-        assert_eq!(hints[0], "did you mean `actor-0`?");
-        // The same unknown id again costs no comparison and gets the same hint.
-        let again = vec!["actor-0x".to_string(); count];
-        assert!(
-            self::hints(count, &again)
-                .iter()
-                .all(|h| h == "did you mean `actor-0`?")
-        );
-    }
 }

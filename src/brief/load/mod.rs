@@ -537,3 +537,74 @@ mod tests {
         }
     }
 }
+
+/// The hints `validate` gives for references to unknown ids, read through the loader (here,
+/// since the loader calls `validate` and not the other way round).
+#[cfg(test)]
+mod reference_hints {
+    use super::load;
+    use crate::brief::validate::COMPARISON_BUDGET;
+    use crate::source::SourceFile;
+
+    /// The hints of the errors of a brief with `actors` actors and an event naming `names`.
+    fn hints(actors: usize, names: &[String]) -> Vec<String> {
+        let mut text = String::from("title = \"T\"\ndate = 2022-03-10\n[summary]\ntext = \"S\"\n");
+        for a in 0..actors {
+            text += &format!("[[actors]]\nid = \"actor-{a}\"\nname = \"A\"\nkind = \"state\"\n");
+        }
+        for name in names {
+            text +=
+                &format!("[[timeline]]\ndate = \"2022\"\ntitle = \"E\"\nactors = [\"{name}\"]\n");
+        }
+        let (_, diagnostics) = load(&SourceFile::new("test.toml", text));
+        diagnostics
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.hints.join("; "))
+            .collect()
+    }
+
+    #[test]
+    fn a_dangling_reference_suggests_the_closest_id() {
+        assert_eq!(hints(3, &["actr-1".into()]), ["did you mean `actor-1`?"]);
+        assert_eq!(
+            hints(3, &["nobody-at-all".into()]),
+            ["add it to [[actors]], or use one of: actor-0, actor-1, actor-2"]
+        );
+        assert_eq!(
+            hints(0, &["nobody-at-all".into()]),
+            ["the brief has no [[actors]]"]
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_ids_is_cut_short() {
+        assert_eq!(
+            hints(25, &["nobody-at-all".into()]),
+            [
+                "add it to [[actors]], or use one of: actor-0, actor-1, actor-10, actor-11, actor-12, actor-13, actor-14, actor-15, actor-16, actor-17, … (25 in all)"
+            ]
+        );
+    }
+
+    #[test]
+    fn thousands_of_dangling_references_share_a_budget_of_comparisons() {
+        let count = 2_000;
+        let names: Vec<String> = (0..count).map(|i| format!("actor-{i}x")).collect();
+        let hints = hints(count, &names);
+        assert_eq!(hints.len(), count);
+        let suggested = hints
+            .iter()
+            .filter(|h| h.starts_with("did you mean"))
+            .count();
+        assert_eq!(suggested, COMPARISON_BUDGET / count);
+        assert_eq!(hints[0], "did you mean `actor-0`?");
+        // The same unknown id again costs no comparison and gets the same hint.
+        let again = vec!["actor-0x".to_string(); count];
+        assert!(
+            self::hints(count, &again)
+                .iter()
+                .all(|h| h == "did you mean `actor-0`?")
+        );
+    }
+}
