@@ -90,7 +90,6 @@ impl Diagnostic {
     }
 
     /// `file:line:column` of the start, when the diagnostic has a location.
-    #[cfg(test)]
     pub fn position(&self) -> Option<(String, usize, usize)> {
         let location = self.location.as_ref()?;
         let (line, column) = location.file.line_column(location.span.start);

@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod diff;
+pub mod format;
 pub mod load;
 pub mod marking;
 pub mod model;

@@ -35,7 +35,7 @@ pub struct PdfArgs {
     pub shard: Option<Shard>,
 
     /// Print one plain line per brief instead of a progress bar (also when not on a terminal,
-    /// or when CI is set).
+    /// or when CI is set); for a single brief, print nothing but its problems.
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -103,6 +103,10 @@ pub struct TypArgs {
     /// The folder to write the project into (created if missing).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+
+    /// Do not print the line that says what was written.
+    #[arg(short, long)]
+    pub quiet: bool,
 
     #[command(flatten)]
     pub render: RenderArgs,

@@ -4,8 +4,14 @@
 pub mod args;
 mod check;
 mod diff;
+mod new;
 mod pdf;
+mod pictures;
+mod schema;
+mod shell;
+mod templates;
 mod typ;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -15,6 +21,7 @@ use crate::diag::Printer;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
+use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
 use args::{CheckArgs, OutputArgs, PdfArgs, TypArgs};
 
 /// Typeset policy briefs written as TOML into print-ready PDF papers.
@@ -36,6 +43,22 @@ pub enum Command {
     Typ(TypArgs),
     /// Compare two versions of a brief item by item and summarise what changed.
     Diff(diff::DiffArgs),
+    /// Rebuild a brief's PDF on every save of the brief or its template folder.
+    Watch(watch::WatchArgs),
+    /// Render a brief's pages as PNG pictures, STEM-1.png, STEM-2.png, ...
+    Png(pictures::PngArgs),
+    /// Render a brief's pages as SVG pictures, STEM-1.svg, STEM-2.svg, ...
+    Svg(pictures::PicturesArgs),
+    /// List the built-in templates, or eject one into a folder to customise.
+    Templates(templates::TemplatesArgs),
+    /// Write a commented starter brief that passes `brief check` and typesets.
+    New(new::NewArgs),
+    /// Print the JSON Schema (draft-07) of the brief format, for editors.
+    Schema,
+    /// Print a shell's completion script for brief.
+    Completions(shell::CompletionsArgs),
+    /// Print brief's man page (roff): `brief man > brief.1`.
+    Man,
 }
 
 /// Parses the command line and runs the subcommand.
@@ -61,8 +84,31 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, &printer(&args.output_args)),
         Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
         Command::Diff(args) => diff::run(args, &printer(&args.output_args)),
+        Command::Watch(args) => watch::run(args, &printer(&args.output_args)),
+        Command::Png(args) => pictures::run(
+            &args.pictures,
+            ImageFormat::Png,
+            args.ppi,
+            &printer(&args.pictures.output_args),
+        ),
+        Command::Svg(args) => pictures::run(
+            args,
+            ImageFormat::Svg,
+            DEFAULT_PPI,
+            &printer(&args.output_args),
+        ),
+        Command::Templates(args) => templates::run(args, &plain_printer()),
+        Command::New(args) => new::run(args, &plain_printer()),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(&plain_printer()),
     };
     status.into()
+}
+
+/// The printer of the subcommands that have no `--diagnostic-format`.
+fn plain_printer() -> Printer {
+    Printer::for_stderr(crate::diag::DiagnosticFormat::Human)
 }
 
 fn printer(args: &OutputArgs) -> Printer {

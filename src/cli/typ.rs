@@ -3,7 +3,7 @@
 
 use crate::brief::model::Paper;
 use crate::cli::args::TypArgs;
-use crate::diag::{self, Diagnostic, Printer};
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::Failure;
 use crate::exit::Status;
 use crate::run::eject::{self, Options};
@@ -17,6 +17,14 @@ pub fn run(args: &TypArgs, printer: &Printer) -> Status {
     };
     diag::sort(&mut diagnostics);
     printer.print(&diagnostics);
+    if status == Status::Success && !args.quiet && printer.format() == DiagnosticFormat::Human {
+        eprintln!(
+            "wrote {} (a Typst project: typst compile --ignore-system-fonts --font-path {} {})",
+            args.output.display(),
+            args.output.join("fonts").display(),
+            args.output.join("main.typ").display()
+        );
+    }
     status
 }
 

@@ -14,6 +14,7 @@ use crate::exit::Status;
 use crate::fs;
 use crate::run::cache::{self, Cache, KeyBuilder, Lookup};
 use crate::run::isolate;
+use crate::typeset::compile::PagedDocument;
 use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
@@ -101,6 +102,27 @@ impl Session {
         Ok(env)
     }
 
+    /// Drops the template environments, so that the next build reads changed template files
+    /// (`brief watch`, after a save in a template folder). The fonts stay loaded.
+    pub fn forget_templates(&self) {
+        self.environments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// The template `input` would be typeset with, or `None` when the brief cannot be read
+    /// or checked now.
+    pub fn template_of(&self, input: &Path) -> Option<Template> {
+        prepare(
+            input,
+            self.settings.template.as_ref(),
+            self.settings.root.as_deref(),
+        )
+        .ok()
+        .map(|(_, _, template)| template)
+    }
+
     /// The run's settings, for the other ways of typesetting a brief (numbered copies).
     pub(super) fn settings(&self) -> &Settings {
         &self.settings
@@ -143,7 +165,18 @@ impl Session {
     /// Typesets `input` into `output`. On any failure nothing is written, and an existing
     /// file at `output` is left as it was.
     pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
-        let result = isolate::catch("typesetting", || self.try_typeset(input, output))
+        self.typeset_then(input, output, &mut |_, _| {})
+    }
+
+    /// `typeset`, and once the PDF is written, `written` is shown the brief and its pages (for
+    /// the preview of `brief watch --serve`; not called for a PDF taken from the cache).
+    pub fn typeset_then(
+        &self,
+        input: &Path,
+        output: &Path,
+        written: &mut dyn FnMut(&Brief, &PagedDocument),
+    ) -> Outcome {
+        let result = isolate::catch("typesetting", || self.try_typeset(input, output, written))
             .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
         match result {
             Ok(Built {
@@ -171,7 +204,12 @@ impl Session {
         }
     }
 
-    fn try_typeset(&self, input: &Path, output: &Path) -> Result<Built, Failure> {
+    fn try_typeset(
+        &self,
+        input: &Path,
+        output: &Path,
+        written: &mut dyn FnMut(&Brief, &PagedDocument),
+    ) -> Result<Built, Failure> {
         let (brief, mut diagnostics, template) = prepare(
             input,
             self.settings.template.as_ref(),
@@ -181,16 +219,7 @@ impl Session {
         // the brief's own template folder is known only now.
         let protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
         fs::check_output(output, &protected)?;
-        let print = Print {
-            paper: self
-                .settings
-                .paper
-                .or(brief.paper.as_ref().map(|p| p.value))
-                .unwrap_or(Paper::A4),
-            bleed_mm: self.settings.bleed_mm,
-            booklet: self.settings.booklet
-                || self.settings.impose.is_some_and(Imposition::needs_padding),
-        };
+        let print = self.print(&brief);
         // What the PDF standards would refuse is found before the work of typesetting, in
         // the same words as `brief check` finds it.
         let refused = preflight(&brief, &self.fonts, &self.settings.standards);
@@ -220,33 +249,7 @@ impl Session {
             });
         }
         let checked = diagnostics.len();
-        let source_name = self.settings.embed_source.then(|| attachment_name(input));
-        let data = data::build(&brief, &print, source_name.as_deref()).to_json();
-        // The bytes the brief was read from, exactly, so that the attachment round-trips.
-        let source = self
-            .settings
-            .embed_source
-            .then(|| brief.file.original_bytes());
-        let env = self
-            .environment(&template)
-            .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
-        let extras = Extras {
-            qr: brief.url.as_ref().and_then(|u| qr::svg(&u.value)),
-            copy: None,
-        };
-        let (document, render_diagnostics) =
-            compile::compile_with(&env, data, source, &extras, brief.date.value);
-        diagnostics.extend(render_diagnostics);
-        let Some(document) = document else {
-            return Err(Failure::Brief(diagnostics));
-        };
-        let missing = compile::missing_glyphs(&document, &brief);
-        if !missing.is_empty() && !self.settings.standards.is_empty() {
-            // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
-            diagnostics.extend(missing.into_iter().map(refuse));
-            return Err(Failure::Brief(diagnostics));
-        }
-        diagnostics.extend(missing);
+        let document = self.compile(input, &brief, &template, &print, &mut diagnostics)?;
 
         if self.settings.deny_warnings && !diagnostics.is_empty() {
             diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
@@ -286,11 +289,93 @@ impl Session {
                 "the PDF was not kept in the cache: {error}"
             )));
         }
+        written(&brief, &document);
         Ok(Built {
             warnings: diagnostics,
             pages,
             cached: false,
         })
+    }
+
+    /// Reads, checks and lays out a brief: everything short of export (for pictures of the
+    /// pages). Each of `outputs` is checked against the brief's own template files first.
+    pub fn lay_out(&self, input: &Path, outputs: &[&Path]) -> Result<Laid, Failure> {
+        let (brief, mut diagnostics, template) = prepare(
+            input,
+            self.settings.template.as_ref(),
+            self.settings.root.as_deref(),
+        )?;
+        let protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
+        for output in outputs {
+            fs::check_output(output, &protected)?;
+        }
+        let print = self.print(&brief);
+        let refused = preflight(&brief, &self.fonts, &self.settings.standards);
+        if !refused.is_empty() {
+            diagnostics.extend(refused);
+            return Err(Failure::Brief(diagnostics));
+        }
+        let document = self.compile(input, &brief, &template, &print, &mut diagnostics)?;
+        Ok(Laid {
+            brief,
+            document,
+            diagnostics,
+            template,
+        })
+    }
+
+    /// How a brief is printed in this run: the command line's paper over the brief's own.
+    fn print(&self, brief: &Brief) -> Print {
+        Print {
+            paper: self
+                .settings
+                .paper
+                .or(brief.paper.as_ref().map(|p| p.value))
+                .unwrap_or(Paper::A4),
+            bleed_mm: self.settings.bleed_mm,
+            booklet: self.settings.booklet
+                || self.settings.impose.is_some_and(Imposition::needs_padding),
+        }
+    }
+
+    /// Lays out a checked brief with its template, adding the warnings of layout to
+    /// `diagnostics`; characters no font has stop it where a PDF standard applies.
+    fn compile(
+        &self,
+        input: &Path,
+        brief: &Brief,
+        template: &Template,
+        print: &Print,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<PagedDocument, Failure> {
+        let source_name = self.settings.embed_source.then(|| attachment_name(input));
+        let data = data::build(brief, print, source_name.as_deref()).to_json();
+        // The bytes the brief was read from, exactly, so that the attachment round-trips.
+        let source = self
+            .settings
+            .embed_source
+            .then(|| brief.file.original_bytes());
+        let env = self
+            .environment(template)
+            .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
+        let extras = Extras {
+            qr: brief.url.as_ref().and_then(|u| qr::svg(&u.value)),
+            copy: None,
+        };
+        let (document, render_diagnostics) =
+            compile::compile_with(&env, data, source, &extras, brief.date.value);
+        diagnostics.extend(render_diagnostics);
+        let Some(document) = document else {
+            return Err(Failure::Brief(std::mem::take(diagnostics)));
+        };
+        let missing = compile::missing_glyphs(&document, brief);
+        if !missing.is_empty() && !self.settings.standards.is_empty() {
+            // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
+            diagnostics.extend(missing.into_iter().map(refuse));
+            return Err(Failure::Brief(std::mem::take(diagnostics)));
+        }
+        diagnostics.extend(missing);
+        Ok(document)
     }
 
     /// The cache key of a brief's PDF: everything that goes into it. The brief's file name is
@@ -342,6 +427,14 @@ struct Built {
     pages: usize,
     /// Copied from the build cache rather than typeset.
     cached: bool,
+}
+
+/// A brief laid out into pages, with its warnings and the template that set it.
+pub struct Laid {
+    pub brief: Brief,
+    pub document: PagedDocument,
+    pub diagnostics: Vec<Diagnostic>,
+    pub template: Template,
 }
 
 /// The problems of a checked brief that typesetting would meet: characters no font has, which

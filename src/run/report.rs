@@ -2,6 +2,7 @@
 //! elsewhere, the diagnostics of each brief as it finishes, and a summary line.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -14,8 +15,10 @@ use crate::run::pipeline::{Job, Outcome};
 pub struct Reporter {
     printer: Printer,
     bar: Option<ProgressBar>,
-    /// Whether to say anything about briefs that built (a single brief builds silently).
+    /// Whether to give each brief a line as it finishes (a batch); a single brief gets the
+    /// one line of `wrote_line` instead.
     lines: bool,
+    quiet: bool,
 }
 
 impl Reporter {
@@ -38,6 +41,7 @@ impl Reporter {
             printer,
             bar,
             lines: total > 1,
+            quiet,
         }
     }
 
@@ -85,6 +89,15 @@ impl Reporter {
                 self.printer.print(&diagnostics);
                 if self.lines && human {
                     self.say(&line);
+                } else if human
+                    && !self.quiet
+                    && let Some(pages) = outcome.pages
+                {
+                    self.say(&wrote_line(
+                        std::slice::from_ref(&job.output),
+                        pages,
+                        elapsed,
+                    ));
                 }
             }
         }
@@ -117,5 +130,44 @@ impl Reporter {
                 elapsed.as_secs_f64()
             ));
         }
+    }
+}
+
+/// The one line a run that wrote files closes with, as cargo says what it did:
+/// `wrote briefs/belarus.pdf (9 pages, 0.31 s)`, or for pictures
+/// `wrote briefs/belarus-1.png … belarus-9.png (9 pages, 1.20 s)`.
+pub fn wrote_line(files: &[PathBuf], pages: usize, elapsed: Duration) -> String {
+    let what = match files {
+        [] => "nothing".to_string(),
+        [one] => one.display().to_string(),
+        [first, .., last] => {
+            let last = last.file_name().unwrap_or_default().to_string_lossy();
+            format!("{} … {last}", first.display())
+        }
+    };
+    format!(
+        "wrote {what} ({pages} page{}, {:.2} s)",
+        if pages == 1 { "" } else { "s" },
+        elapsed.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wrote_line_names_what_was_written() {
+        let one = wrote_line(&[PathBuf::from("b/x.pdf")], 1, Duration::from_millis(340));
+        assert_eq!(one, "wrote b/x.pdf (1 page, 0.34 s)");
+        let files = [
+            PathBuf::from("out/x-1.png"),
+            PathBuf::from("out/x-2.png"),
+            PathBuf::from("out/x-3.png"),
+        ];
+        assert_eq!(
+            wrote_line(&files, 3, Duration::from_secs(2)),
+            "wrote out/x-1.png … x-3.png (3 pages, 2.00 s)"
+        );
     }
 }

@@ -7,7 +7,7 @@ use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::Datetime;
 use typst::layout::{Frame, FrameItem};
-use typst_layout::PagedDocument;
+pub use typst_layout::PagedDocument;
 
 use crate::brief::date::PartialDate;
 use crate::brief::model::Brief;

@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod pdf;
 pub mod qr;
 pub mod redline;
+pub mod render;
 pub mod template;
 pub mod typography;
 pub mod world;

@@ -55,6 +55,14 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(name, _)| *name)
 }
 
+/// What a built-in template is for, in a line, as `brief templates` lists it.
+pub fn describe(name: &str) -> &'static str {
+    match name {
+        "paper" => "a think-tank policy paper for A4 and US Letter (the default)",
+        _ => "",
+    }
+}
+
 /// A template's files, held in memory so that compiling never touches the disk.
 #[derive(Debug, Clone)]
 pub struct Template {

@@ -8,7 +8,7 @@ const MM: f64 = 72.0 / 25.4;
 
 #[track_caller]
 fn belarus(args: &[&str]) -> Output {
-    let mut all = vec!["pdf", "belarus.toml"];
+    let mut all = vec!["pdf", "belarus.toml", "--quiet"];
     all.extend_from_slice(args);
     Test::new()
         .file("belarus.toml", repo_file("briefs/belarus.toml"))
@@ -102,7 +102,7 @@ fn the_brief_travels_inside_the_paper_byte_for_byte() {
     );
     let plain = Test::new()
         .fixture("minimal.toml")
-        .args(&["pdf", "minimal.toml"])
+        .args(&["pdf", "minimal.toml", "--quiet"])
         .run();
     assert!(plain.pdf("minimal.pdf").attachments().is_empty());
 }
@@ -151,7 +151,7 @@ fn a_booklet_has_a_multiple_of_four_pages() {
     }
     let minimal = Test::new()
         .fixture("minimal.toml")
-        .args(&["pdf", "minimal.toml", "--booklet"])
+        .args(&["pdf", "minimal.toml", "--booklet", "-q"])
         .run();
     assert_eq!(minimal.pdf("minimal.pdf").page_count(), 4);
 }
@@ -183,7 +183,7 @@ fn quotation_marks_follow_the_language() {
     for (language, title, text) in expect {
         let out = Test::new()
             .file("b.toml", brief(language))
-            .args(&["pdf", "b.toml"])
+            .args(&["pdf", "b.toml", "--quiet"])
             .run();
         let pdf = out.pdf("b.pdf");
         assert_eq!(pdf.info("Title").as_deref(), Some(title), "{language}");

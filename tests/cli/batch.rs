@@ -113,6 +113,7 @@ fn source_date_epoch_sets_the_creation_date() {
         .file("b.toml", fixture("minimal.toml"))
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .args(&["pdf", "b.toml"])
+        .stderr("wrote b.pdf (1 page, T s)\n")
         .run();
     let date = out.pdf("b.pdf").info("CreationDate").unwrap();
     assert!(date.starts_with("D:20231114221320"), "{date}");
@@ -152,6 +153,15 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
         .args(&["typ", "b.toml", "-o", "project"])
         .any_stderr()
         .run();
+    // Like every run that writes, it says what it wrote, and how to compile it.
+    assert!(
+        out.stderr.ends_with(
+            "wrote project (a Typst project: typst compile --ignore-system-fonts --font-path \
+             project/fonts project/main.typ)\n"
+        ),
+        "{}",
+        out.stderr
+    );
     let mut files = std::fs::read_dir(out.path("project"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -71,7 +71,7 @@ fn an_unchanged_brief_is_copied_from_the_cache_byte_for_byte() {
     let fresh = Test::new()
         .file("in/a.toml", sample::variant_text(1, None, None))
         .file("in/b.toml", second())
-        .args(&["pdf", "in", "--out-dir", "out"])
+        .args(&["pdf", "--quiet", "in", "--out-dir", "out"])
         .any_stderr()
         .run();
     for name in ["out/a.pdf", "out/b.pdf"] {
@@ -131,6 +131,7 @@ fn a_changed_template_file_is_typeset_again() {
             )
             .args(&[
                 "pdf",
+                "--quiet",
                 "in/a.toml",
                 "-o",
                 "a.pdf",
@@ -202,7 +203,7 @@ fn a_cache_hit_keeps_the_warnings_and_deny_warnings() {
         crate::support::fixture("minimal.toml")
     );
     let build = |extra: &[&str], status: i32| {
-        let mut args = vec!["pdf", "b.toml", "--cache", &cache_arg];
+        let mut args = vec!["pdf", "--quiet", "b.toml", "--cache", &cache_arg];
         args.extend_from_slice(extra);
         Test::new()
             .file("b.toml", &brief)

@@ -85,7 +85,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<[String; 2]> {
 fn nine_pages_fold_into_a_booklet_of_three_a3_sheets() {
     let out = Test::new()
         .file("nine.toml", nine_pages("a4"))
-        .args(&["pdf", "nine.toml"])
+        .args(&["pdf", "--quiet", "nine.toml"])
         .run();
     assert_eq!(
         out.pdf("nine.pdf").page_count(),
@@ -97,6 +97,7 @@ fn nine_pages_fold_into_a_booklet_of_three_a3_sheets() {
         .file("nine.toml", nine_pages("a4"))
         .args(&[
             "pdf",
+            "--quiet",
             "nine.toml",
             "-o",
             "booklet.pdf",
@@ -131,12 +132,20 @@ fn nine_pages_fold_into_a_booklet_of_three_a3_sheets() {
 fn letter_pages_two_up_on_tabloid_in_reading_order() {
     let out = Test::new()
         .file("nine.toml", nine_pages("us-letter"))
-        .args(&["pdf", "nine.toml"])
+        .args(&["pdf", "--quiet", "nine.toml"])
         .run();
     let n = out.pdf("nine.pdf").page_count();
     let out = Test::new()
         .file("nine.toml", nine_pages("us-letter"))
-        .args(&["pdf", "nine.toml", "-o", "2up.pdf", "--impose", "2up"])
+        .args(&[
+            "pdf",
+            "--quiet",
+            "nine.toml",
+            "-o",
+            "2up.pdf",
+            "--impose",
+            "2up",
+        ])
         .run();
     let pdf = out.pdf("2up.pdf");
     let sides = n.div_ceil(2);
@@ -169,6 +178,7 @@ fn with_a_bleed_the_sheet_keeps_it_outside_and_crop_marks_at_its_corners() {
         .file("nine.toml", nine_pages("a4"))
         .args(&[
             "pdf",
+            "--quiet",
             "nine.toml",
             "-o",
             "b.pdf",
@@ -192,7 +202,15 @@ fn with_a_bleed_the_sheet_keeps_it_outside_and_crop_marks_at_its_corners() {
     assert_eq!(strokes(&pdf), vec![10; 6]);
     let plain = Test::new()
         .file("nine.toml", nine_pages("a4"))
-        .args(&["pdf", "nine.toml", "-o", "b.pdf", "--impose", "booklet"])
+        .args(&[
+            "pdf",
+            "--quiet",
+            "nine.toml",
+            "-o",
+            "b.pdf",
+            "--impose",
+            "booklet",
+        ])
         .run()
         .pdf("b.pdf");
     assert_eq!(strokes(&plain), vec![0; 6]);
@@ -209,6 +227,7 @@ fn an_imposed_numbered_copy_keeps_its_number_marking_and_recipient() {
         )
         .args(&[
             "pdf",
+            "--quiet",
             "nine.toml",
             "--recipients",
             "list.csv",

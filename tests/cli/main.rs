@@ -12,8 +12,13 @@ mod diff;
 mod impose;
 mod marking;
 mod pdf;
+mod preview;
+
 mod robustness;
 mod safety;
+mod schema;
 mod support;
 mod templates;
 mod tools;
+mod watch;
+mod writing;

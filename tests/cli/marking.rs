@@ -22,7 +22,7 @@ fn belarus_with(classification: &str, extra: &str) -> String {
 fn typeset(brief: &str) -> Pdf {
     Test::new()
         .file("belarus.toml", brief)
-        .args(&["pdf", "belarus.toml"])
+        .args(&["pdf", "--quiet", "belarus.toml"])
         .run()
         .pdf("belarus.pdf")
 }
@@ -163,7 +163,7 @@ fn the_qr_code_on_the_last_page_decodes_to_the_brief_url() {
     let brief = belarus_with("Public", &format!("url = \"{url}\"\nversion = \"2.1\""));
     let out = Test::new()
         .file("belarus.toml", brief)
-        .args(&["pdf", "belarus.toml"])
+        .args(&["pdf", "--quiet", "belarus.toml"])
         .run();
     let bytes = out.read("belarus.pdf");
     let pdf = Pdf::load(&bytes);
@@ -190,7 +190,7 @@ fn a_brief_without_a_url_has_no_qr_code() {
     let brief = belarus_with("Public", "version = \"2.1\"");
     let out = Test::new()
         .file("belarus.toml", brief)
-        .args(&["pdf", "belarus.toml"])
+        .args(&["pdf", "--quiet", "belarus.toml"])
         .run();
     let bytes = out.read("belarus.pdf");
     let pdf = Pdf::load(&bytes);

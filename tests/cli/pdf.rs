@@ -38,9 +38,15 @@ fn belarus_is_a_complete_paper() {
     let out = Test::new()
         .file("belarus.toml", repo_file("briefs/belarus.toml"))
         .args(&["pdf", "belarus.toml"])
+        .any_stderr()
         .run();
     assert_eq!(out.files(), ["belarus.pdf", "belarus.toml"]);
     let pdf = out.pdf("belarus.pdf");
+    // A run that writes a file says so in one line, as cargo does.
+    assert_eq!(
+        crate::support::mask_times(&out.stderr),
+        format!("wrote belarus.pdf ({} pages, T s)\n", pdf.page_count())
+    );
     assert!(
         (6..=12).contains(&pdf.page_count()),
         "{} pages",
@@ -196,6 +202,7 @@ fn paper_size_comes_from_the_command_line_then_the_brief() {
     let letter = Test::new()
         .fixture("minimal.toml")
         .args(&["pdf", "minimal.toml", "--paper", "us-letter"])
+        .stderr("wrote minimal.pdf (1 page, T s)\n")
         .run();
     assert_page_size(&letter.pdf("minimal.pdf"), LETTER);
 
@@ -203,12 +210,12 @@ fn paper_size_comes_from_the_command_line_then_the_brief() {
         fixture("minimal.toml").replace("[summary]", "paper = \"us-letter\"\n[summary]");
     let from_brief = Test::new()
         .file("b.toml", &with_paper)
-        .args(&["pdf", "b.toml"])
+        .args(&["pdf", "b.toml", "--quiet"])
         .run();
     assert_page_size(&from_brief.pdf("b.pdf"), LETTER);
     let overridden = Test::new()
         .file("b.toml", &with_paper)
-        .args(&["pdf", "b.toml", "--paper", "a4"])
+        .args(&["pdf", "b.toml", "--paper", "a4", "-q"])
         .run();
     assert_page_size(&overridden.pdf("b.pdf"), A4);
 }
@@ -219,6 +226,7 @@ fn output_goes_where_asked() {
         .fixture("minimal.toml")
         .file("out/.keep", "")
         .args(&["pdf", "minimal.toml", "-o", "out/paper.pdf"])
+        .stderr("wrote out/paper.pdf (1 page, T s)\n")
         .run();
     assert_eq!(out.files(), ["minimal.toml", "out"]);
     assert!(out.pdf("out/paper.pdf").page_count() >= 1);
@@ -259,7 +267,7 @@ fn a_missing_glyph_is_pointed_at_in_the_brief() {
         .file("b.toml", brief)
         .args(&["pdf", "b.toml", "--pdf-standard", "none"])
         .stderr(&format!(
-            "{}{}",
+            "{}{}wrote b.pdf (1 page, T s)\n",
             frame('中', 21, 20, "4E2D", "warning", ""),
             frame('国', 22, 22, "56FD", "warning", "")
         ))
@@ -274,7 +282,7 @@ fn a_template_folder_overrides_the_paper_template_file_by_file() {
     let out = Test::new()
         .fixture("minimal.toml")
         .file("house/labels.typ", labels)
-        .args(&["pdf", "minimal.toml", "--template", "house"])
+        .args(&["pdf", "minimal.toml", "--template", "house", "--quiet"])
         .run();
     let text = out.pdf("minimal.pdf").text();
     assert!(contains(&text, "BOTTOM LINE"), "{text}");

@@ -128,7 +128,10 @@ fn check_and_pdf_agree_on_every_brief_of_the_corpus() {
         let out = tempfile::tempdir().unwrap();
         let pdf_path = out.path().join("out.pdf");
         let (checked, check_err) = brief(folder, &["check", name]);
-        let (built, pdf_err) = brief(folder, &["pdf", name, "-o", pdf_path.to_str().unwrap()]);
+        let (built, pdf_err) = brief(
+            folder,
+            &["pdf", name, "-o", pdf_path.to_str().unwrap(), "--quiet"],
+        );
         // Warnings found only after layout (none in this corpus) would make `pdf` say more.
         if checked != built || problems(&check_err) != problems(&pdf_err) {
             disagreements.push(format!(
@@ -334,7 +337,10 @@ error: briefs/a.toml is not a valid brief: 1 error
         )
         .run();
     // Inside a wider root the folder is used.
-    let out = test().args(&["pdf", "briefs/a.toml", "--root", "."]).run();
+    let out = test()
+        .args(&["pdf", "briefs/a.toml", "--root", "."])
+        .stderr("wrote briefs/a.pdf (1 page, T s)\n")
+        .run();
     assert!(out.path("briefs/a.pdf").exists());
 }
 

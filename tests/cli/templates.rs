@@ -18,7 +18,7 @@ fn sets(operands: &[lopdf::Object], operator: &str, rgb: [f64; 3]) -> bool {
 
 fn belarus(theme: Option<String>) -> Pdf {
     let mut test = Test::new().file("belarus.toml", repo_file("briefs/belarus.toml"));
-    let mut args = vec!["pdf", "belarus.toml"];
+    let mut args = vec!["pdf", "belarus.toml", "--quiet"];
     if let Some(theme) = theme {
         test = test.file("house/theme.typ", theme);
         args.extend(["--template", "house"]);

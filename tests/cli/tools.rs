@@ -28,7 +28,7 @@ pub(crate) fn tool(name: &str, args: &[&str], dir: &std::path::Path) -> Option<(
 fn qpdf_and_poppler_accept_the_belarus_paper() {
     let out = Test::new()
         .file("belarus.toml", repo_file("briefs/belarus.toml"))
-        .args(&["pdf", "belarus.toml"])
+        .args(&["pdf", "belarus.toml", "--quiet"])
         .run();
     let dir = out.dir.path();
 
@@ -79,6 +79,7 @@ fn pdfdetach_takes_the_embedded_brief_back_out_and_qpdf_accepts_print_options() 
             "--bleed",
             "3",
             "--booklet",
+            "--quiet",
         ])
         .run();
     let dir = out.dir.path();

@@ -1,6 +1,7 @@
 //! A test builder in the manner of `just`'s: set up files in a fresh folder, run the real
 //! binary there, and compare exit status and standard error exactly (standard output must be
-//! empty: brief writes nothing there).
+//! empty unless a test expects text there: only `schema`, `templates`, `completions` and `man`
+//! write to it). The time in a `wrote …` line is compared as `T`.
 //!
 //! Helpers that assert carry `#[track_caller]`, so a failure points at the line of the test
 //! that made the call, not at the helper.
@@ -171,6 +172,13 @@ impl Test {
         self
     }
 
+    /// The standard output expected of a command whose output is text (`brief schema`,
+    /// `brief templates`).
+    pub fn stdout(mut self, stdout: &str) -> Self {
+        self.stdout = Some(stdout.into());
+        self
+    }
+
     /// Runs `brief` and asserts its exit status, standard output and standard error.
     #[track_caller]
     pub fn run(self) -> Output {
@@ -197,10 +205,15 @@ impl Test {
             self.args
         );
         if let Some(expected) = &self.stderr {
-            assert_eq!(&stderr, expected, "stderr of brief {:?}", self.args);
+            assert_eq!(
+                &mask_times(&stderr),
+                expected,
+                "stderr of brief {:?}",
+                self.args
+            );
         }
-        // Everything brief has to say goes to standard error; the PDFs go to files. Only a
-        // result asked for on standard output (a `brief diff` summary) goes there.
+        // Everything brief has to say goes to standard error and the PDFs go to files, except
+        // for the commands whose output is text.
         if let Some(expected) = &self.stdout {
             assert_eq!(&stdout, expected, "stdout of brief {:?}", self.args);
         }
@@ -222,4 +235,23 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
             None => panic!("{needle:?} missing, or out of order, in:\n{haystack}"),
         }
     }
+}
+
+/// The duration in a `wrote` line, which varies from run to run, as `T`:
+/// `wrote x.pdf (2 pages, 0.3 s)` is compared as `wrote x.pdf (2 pages, T s)`.
+pub fn mask_times(stderr: &str) -> String {
+    stderr
+        .split_inclusive('\n')
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("wrote ")
+                && let Some(comma) = rest.rfind(", ")
+                && let Some(seconds) = rest[comma + 2..].strip_suffix(" s)\n")
+                && seconds.parse::<f64>().is_ok()
+            {
+                format!("wrote {}, T s)\n", &rest[..comma])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,132 @@
+//! `brief png` and `brief svg`: a brief's pages as pictures, `STEM-1.png`, `STEM-2.png`, …
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use crate::brief::model::Paper;
+use crate::cli::args::{OutputArgs, RenderArgs};
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::error::{Error, Failure};
+use crate::exit::Status;
+use crate::run::pictures::{self, Options, PageSelection};
+use crate::run::pipeline::{Session, Settings};
+use crate::run::report;
+use crate::typeset::fonts;
+use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
+use crate::typeset::template::Template;
+
+#[derive(Debug, Args)]
+pub struct PicturesArgs {
+    /// The brief whose pages to render.
+    pub input: PathBuf,
+
+    /// The pages to render, as on a print dialog: `1,3-4` [default: every page].
+    #[arg(long, value_name = "PAGES")]
+    pub pages: Option<PageSelection>,
+
+    /// The folder to write the pictures into (created if missing) [default: the brief's
+    /// folder].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Do not print the line that says what was written.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub output_args: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PngArgs {
+    #[command(flatten)]
+    pub pictures: PicturesArgs,
+
+    /// The resolution in pixels per inch (144 makes an A4 page 1191 pixels wide).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PPI, value_parser = parse_ppi)]
+    pub ppi: f64,
+}
+
+fn parse_ppi(text: &str) -> Result<f64, String> {
+    let ppi: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of pixels per inch"))?;
+    // Beyond 1200 ppi one A4 page is a gigabyte of pixels.
+    if !(9.0..=1200.0).contains(&ppi) {
+        return Err("the resolution must be between 9 and 1200 pixels per inch".into());
+    }
+    Ok(ppi)
+}
+
+pub fn run(args: &PicturesArgs, format: ImageFormat, ppi: f64, printer: &Printer) -> Status {
+    let started = Instant::now();
+    let result = session(args).map_err(Failure::Plain).and_then(|session| {
+        let options = Options {
+            format,
+            ppi,
+            pages: args.pages.clone(),
+            out_dir: args.out_dir.clone(),
+            deny_warnings: args.output_args.deny_warnings,
+        };
+        pictures::write_isolated(&session, &args.input, &options)
+    });
+    let (status, mut diagnostics, written) = match result {
+        Ok(written) => (Status::Success, written.diagnostics, Some(written.files)),
+        Err(Failure::Brief(diagnostics)) => (Status::Invalid, diagnostics, None),
+        Err(Failure::Plain(error)) => (
+            Status::Usage,
+            vec![Diagnostic::error(error.to_string())],
+            None,
+        ),
+    };
+    diag::sort(&mut diagnostics);
+    let human = printer.format() == DiagnosticFormat::Human;
+    if human && status == Status::Invalid {
+        let summary = format!(
+            "{} was not rendered: {}",
+            args.input.display(),
+            diag::tally(&diagnostics)
+        );
+        diagnostics.push(Diagnostic::error(summary));
+    }
+    printer.print(&diagnostics);
+    if let Some(files) = written
+        && human
+        && !args.quiet
+    {
+        eprintln!(
+            "{}",
+            report::wrote_line(&files, files.len(), started.elapsed())
+        );
+    }
+    status
+}
+
+fn session(args: &PicturesArgs) -> Result<Session, Error> {
+    let template = args
+        .render
+        .template
+        .as_deref()
+        .map(Template::from_command_line)
+        .transpose()?;
+    let settings = Settings {
+        template,
+        paper: args.render.paper.map(Paper::from),
+        bleed_mm: args.render.bleed.unwrap_or(0.0),
+        booklet: args.render.booklet,
+        impose: None,
+        // Pictures are no PDF: no PDF standard applies, and a character no font has is a
+        // warning, as under `--pdf-standard none`.
+        standards: vec![],
+        embed_source: false,
+        deny_warnings: args.output_args.deny_warnings,
+        root: args.render.root.clone(),
+    };
+    let fonts = fonts::load(&args.render.font_paths)?;
+    Ok(Session::new(settings, fonts))
+}

@@ -1,0 +1,37 @@
+//! `brief completions SHELL` and `brief man`: shell completions and the man page, generated
+//! from the clap definitions so that they never drift from the flags.
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::diag::{Diagnostic, Printer};
+use crate::exit::Status;
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in; the script goes to standard output (for bash:
+    /// `brief completions bash > ~/.local/share/bash-completion/completions/brief`).
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+pub fn completions(args: &CompletionsArgs) -> Status {
+    let mut command = Cli::command();
+    clap_complete::generate(args.shell, &mut command, "brief", &mut std::io::stdout());
+    Status::Success
+}
+
+/// Writes the man page, `brief(1)` in roff, to standard output (`brief man > brief.1`).
+pub fn man(printer: &Printer) -> Status {
+    let page = clap_mangen::Man::new(Cli::command());
+    match page.render(&mut std::io::stdout()) {
+        Ok(()) => Status::Success,
+        Err(error) => {
+            printer.print(&[Diagnostic::error(format!(
+                "failed to write the man page ({error})"
+            ))]);
+            Status::Usage
+        }
+    }
+}

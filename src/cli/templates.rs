@@ -1,0 +1,59 @@
+//! `brief templates`: list the built-in templates, or eject one into a folder to customise.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::diag::{Diagnostic, Printer};
+use crate::exit::Status;
+use crate::run::templates;
+use crate::typeset::template;
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub action: Option<TemplatesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Copy a built-in template's files into a folder (created if missing) to customise; use
+    /// the folder with `--template DIR` or a brief's `template = "DIR"`.
+    Eject {
+        /// The built-in template to copy (see `brief templates`).
+        name: String,
+        /// The folder to copy it into; none of the template's files may exist there yet.
+        dir: PathBuf,
+        /// Do not print the line that says what was written.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+pub fn run(args: &TemplatesArgs, printer: &Printer) -> Status {
+    match &args.action {
+        // The list is the command's output, so it goes to standard output.
+        None => {
+            for name in template::built_in_names() {
+                println!("{name:<12}{}", template::describe(name));
+            }
+            Status::Success
+        }
+        Some(TemplatesAction::Eject { name, dir, quiet }) => match templates::eject(name, dir) {
+            Ok(files) => {
+                if !quiet {
+                    eprintln!(
+                        "wrote {} ({} files of template `{name}`)",
+                        dir.display(),
+                        files.len()
+                    );
+                }
+                Status::Success
+            }
+            Err(error) => {
+                printer.print(&[Diagnostic::error(error.to_string())]);
+                Status::Usage
+            }
+        },
+    }
+}

@@ -1,0 +1,131 @@
+//! `brief watch`: rebuild a brief's PDF on every save, with one line per build, and with
+//! `--serve` a live preview in the browser.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Args;
+
+use crate::brief::model::Paper;
+use crate::cli::args::{OutputArgs, RenderArgs};
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::error::Error;
+use crate::exit::Status;
+use crate::fs;
+use crate::run::pipeline::{Job, Session, Settings};
+use crate::run::preview::{self, Preview};
+use crate::run::watch;
+use crate::typeset::fonts;
+use crate::typeset::pdf::DEFAULT_STANDARDS;
+use crate::typeset::template::Template;
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The brief to watch.
+    pub input: PathBuf,
+
+    /// Where to write the PDF [default: the brief's path with `.pdf`].
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    /// Also serve a live preview of the pages in the browser, at ADDR (host:port) [default:
+    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = preview::DEFAULT_ADDRESS)]
+    pub serve: Option<String>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub output_args: OutputArgs,
+}
+
+pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
+    let (session, job) = match setup(args) {
+        Ok(setup) => setup,
+        Err(error) => {
+            printer.print(&[Diagnostic::error(error.to_string())]);
+            return Status::Usage;
+        }
+    };
+    let human = printer.format() == DiagnosticFormat::Human;
+    let preview = Arc::new(Preview::default());
+    if let Some(address) = &args.serve {
+        match preview::serve(address, preview.clone()) {
+            // Always said, whatever the format: the address is what the user came for.
+            Ok(server) => eprintln!("serving the preview at http://{}/", server.address),
+            Err(error) => {
+                printer.print(&[Diagnostic::error(error.to_string())]);
+                return Status::Usage;
+            }
+        }
+    }
+    if human {
+        eprintln!("watching {} (Ctrl-C to stop)", job.input.display());
+    }
+    let serving = args.serve.is_some();
+    let error = watch::watch_then(
+        &session,
+        &job,
+        |build| {
+            let mut diagnostics = build.outcome.diagnostics.clone();
+            diag::sort(&mut diagnostics);
+            printer.print(&diagnostics);
+            let line = build.line(&job);
+            if human {
+                eprintln!("{line}");
+            }
+            if serving {
+                preview.built(build, line);
+            }
+        },
+        &mut |brief, document| {
+            if serving {
+                preview.written(brief, document);
+            }
+        },
+    );
+    printer.print(&[Diagnostic::error(error.to_string())]);
+    Status::Usage
+}
+
+fn setup(args: &WatchArgs) -> Result<(Session, Job), Error> {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.input.with_extension("pdf"));
+    if !args.input.is_file() {
+        return Err(Error::message(format!(
+            "{} is not a file to watch",
+            args.input.display()
+        )));
+    }
+    let template = args
+        .render
+        .template
+        .as_deref()
+        .map(Template::from_command_line)
+        .transpose()?;
+    let mut protected = vec![args.input.clone()];
+    if let Some(template) = &template {
+        protected.extend(template.disk_files().map(Path::to_path_buf));
+    }
+    fs::check_output(&output, &protected)?;
+    let settings = Settings {
+        template,
+        paper: args.render.paper.map(Paper::from),
+        bleed_mm: args.render.bleed.unwrap_or(0.0),
+        booklet: args.render.booklet,
+        impose: None,
+        standards: DEFAULT_STANDARDS.to_vec(),
+        embed_source: false,
+        deny_warnings: args.output_args.deny_warnings,
+        root: args.render.root.clone(),
+    };
+    let fonts = fonts::load(&args.render.font_paths)?;
+    let job = Job {
+        input: args.input.clone(),
+        output,
+    };
+    Ok((Session::new(settings, fonts), job))
+}

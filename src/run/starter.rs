@@ -1,0 +1,210 @@
+//! `brief new`: a commented starter brief that passes `brief check` and typesets, whose first
+//! line (`#:schema …`) points editors (Taplo's Even Better TOML, Tombi) at the format's JSON
+//! Schema, so that they complete keys and show their documentation.
+
+use std::path::{Path, PathBuf};
+
+use crate::brief::format;
+use crate::brief::load;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Failure};
+use crate::fs;
+use crate::source::SourceFile;
+
+/// Where the repository of `brief` keeps the schema, relative to its root; a brief in such a
+/// tree (or in a repository of briefs that keeps a copy there) points at it.
+pub const SCHEMA_IN_REPOSITORY: &str = "schema/brief.schema.json";
+
+/// What `brief new` wrote: the brief, and the schema beside it when none was found above it.
+pub struct Written {
+    pub files: Vec<PathBuf>,
+}
+
+/// Writes a starter brief to `path`, refusing to replace any file there. `date` is the brief's
+/// date as `YYYY-MM-DD`.
+pub fn new_brief(path: &Path, title: &str, language: &str, date: &str) -> Result<Written, Failure> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(Failure::Plain(Error::message(format!(
+            "{} already exists; `brief new` never replaces a file",
+            path.display()
+        ))));
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Failure::Plain(Error::message(format!(
+            "the folder {} does not exist",
+            dir.display()
+        ))));
+    }
+    let (schema_ref, schema_to_write) = schema_reference(&dir, path);
+    let text = starter(&schema_ref, title, language, date);
+    // The starter must be a valid brief for what was asked (a title and a language tag).
+    let file = SourceFile::new(path.display().to_string(), text.clone());
+    let (brief, diagnostics) = load::load(&file);
+    if brief.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Brief(diagnostics));
+    }
+    let mut files = vec![];
+    if let Some(schema_path) = schema_to_write {
+        fs::write_atomically(&schema_path, format::schema_json().as_bytes())?;
+        files.push(schema_path);
+    }
+    fs::write_atomically(path, text.as_bytes())?;
+    files.insert(0, path.to_path_buf());
+    Ok(Written { files })
+}
+
+/// The `#:schema` reference for a brief in `dir`: the repository's `schema/brief.schema.json`
+/// when one lies in `dir` or a folder above it, else `brief.schema.json` beside the brief,
+/// written there (the second value) unless a file of that name is there already.
+fn schema_reference(dir: &Path, brief: &Path) -> (String, Option<PathBuf>) {
+    if let Ok(start) = dir.canonicalize() {
+        for (depth, ancestor) in start.ancestors().enumerate() {
+            if ancestor.join(SCHEMA_IN_REPOSITORY).is_file() {
+                let up = "../".repeat(depth);
+                return (format!("{up}{SCHEMA_IN_REPOSITORY}"), None);
+            }
+        }
+    }
+    let beside = brief.with_file_name(format::SCHEMA_FILE);
+    let write = std::fs::symlink_metadata(&beside)
+        .is_err()
+        .then_some(beside);
+    (format!("./{}", format::SCHEMA_FILE), write)
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), or that of `SOURCE_DATE_EPOCH` when it is set, as for
+/// every other date the tool writes.
+pub fn today() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A TOML basic string holding `text`, escaped as TOML requires.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// The starter brief: every part of the format once, with comments on what goes where.
+fn starter(schema: &str, title: &str, language: &str, date: &str) -> String {
+    let year = &date[..4];
+    STARTER
+        .replace("{schema}", schema)
+        .replace("{title}", &quoted(title))
+        .replace("{language}", &quoted(language))
+        .replace("{date}", date)
+        .replace("{year}", year)
+}
+
+const STARTER: &str = r#"#:schema {schema}
+# A policy brief for `brief`. The line above lets editors with Even Better TOML or Tombi
+# complete keys and show what each is for. The whole format: docs/brief-format.md.
+#
+#   brief check FILE    reports every problem at its line
+#   brief pdf FILE      typesets the paper
+#   brief png FILE      pictures of the pages, to look at while writing
+#
+# Rich-text fields (marked below) take a small Markdown subset: *emphasis*, **strong**,
+# [links](https://example.org), "- " and "1. " lists, and citations such as [@source-id]
+# that become numbered notes. Lines starting with # are comments; remove the # to use a key.
+
+title = {title}
+# subtitle = "A one-line dek under the title"
+date = {date}
+language = {language}  # a BCP 47 tag: en, en-GB, de, fr, be, ru, uk, ...
+# publisher = "Your institute"
+# series = "Policy Briefs"
+# number = 1
+# classification = "Public"  # printed on every page
+keywords = ["first keyword", "second keyword"]
+
+[[authors]]
+name = "Your Name"
+# affiliation = "Senior Fellow, Your Institute"
+# bio = "One or two sentences about the author."  # rich text
+
+[summary]
+# The bottom line up front (rich text).
+text = """
+What is happening, why it matters, and what should be done about it, in one or two paragraphs [@example-source]."""
+key_points = [
+  "The first takeaway, in one sentence.",
+  "The second takeaway, in one sentence.",
+]
+
+# The analysis: as many sections as needed, in order.
+[[sections]]
+heading = "Background"
+body = """
+The analysis, in paragraphs of rich text, with a citation for each claim [@example-source].
+
+- A list item.
+- Another list item."""
+
+# The actors: who matters, grouped by kind.
+[[actors]]
+id = "example-actor"  # lowercase letters, digits and hyphens
+name = "Example Actor"
+kind = "organization"  # state, person, organization, movement or alliance
+role = "What the actor is or does"
+description = "Who the actor is and why it matters here."  # rich text
+# stance = "A short position label"
+# interests = ["What the actor wants"]
+
+# The timeline: printed sorted by date.
+[[timeline]]
+date = "{year}"  # a date, or "YYYY-MM", or "YYYY"
+title = "Something that happened"
+actors = ["example-actor"]
+sources = ["example-source"]
+
+# The recommendations, numbered in order.
+[[recommendations]]
+title = "The first recommendation, in one line"
+body = "Why, and how."  # rich text
+audience = "Who should act"
+priority = "high"  # high, medium or low
+
+# The sources, cited as [@id].
+[[sources]]
+id = "example-source"
+title = "The title of a source"
+publisher = "Its publisher"
+date = "{year}"
+url = "https://example.org/"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_is_a_valid_brief_without_warnings() {
+        let text = starter(
+            "./brief.schema.json",
+            "A \"quoted\" title\\",
+            "de",
+            "2026-11-27",
+        );
+        assert!(text.starts_with("#:schema ./brief.schema.json\n"));
+        let file = SourceFile::new("new.toml", text);
+        let (brief, diagnostics) = load::load(&file);
+        let brief = brief.expect("the starter loads");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(brief.title.value, "A \"quoted\" title\\");
+        assert_eq!(brief.language.value.primary, "de");
+    }
+}

@@ -1,0 +1,183 @@
+//! `brief watch`: a build at the start and after every save of the brief (by rename or by
+//! truncate-and-write) or of its template folder; a broken save is reported and the last good
+//! PDF stays; Ctrl-C stops it cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use crate::support::{Pdf, fixture, repo_file};
+
+/// A guard against a hang, not a measure of speed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+struct Watching {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Watching {
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("watch")
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The lines up to and including the next one that starts with `built` or `failed`.
+    #[track_caller]
+    fn next_build(&self) -> Vec<String> {
+        let mut seen = vec![];
+        loop {
+            match self.lines.recv_timeout(PATIENCE) {
+                Ok(line) => {
+                    let done = line.starts_with("built ") || line.starts_with("failed ");
+                    seen.push(line);
+                    if done {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no build line; so far:\n{}", seen.join("\n")),
+            }
+        }
+    }
+
+    /// Stops the watch as Ctrl-C does and returns its exit status.
+    fn interrupt(mut self) -> i32 {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn brief(title: &str) -> String {
+    fixture("minimal.toml").replace("Minimal brief", title)
+}
+
+fn title_of(dir: &Path) -> Option<String> {
+    Pdf::load(&std::fs::read(dir.join("b.pdf")).unwrap()).info("Title")
+}
+
+/// Saves as editors that write a new file and rename it over the old one do.
+fn save_by_rename(dir: &Path, text: &str) {
+    let temporary = dir.join(".b.toml.swp");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, dir.join("b.toml")).unwrap();
+}
+
+#[test]
+fn every_save_rebuilds_and_a_broken_save_keeps_the_last_good_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(dir.join("b.toml"), brief("First")).unwrap();
+    let watch = Watching::start(dir, &["b.toml"]);
+    let lines = watch.next_build();
+    assert_eq!(lines[0], "watching b.toml (Ctrl-C to stop)");
+    assert!(lines[1].starts_with("built b.pdf (1 page, "), "{lines:?}");
+    assert_eq!(title_of(dir).as_deref(), Some("First"));
+
+    save_by_rename(dir, &brief("Second"));
+    let lines = watch.next_build();
+    assert!(lines[0].starts_with("built b.pdf"), "{lines:?}");
+    assert_eq!(title_of(dir).as_deref(), Some("Second"));
+
+    // Truncate and write in place, with a syntax error.
+    std::fs::write(dir.join("b.toml"), "title = \"Third\ndate = 2024-01-15\n").unwrap();
+    let lines = watch.next_build();
+    let text = lines.join("\n");
+    assert!(text.contains("error:"), "{text}");
+    assert!(text.contains("--> b.toml:1:"), "{text}");
+    assert!(
+        lines.last().unwrap().starts_with("failed b.toml (")
+            && lines
+                .last()
+                .unwrap()
+                .ends_with("b.pdf keeps the last good paper"),
+        "{text}"
+    );
+    assert_eq!(title_of(dir).as_deref(), Some("Second"));
+
+    std::fs::write(dir.join("b.toml"), brief("Fourth")).unwrap();
+    let lines = watch.next_build();
+    assert!(lines[0].starts_with("built b.pdf"), "{lines:?}");
+    assert_eq!(title_of(dir).as_deref(), Some("Fourth"));
+
+    // Ctrl-C ends the watch with the shell's status for it and leaves no temporary file.
+    assert_eq!(watch.interrupt(), 130);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["b.pdf", "b.toml"]);
+}
+
+#[test]
+fn a_save_in_the_template_folder_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let with_template = brief("T").replace("[summary]", "template = \"house\"\n[summary]");
+    std::fs::write(dir.join("b.toml"), with_template).unwrap();
+    std::fs::create_dir(dir.join("house")).unwrap();
+    let labels = repo_file("templates/paper/labels.typ");
+    std::fs::write(dir.join("house/labels.typ"), &labels).unwrap();
+    let watch = Watching::start(dir, &["b.toml", "-o", "b.pdf"]);
+    let lines = watch.next_build();
+    assert!(
+        lines.last().unwrap().starts_with("built b.pdf"),
+        "{lines:?}"
+    );
+    let text = |dir: &Path| Pdf::load(&std::fs::read(dir.join("b.pdf")).unwrap()).text();
+    assert!(text(dir).contains("SUMMARY"));
+
+    let changed = labels.replace("summary: \"Summary\"", "summary: \"Bottom line\"");
+    assert_ne!(changed, labels);
+    std::fs::write(dir.join("house/labels.typ"), changed).unwrap();
+    let lines = watch.next_build();
+    assert!(
+        lines.last().unwrap().starts_with("built b.pdf"),
+        "{lines:?}"
+    );
+    assert!(text(dir).contains("BOTTOM LINE"), "{}", text(dir));
+}
+
+#[test]
+fn watch_refuses_what_pdf_refuses() {
+    crate::support::Test::new()
+        .args(&["watch", "missing.toml"])
+        .status(2)
+        .stderr("error: missing.toml is not a file to watch\n\n")
+        .run();
+    crate::support::Test::new()
+        .file("b.toml", brief("B"))
+        .args(&["watch", "b.toml", "-o", "b.toml"])
+        .status(2)
+        .stderr("error: failed to write b.toml (it is an input of this run)\n\n")
+        .run();
+}
