@@ -45,8 +45,19 @@ const PAPER: EmbeddedFiles = &[
     ),
 ];
 
-/// The built-in templates by name.
-const BUILT_IN: &[(&str, EmbeddedFiles)] = &[("paper", PAPER)];
+/// The two-page memo: its own `main.typ` over the paper's theme, components and labels.
+const MEMO: EmbeddedFiles = &[("main.typ", include_bytes!("../../templates/memo/main.typ"))];
+
+/// The 16:9 slides: their own `main.typ` over the paper's theme, components and labels.
+const SLIDES: EmbeddedFiles = &[(
+    "main.typ",
+    include_bytes!("../../templates/slides/main.typ"),
+)];
+
+/// The built-in templates by name. Every one but `paper` holds only the files in which it
+/// differs and is laid over `paper` file by file, so that the three share one theme, one set
+/// of components and one table of labels rather than keeping copies.
+const BUILT_IN: &[(&str, EmbeddedFiles)] = &[("paper", PAPER), ("memo", MEMO), ("slides", SLIDES)];
 
 /// The name used when neither the brief nor the command line chooses one.
 pub const DEFAULT: &str = "paper";
@@ -75,18 +86,23 @@ pub struct TemplateFile {
 
 impl Template {
     pub fn built_in(name: &str) -> Option<Self> {
-        let (_, files) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
-        let files = files
-            .iter()
-            .map(|(path, data)| {
+        let (_, own) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        fn embedded(
+            template: &str,
+            files: EmbeddedFiles,
+        ) -> impl Iterator<Item = (String, TemplateFile)> + '_ {
+            files.iter().map(move |(path, data)| {
                 let file = TemplateFile {
                     data: data.to_vec(),
-                    origin: format!("templates/{name}/{path}"),
+                    origin: format!("templates/{template}/{path}"),
                     disk: None,
                 };
                 (path.to_string(), file)
             })
-            .collect();
+        }
+        // The shared parts first, then the template's own files over them.
+        let mut files: BTreeMap<String, TemplateFile> = embedded(DEFAULT, PAPER).collect();
+        files.extend(embedded(name, own));
         Some(Self {
             name: name.to_string(),
             files,
