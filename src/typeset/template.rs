@@ -384,6 +384,29 @@ mod tests {
     }
 
     #[test]
+    fn memo_and_slides_share_the_papers_parts_and_bring_their_own_main() {
+        let paper = Template::built_in("paper").unwrap();
+        for name in ["memo", "slides"] {
+            let shape = Template::built_in(name).unwrap();
+            assert_eq!(
+                shape.files.keys().collect::<Vec<_>>(),
+                paper.files.keys().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                shape.files["main.typ"].origin,
+                format!("templates/{name}/main.typ")
+            );
+            assert_ne!(shape.files["main.typ"].data, paper.files["main.typ"].data);
+            for shared in ["theme.typ", "components.typ", "labels.typ", "rich.typ"] {
+                assert_eq!(
+                    shape.files[shared].origin,
+                    format!("templates/paper/{shared}")
+                );
+            }
+        }
+    }
+
+    #[test]
     fn unknown_names_are_reported() {
         assert!(matches!(
             Template::resolve("nope", Path::new(".")),

@@ -14,6 +14,7 @@ mod marking;
 mod pdf;
 mod robustness;
 mod safety;
+mod shapes;
 mod support;
 mod templates;
 mod tools;
