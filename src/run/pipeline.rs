@@ -385,6 +385,8 @@ pub fn prepare(
             return Err(Failure::Brief(diagnostics));
         }
     };
+    // A language the template has no labels for is printed with English ones, and says so.
+    diagnostics.extend(template.label_warning(&brief));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::Brief(diagnostics));
     }

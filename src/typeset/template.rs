@@ -18,6 +18,11 @@ pub const QR_PATH: &str = "qr.svg";
 /// Where the template finds which numbered copy it is typesetting (JSON; `null` for none). Apart
 /// from the brief's data, so that the copies of one brief share everything else Typst lays out.
 pub const COPY_PATH: &str = "copy.json";
+/// Where the template finds the languages it has labels for (a JSON list: `["be", "de", ...]`),
+/// made from the `labels/LANG.toml` tables among its files.
+pub const LANGUAGES_PATH: &str = "labels/languages.json";
+/// The language whose labels stand in for a language the template has none for.
+pub const FALLBACK_LANGUAGE: &str = "en";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 
@@ -42,6 +47,38 @@ const PAPER: EmbeddedFiles = &[
     (
         "components.typ",
         include_bytes!("../../templates/paper/components.typ"),
+    ),
+    (
+        "labels/be.toml",
+        include_bytes!("../../templates/paper/labels/be.toml"),
+    ),
+    (
+        "labels/de.toml",
+        include_bytes!("../../templates/paper/labels/de.toml"),
+    ),
+    (
+        "labels/en.toml",
+        include_bytes!("../../templates/paper/labels/en.toml"),
+    ),
+    (
+        "labels/fr.toml",
+        include_bytes!("../../templates/paper/labels/fr.toml"),
+    ),
+    (
+        "labels/lt.toml",
+        include_bytes!("../../templates/paper/labels/lt.toml"),
+    ),
+    (
+        "labels/pl.toml",
+        include_bytes!("../../templates/paper/labels/pl.toml"),
+    ),
+    (
+        "labels/ru.toml",
+        include_bytes!("../../templates/paper/labels/ru.toml"),
+    ),
+    (
+        "labels/uk.toml",
+        include_bytes!("../../templates/paper/labels/uk.toml"),
     ),
 ];
 
@@ -103,10 +140,12 @@ impl Template {
         // The shared parts first, then the template's own files over them.
         let mut files: BTreeMap<String, TemplateFile> = embedded(DEFAULT, PAPER).collect();
         files.extend(embedded(name, own));
-        Some(Self {
+        let mut template = Self {
             name: name.to_string(),
             files,
-        })
+        };
+        template.index_languages();
+        Some(template)
     }
 
     /// Resolves a template as a brief or the command line names it: a built-in name, or a
@@ -129,11 +168,58 @@ impl Template {
         for (path, file) in read_folder(&dir)? {
             template.files.insert(path, file);
         }
+        // A folder may add a language's table, or replace one.
+        template.index_languages();
         Ok(Some(template))
     }
 }
 
 impl Template {
+    /// The languages this template has a table of labels for, from its `labels/LANG.toml`
+    /// files, sorted.
+    pub fn languages(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .filter_map(|path| path.strip_prefix("labels/")?.strip_suffix(".toml"))
+            .filter(|lang| !lang.is_empty() && !lang.contains('/'))
+            .collect()
+    }
+
+    /// Serves the list of languages to the template, which cannot ask whether a file exists.
+    fn index_languages(&mut self) {
+        let list = serde_json::to_vec(&self.languages()).expect("a list of strings serializes");
+        self.files.insert(
+            LANGUAGES_PATH.to_string(),
+            TemplateFile {
+                data: list,
+                origin: format!("the list of label tables of {}", self.name),
+                disk: None,
+            },
+        );
+    }
+
+    /// A warning at the brief's `language` key when this template has no labels in that
+    /// language, whose fixed words it then prints in English.
+    pub fn label_warning(&self, brief: &Brief) -> Option<Diagnostic> {
+        let language = &brief.language;
+        let languages = self.languages();
+        if languages.contains(&language.value.primary.as_str()) {
+            return None;
+        }
+        Some(
+            Diagnostic::warning(format!(
+                "the template has no labels in `{}`: its fixed words (\"Summary\", \"Page 1 of 2\", month names) are printed in English",
+                language.value.primary
+            ))
+            .at(&brief.file, language.span.clone())
+            .hint(format!("labels exist in {}", languages.join(", ")))
+            .hint(format!(
+                "a translator adds a language as templates/paper/labels/{}.toml (or labels/{}.toml in a template folder), copied from en.toml",
+                language.value.primary, language.value.primary
+            )),
+        )
+    }
+
     /// The template named with `--template`: a built-in name, or a folder relative to the
     /// working directory.
     pub fn from_command_line(spec: &str) -> Result<Self, Error> {
@@ -324,9 +410,9 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
             let Some(name) = virtual_name(relative) else {
                 continue;
             };
-            if name == DATA_PATH {
+            if name == DATA_PATH || name == LANGUAGES_PATH {
                 return Err(Error::message(format!(
-                    "{} has a file named {DATA_PATH}, a name reserved for the brief's data",
+                    "{} has a file named {name}, a name reserved for data `brief` serves",
                     dir.display()
                 )));
             }
@@ -378,6 +464,7 @@ mod tests {
             .unwrap()
             .files
             .keys()
+            .filter(|name| *name != LANGUAGES_PATH)
             .cloned()
             .collect();
         assert_eq!(on_disk, embedded);

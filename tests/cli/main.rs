@@ -10,6 +10,7 @@ mod copies;
 mod diagnostics;
 mod diff;
 mod impose;
+mod languages;
 mod marking;
 mod pdf;
 mod robustness;
