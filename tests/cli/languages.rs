@@ -98,7 +98,10 @@ fn an_unsupported_language_gets_english_labels_and_a_warning_at_its_key() {
         .run();
     let paper = run.pdf("b.pdf");
     let text = paper.text();
-    assert!(text.contains("SUMMARY") && text.contains("15 January 2024"), "{text}");
+    assert!(
+        text.contains("SUMMARY") && text.contains("15 January 2024"),
+        "{text}"
+    );
     // The text is still marked as Esperanto, for hyphenation and screen readers.
     assert_eq!(paper.lang().as_deref(), Some("eo"));
 }
@@ -114,5 +117,8 @@ fn a_template_folder_adds_a_language_with_one_table() {
         .args(&["pdf", "b.toml", "--template", "house"])
         .run();
     let text = run.pdf("b.pdf").text();
-    assert!(text.contains("RESUMO") && text.contains("15 januaro 2024"), "{text}");
+    assert!(
+        text.contains("RESUMO") && text.contains("15 januaro 2024"),
+        "{text}"
+    );
 }
