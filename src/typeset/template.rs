@@ -23,6 +23,8 @@ pub const COPY_PATH: &str = "copy.json";
 pub const LANGUAGES_PATH: &str = "labels/languages.json";
 /// The language whose labels stand in for a language the template has none for.
 pub const FALLBACK_LANGUAGE: &str = "en";
+/// Where the template finds the brief's logo: this name and the logo's extension.
+pub const LOGO_STEM: &str = "brief-logo.";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 
@@ -269,6 +271,20 @@ impl Template {
 /// Checks that the folder `spec` names (relative to `base`) lies inside `root`, or inside
 /// `base` when no root is given, before anything there is read.
 fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagnostic> {
+    inside_root_as(spec, base, root, "template folder", "folder").map(|_| ())
+}
+
+/// Checks that what `spec` names (a `what`: "template folder", "logo"; `noun` in hints),
+/// relative to `base`, lies inside `root`, or inside `base` when no root is given, before
+/// anything there is read: an absolute path, a path leading out with `..` or through a link
+/// is refused. Gives the real path when it exists.
+pub(crate) fn inside_root_as(
+    spec: &str,
+    base: &Path,
+    root: Option<&Path>,
+    what: &str,
+    noun: &str,
+) -> Result<Option<PathBuf>, Diagnostic> {
     let here = Path::new(".");
     let base = if base.as_os_str().is_empty() {
         here
@@ -280,18 +296,20 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
     let root_hint = |d: Diagnostic| {
         d.hint(if widened {
             format!(
-                "a brief may only use a template folder inside the root {}",
+                "a brief may only use a {what} inside the root {}",
                 shown(root)
             )
         } else {
-            "a brief may only use a template folder inside its own folder; give a wider one with --root".to_string()
+            format!(
+                "a brief may only use a {what} inside its own folder; give a wider one with --root"
+            )
         })
     };
     if Path::new(spec).is_absolute() || spec.starts_with('~') {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` is an absolute path"
+            "the {what} `{spec}` is an absolute path"
         )))
-        .hint("write the folder's path relative to the brief"));
+        .hint(format!("write the {noun}'s path relative to the brief")));
     }
     let outside = if widened {
         format!("the root {}", shown(root))
@@ -304,22 +322,23 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
             shown(root)
         )));
     };
-    let dir = base.join(spec);
-    // A folder that does not exist is reported as an unknown template; one that leads out
-    // (through `..` or a link) is refused here, before anything in it is read.
-    if let Ok(real) = dir.canonicalize()
-        && !real.starts_with(&real_root)
-    {
+    let path = base.join(spec);
+    // A path that does not exist is reported by the caller; one that leads out (through `..`
+    // or a link) is refused here, before anything there is read.
+    if let Ok(real) = path.canonicalize() {
+        if !real.starts_with(&real_root) {
+            return Err(root_hint(Diagnostic::error(format!(
+                "the {what} `{spec}` lies outside {outside}"
+            ))));
+        }
+        return Ok(Some(real));
+    }
+    if lexically_outside(spec) {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {outside}"
+            "the {what} `{spec}` lies outside {outside}"
         ))));
     }
-    if !dir.exists() && lexically_outside(spec) {
-        return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {outside}"
-        ))));
-    }
-    Ok(())
+    Ok(None)
 }
 
 /// Whether a relative path climbs above its start (`../x`, `a/../../x`).
@@ -410,7 +429,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
             let Some(name) = virtual_name(relative) else {
                 continue;
             };
-            if name == DATA_PATH || name == LANGUAGES_PATH {
+            if name == DATA_PATH || name == LANGUAGES_PATH || name.starts_with(LOGO_STEM) {
                 return Err(Error::message(format!(
                     "{} has a file named {name}, a name reserved for data `brief` serves",
                     dir.display()

@@ -16,6 +16,7 @@ mod pdf;
 mod robustness;
 mod safety;
 mod shapes;
+mod style;
 mod support;
 mod templates;
 mod tools;
