@@ -122,3 +122,61 @@ fn a_template_folder_adds_a_language_with_one_table() {
         "{text}"
     );
 }
+
+#[test]
+fn the_belarusian_brief_speaks_belarusian_in_every_shape_with_every_glyph() {
+    let text = crate::support::repo_file("briefs/belarus-be.toml");
+    for template in ["paper", "memo", "slides"] {
+        // No warning at all: no missing glyph, no missing labels.
+        let run = Test::new()
+            .file("belarus-be.toml", &text)
+            .args(&["pdf", "belarus-be.toml", "--template", template])
+            .run();
+        let pdf = run.pdf("belarus-be.pdf");
+        assert_eq!(pdf.lang().as_deref(), Some("be"), "{template}");
+        let words = pdf
+            .text()
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let labels: &[&str] = match template {
+            "paper" => &[
+                "ГАЛОЎНАЕ",
+                "Храналогія",
+                "Рэкамендацыі",
+                "Заўвагі",
+                "Старонка 1 з 10",
+                "10 сакавіка 2022",
+                "24 лютага 2022",
+                "Прыярытэт",
+            ],
+            "memo" => &[
+                "Галоўнае",
+                "Рэкамендацыі",
+                "ПОЎНЫ ТЭКСТ",
+                "Старонка 1 з 2",
+                "1 сакавіка 2022",
+            ],
+            _ => &[
+                "Галоўнае",
+                "Асноўныя высновы",
+                "Храналогія",
+                "Крыніцы",
+                "(працяг)",
+                "жнівень 2020",
+            ],
+        };
+        for label in labels {
+            assert!(
+                words.contains(label),
+                "{template}: {label} not in:\n{words}"
+            );
+        }
+        for english in [
+            "Summary", "SUMMARY", "Timeline", "Page ", "March", "February",
+        ] {
+            assert!(!words.contains(english), "{template}: {english}");
+        }
+    }
+}
