@@ -151,3 +151,19 @@ fn an_unknown_shape_is_named_with_the_built_in_ones() {
         )
         .run();
 }
+
+#[test]
+fn the_memo_gives_the_address_of_the_full_paper_when_the_brief_has_one() {
+    let text = format!(
+        "url = \"https://example.org/briefs/belarus\"\n{}",
+        repo_file("briefs/belarus.toml")
+    );
+    let memo = build("belarus.toml", &text, "memo");
+    assert!(memo.page_count() <= 2);
+    assert!(
+        memo.link_uris()
+            .iter()
+            .any(|u| u == "https://example.org/briefs/belarus")
+    );
+    assert!(memo.text().contains("https://example.org/briefs/belarus"));
+}
