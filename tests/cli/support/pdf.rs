@@ -474,10 +474,10 @@ impl Pdf {
                 .and_then(Object::as_name)
                 .is_ok_and(|t| t == b"StructElem")
                 || dict.has(b"S") && dict.has(b"P");
-            if let (true, Ok(alt)) = (is_element, dict.get(b"Alt")) {
-                if let Object::String(bytes, _) = self.resolve(alt) {
-                    alts.push(decode_text_string(bytes));
-                }
+            if let (true, Ok(alt)) = (is_element, dict.get(b"Alt"))
+                && let Object::String(bytes, _) = self.resolve(alt)
+            {
+                alts.push(decode_text_string(bytes));
             }
         }
         alts
