@@ -25,6 +25,8 @@ pub const LANGUAGES_PATH: &str = "labels/languages.json";
 pub const FALLBACK_LANGUAGE: &str = "en";
 /// Where the template finds the brief's logo: this name and the logo's extension.
 pub const LOGO_STEM: &str = "brief-logo.";
+/// A template folder's own settings: `base = "memo"` lays it over that built-in template.
+pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 
@@ -151,8 +153,9 @@ impl Template {
     }
 
     /// Resolves a template as a brief or the command line names it: a built-in name, or a
-    /// folder (relative to `base`) whose files replace those of the `paper` template. `None`
-    /// when the name is neither.
+    /// folder (relative to `base`) whose files replace those of the `paper` template, or of
+    /// the built-in its `template.toml` names (`base = "slides"`). `None` when the name is
+    /// neither.
     pub fn resolve(spec: &str, base: &Path) -> Result<Option<Self>, Error> {
         if let Some(template) = Self::built_in(spec) {
             return Ok(Some(template));
@@ -165,9 +168,15 @@ impl Template {
         if !dir.is_dir() {
             return Ok(None);
         }
-        let mut template = Self::built_in(DEFAULT).expect("the default template is built in");
+        let files = read_folder(&dir)?;
+        // The folder is laid over `paper`, or over the built-in its template.toml names.
+        let base = match files.iter().find(|(path, _)| path == MANIFEST) {
+            Some((_, file)) => manifest_base(file)?,
+            None => DEFAULT.to_string(),
+        };
+        let mut template = Self::built_in(&base).expect("the base is a built-in template");
         template.name = dir.display().to_string();
-        for (path, file) in read_folder(&dir)? {
+        for (path, file) in files {
             template.files.insert(path, file);
         }
         // A folder may add a language's table, or replace one.
@@ -341,6 +350,31 @@ pub(crate) fn inside_root_as(
     Ok(None)
 }
 
+/// What a template folder's template.toml may say.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// The built-in template the folder is laid over.
+    base: Option<String>,
+}
+
+/// The built-in template a folder's template.toml names as its base (`paper` if none).
+fn manifest_base(file: &TemplateFile) -> Result<String, Error> {
+    let text = std::str::from_utf8(&file.data)
+        .map_err(|_| Error::message(format!("{} is not UTF-8", file.origin)))?;
+    let manifest: Manifest = toml::from_str(text)
+        .map_err(|e| Error::message(format!("{}: {}", file.origin, e.message())))?;
+    let base = manifest.base.unwrap_or_else(|| DEFAULT.to_string());
+    if Template::built_in(&base).is_none() {
+        return Err(Error::message(format!(
+            "{}: `base = \"{base}\"` is not a built-in template ({})",
+            file.origin,
+            built_in_names().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(base)
+}
+
 /// Whether a relative path climbs above its start (`../x`, `a/../../x`).
 fn lexically_outside(spec: &str) -> bool {
     let mut depth = 0i32;
@@ -510,6 +544,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_folder_names_the_built_in_it_is_laid_over() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST), "base = \"slides\"\n").unwrap();
+        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            template.files["main.typ"].origin,
+            "templates/slides/main.typ"
+        );
+        std::fs::write(dir.path().join(MANIFEST), "base = \"poster\"\n").unwrap();
+        let error = Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("is not a built-in template (paper, memo, slides)")
+        );
+        std::fs::write(dir.path().join(MANIFEST), "bse = \"memo\"\n").unwrap();
+        assert!(Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).is_err());
     }
 
     #[test]

@@ -167,3 +167,22 @@ fn the_memo_gives_the_address_of_the_full_paper_when_the_brief_has_one() {
     );
     assert!(memo.text().contains("https://example.org/briefs/belarus"));
 }
+
+#[test]
+fn a_template_folder_restyles_the_memo_when_its_template_toml_says_so() {
+    let labels = repo_file("templates/paper/labels/en.toml")
+        .replace("summary = \"Summary\"", "summary = \"Bottom line\"");
+    let run = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .file("house/template.toml", "base = \"memo\"\n")
+        .file("house/labels/en.toml", labels)
+        .args(&["pdf", "belarus.toml", "--template", "house"])
+        .run();
+    let memo = run.pdf("belarus.pdf");
+    assert!(memo.page_count() <= 2);
+    let words = memo.text();
+    assert!(
+        words.contains("Bottom line") && words.contains("THE FULL PAPER"),
+        "{words}"
+    );
+}
