@@ -70,8 +70,16 @@ struct BriefFile {
     series: Option<Text>,
     /// The issue number within the series, a string or an integer.
     number: Option<IssueNumber>,
-    /// A distribution marking printed on every page, such as "Public" or "Internal".
+    /// A handling marking printed in capitals at the top and bottom of every page and in the
+    /// metadata: a Traffic Light Protocol 2.0 level (TLP:CLEAR, TLP:GREEN, TLP:AMBER,
+    /// TLP:AMBER+STRICT, TLP:RED, set in its colours), a UK level (OFFICIAL,
+    /// OFFICIAL-SENSITIVE, SECRET, TOP SECRET), or free text such as "Public".
     classification: Option<Text>,
+    /// The paper's canonical address: printed on the last page with a QR code, so that a
+    /// reader holding the paper reaches the current version. An http:// or https:// URL.
+    url: Option<Url>,
+    /// The paper's version, such as "1.2", printed on the last page.
+    version: Option<Text>,
     /// Keywords, also written to the PDF's metadata.
     keywords: Option<Vec<Text>>,
     /// Rich text (a Markdown subset) printed at the end of the paper.
@@ -98,6 +106,25 @@ struct BriefFile {
     recommendations: Option<Vec<RecommendationTable>>,
     /// The sources, cited from rich text as [@id]; cited sources become numbered notes.
     sources: Option<Vec<SourceTable>>,
+    /// The house style of this brief: accent colour, logo and footer line.
+    style: Option<StyleTable>,
+}
+
+/// The house style of one brief.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct StyleTable {
+    /// The accent colour of headings, rules and marks, as "#rrggbb"; keep it dark enough to
+    /// read as black in grayscale print.
+    accent: Option<Accent>,
+    /// An SVG or PNG logo inside the brief's folder (or the --root folder), printed over the
+    /// masthead and on the title slide.
+    logo: Option<Text>,
+    /// The logo's alternative text for readers who cannot see it; required with a logo.
+    logo_alt: Option<Text>,
+    /// A line printed in the running foot of every page.
+    footer: Option<Text>,
 }
 
 /// One author.
@@ -285,6 +312,11 @@ value_type!(
     json_schema!({ "type": ["string", "integer"], "pattern": "\\S" })
 );
 value_type!(
+    Accent,
+    "accent",
+    json_schema!({ "type": "string", "pattern": "^#[0-9a-fA-F]{6}$" })
+);
+value_type!(
     Url,
     "url",
     json_schema!({ "type": "string", "pattern": "^https?://[^\\s/]+[^\\s]*$" })
@@ -306,65 +338,9 @@ mod tests {
     use crate::source::SourceFile;
 
     /// A brief that writes every key of the format once.
-    const EVERY_KEY: &str = r#"
-title = "T"
-subtitle = "S"
-date = 2024-01-15
-language = "en-GB"
-publisher = "P"
-series = "S"
-number = 3
-classification = "Public"
-keywords = ["k"]
-disclaimer = "D"
-about = "A"
-template = "paper"
-paper = "us-letter"
-
-[[authors]]
-name = "N"
-affiliation = "A"
-bio = "B"
-
-[summary]
-text = "Text [@s]."
-key_points = ["One."]
-
-[[sections]]
-heading = "H"
-body = "B"
-
-[[actors]]
-id = "a"
-name = "N"
-kind = "state"
-role = "R"
-stance = "S"
-description = "D"
-interests = ["I"]
-
-[[timeline]]
-date = "2021-03"
-end = "2021-04"
-title = "T"
-description = "D"
-actors = ["a"]
-sources = ["s"]
-
-[[recommendations]]
-title = "T"
-body = "B"
-audience = "A"
-priority = "high"
-
-[[sources]]
-id = "s"
-title = "T"
-author = "A"
-publisher = "P"
-date = "2020"
-url = "https://example.org/x"
-"#;
+    /// A brief that writes every key of the format once (also validated against the schema
+    /// by the integration tests, so that the two agree both ways).
+    const EVERY_KEY: &str = include_str!("../../tests/fixtures/schema/every-key.toml");
 
     fn schema() -> serde_json::Value {
         serde_json::from_str(&schema_json()).unwrap()

@@ -142,6 +142,8 @@ pub struct Brief {
     pub about: Option<RichText>,
     pub template: Option<Str>,
     pub paper: Option<Spanned<Paper>>,
+    /// The house's branding: accent colour, logo, footer line.
+    pub style: Option<Style>,
     pub authors: Vec<Author>,
     pub summary: Summary,
     pub sections: Vec<Section>,
@@ -149,6 +151,19 @@ pub struct Brief {
     pub timeline: Vec<Event>,
     pub recommendations: Vec<Recommendation>,
     pub sources: Vec<Source>,
+}
+
+/// The `[style]` table: a house's branding, as data the templates read.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    /// `#rrggbb`, checked when read.
+    pub accent: Option<Str>,
+    /// A path to an SVG or PNG file inside the brief's folder (or `--root`).
+    pub logo: Option<Str>,
+    /// The logo's text alternative, required with a logo.
+    pub logo_alt: Option<Str>,
+    /// A line printed in the running foot.
+    pub footer: Option<Str>,
 }
 
 #[derive(Debug, Clone)]

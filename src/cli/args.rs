@@ -136,8 +136,9 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// A built-in template (`paper`) or a template folder, whose files replace the built-in
-    /// `paper` template's file by file. Overrides the brief's `template` key.
+    /// A built-in template (`paper`, the two-page `memo`, 16:9 `slides`) or a template folder,
+    /// whose files replace the built-in `paper` template's file by file. Overrides the brief's
+    /// `template` key.
     #[arg(long, value_name = "NAME|DIR")]
     pub template: Option<String>,
 

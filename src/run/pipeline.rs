@@ -21,7 +21,7 @@ use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, coverage, metadata, qr};
+use crate::typeset::{compile, coverage, logo, metadata, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,13 +471,21 @@ pub fn prepare(
         // A bad template is reported along with the brief's other errors.
         None => Template::for_brief(&brief, input, root),
     };
-    let template = match template {
+    let mut template = match template {
         Ok(template) => template,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
             return Err(Failure::Brief(diagnostics));
         }
     };
+    // The logo is read from inside the root only, into the brief's own copy of the template.
+    if !diagnostics.iter().any(Diagnostic::is_error)
+        && let Err(diagnostic) = logo::attach(&mut template, &brief, input, root)
+    {
+        diagnostics.push(diagnostic);
+    }
+    // A language the template has no labels for is printed with English ones, and says so.
+    diagnostics.extend(template.label_warning(&brief));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::Brief(diagnostics));
     }

@@ -21,6 +21,8 @@ pub fn eject(name: &str, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let files: Vec<(PathBuf, &[u8])> = template
         .files
         .iter()
+        // The list of label tables is data `brief` serves, made anew from the folder.
+        .filter(|(path, _)| path.as_str() != template::LANGUAGES_PATH)
         .map(|(path, file)| (dir.join(path), file.data.as_slice()))
         .collect();
     for (path, _) in &files {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::brief::date::PartialDate;
 use crate::brief::model::{self, ActorKind, Brief, Paper, RichText};
 use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
+use crate::typeset::logo;
 use crate::typeset::qr;
 use crate::typeset::template::QR_PATH;
 use crate::typeset::typography::{Quotes, Smartener, smarten};
@@ -59,6 +60,19 @@ pub struct Meta {
     pub booklet: bool,
     /// The file name under which the brief's TOML is attached to the PDF, if it is.
     pub source: Option<String>,
+    /// The house's branding (`[style]`), or none.
+    pub style: Option<StyleData>,
+}
+
+/// The `[style]` table as the template gets it.
+#[derive(Debug, Serialize)]
+pub struct StyleData {
+    /// `#rrggbb`.
+    pub accent: Option<String>,
+    /// Where the template finds the logo (`/brief-logo.svg`).
+    pub logo: Option<String>,
+    pub logo_alt: Option<String>,
+    pub footer: Option<String>,
 }
 
 /// A level of a known marking scheme.
@@ -343,6 +357,12 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             bleed: print.bleed_mm,
             booklet: print.booklet,
             source: source.map(str::to_string),
+            style: brief.style.as_ref().map(|style| StyleData {
+                accent: style.accent.as_ref().map(|a| a.value.to_ascii_lowercase()),
+                logo: style.logo.as_ref().map(|l| logo::virtual_path(&l.value)),
+                logo_alt: plain_opt(&style.logo_alt),
+                footer: plain_opt(&style.footer),
+            }),
         },
         authors,
         summary,

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod data;
 pub mod fonts;
 pub mod impose;
+pub mod logo;
 pub mod metadata;
 pub mod pdf;
 pub mod qr;

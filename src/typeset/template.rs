@@ -18,6 +18,15 @@ pub const QR_PATH: &str = "qr.svg";
 /// Where the template finds which numbered copy it is typesetting (JSON; `null` for none). Apart
 /// from the brief's data, so that the copies of one brief share everything else Typst lays out.
 pub const COPY_PATH: &str = "copy.json";
+/// Where the template finds the languages it has labels for (a JSON list: `["be", "de", ...]`),
+/// made from the `labels/LANG.toml` tables among its files.
+pub const LANGUAGES_PATH: &str = "labels/languages.json";
+/// The language whose labels stand in for a language the template has none for.
+pub const FALLBACK_LANGUAGE: &str = "en";
+/// Where the template finds the brief's logo: this name and the logo's extension.
+pub const LOGO_STEM: &str = "brief-logo.";
+/// A template folder's own settings: `base = "memo"` lays it over that built-in template.
+pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
 
@@ -43,10 +52,53 @@ const PAPER: EmbeddedFiles = &[
         "components.typ",
         include_bytes!("../../templates/paper/components.typ"),
     ),
+    (
+        "labels/be.toml",
+        include_bytes!("../../templates/paper/labels/be.toml"),
+    ),
+    (
+        "labels/de.toml",
+        include_bytes!("../../templates/paper/labels/de.toml"),
+    ),
+    (
+        "labels/en.toml",
+        include_bytes!("../../templates/paper/labels/en.toml"),
+    ),
+    (
+        "labels/fr.toml",
+        include_bytes!("../../templates/paper/labels/fr.toml"),
+    ),
+    (
+        "labels/lt.toml",
+        include_bytes!("../../templates/paper/labels/lt.toml"),
+    ),
+    (
+        "labels/pl.toml",
+        include_bytes!("../../templates/paper/labels/pl.toml"),
+    ),
+    (
+        "labels/ru.toml",
+        include_bytes!("../../templates/paper/labels/ru.toml"),
+    ),
+    (
+        "labels/uk.toml",
+        include_bytes!("../../templates/paper/labels/uk.toml"),
+    ),
 ];
 
-/// The built-in templates by name.
-const BUILT_IN: &[(&str, EmbeddedFiles)] = &[("paper", PAPER)];
+/// The two-page memo: its own `main.typ` over the paper's theme, components and labels.
+const MEMO: EmbeddedFiles = &[("main.typ", include_bytes!("../../templates/memo/main.typ"))];
+
+/// The 16:9 slides: their own `main.typ` over the paper's theme, components and labels.
+const SLIDES: EmbeddedFiles = &[(
+    "main.typ",
+    include_bytes!("../../templates/slides/main.typ"),
+)];
+
+/// The built-in templates by name. Every one but `paper` holds only the files in which it
+/// differs and is laid over `paper` file by file, so that the three share one theme, one set
+/// of components and one table of labels rather than keeping copies.
+const BUILT_IN: &[(&str, EmbeddedFiles)] = &[("paper", PAPER), ("memo", MEMO), ("slides", SLIDES)];
 
 /// The name used when neither the brief nor the command line chooses one.
 pub const DEFAULT: &str = "paper";
@@ -59,6 +111,8 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
 pub fn describe(name: &str) -> &'static str {
     match name {
         "paper" => "a think-tank policy paper for A4 and US Letter (the default)",
+        "memo" => "a memo of at most two pages, for a minister's folder",
+        "slides" => "a 16:9 briefing deck, readable from the back of a room",
         _ => "",
     }
 }
@@ -83,27 +137,35 @@ pub struct TemplateFile {
 
 impl Template {
     pub fn built_in(name: &str) -> Option<Self> {
-        let (_, files) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
-        let files = files
-            .iter()
-            .map(|(path, data)| {
+        let (_, own) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        fn embedded(
+            template: &str,
+            files: EmbeddedFiles,
+        ) -> impl Iterator<Item = (String, TemplateFile)> + '_ {
+            files.iter().map(move |(path, data)| {
                 let file = TemplateFile {
                     data: data.to_vec(),
-                    origin: format!("templates/{name}/{path}"),
+                    origin: format!("templates/{template}/{path}"),
                     disk: None,
                 };
                 (path.to_string(), file)
             })
-            .collect();
-        Some(Self {
+        }
+        // The shared parts first, then the template's own files over them.
+        let mut files: BTreeMap<String, TemplateFile> = embedded(DEFAULT, PAPER).collect();
+        files.extend(embedded(name, own));
+        let mut template = Self {
             name: name.to_string(),
             files,
-        })
+        };
+        template.index_languages();
+        Some(template)
     }
 
     /// Resolves a template as a brief or the command line names it: a built-in name, or a
-    /// folder (relative to `base`) whose files replace those of the `paper` template. `None`
-    /// when the name is neither.
+    /// folder (relative to `base`) whose files replace those of the `paper` template, or of
+    /// the built-in its `template.toml` names (`base = "slides"`). `None` when the name is
+    /// neither.
     pub fn resolve(spec: &str, base: &Path) -> Result<Option<Self>, Error> {
         if let Some(template) = Self::built_in(spec) {
             return Ok(Some(template));
@@ -116,16 +178,69 @@ impl Template {
         if !dir.is_dir() {
             return Ok(None);
         }
-        let mut template = Self::built_in(DEFAULT).expect("the default template is built in");
+        let files = read_folder(&dir)?;
+        // The folder is laid over `paper`, or over the built-in its template.toml names.
+        let base = match files.iter().find(|(path, _)| path == MANIFEST) {
+            Some((_, file)) => manifest_base(file)?,
+            None => DEFAULT.to_string(),
+        };
+        let mut template = Self::built_in(&base).expect("the base is a built-in template");
         template.name = dir.display().to_string();
-        for (path, file) in read_folder(&dir)? {
+        for (path, file) in files {
             template.files.insert(path, file);
         }
+        // A folder may add a language's table, or replace one.
+        template.index_languages();
         Ok(Some(template))
     }
 }
 
 impl Template {
+    /// The languages this template has a table of labels for, from its `labels/LANG.toml`
+    /// files, sorted.
+    pub fn languages(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .filter_map(|path| path.strip_prefix("labels/")?.strip_suffix(".toml"))
+            .filter(|lang| !lang.is_empty() && !lang.contains('/'))
+            .collect()
+    }
+
+    /// Serves the list of languages to the template, which cannot ask whether a file exists.
+    fn index_languages(&mut self) {
+        let list = serde_json::to_vec(&self.languages()).expect("a list of strings serializes");
+        self.files.insert(
+            LANGUAGES_PATH.to_string(),
+            TemplateFile {
+                data: list,
+                origin: format!("the list of label tables of {}", self.name),
+                disk: None,
+            },
+        );
+    }
+
+    /// A warning at the brief's `language` key when this template has no labels in that
+    /// language, whose fixed words it then prints in English.
+    pub fn label_warning(&self, brief: &Brief) -> Option<Diagnostic> {
+        let language = &brief.language;
+        let languages = self.languages();
+        if languages.contains(&language.value.primary.as_str()) {
+            return None;
+        }
+        Some(
+            Diagnostic::warning(format!(
+                "the template has no labels in `{}`: its fixed words (\"Summary\", \"Page 1 of 2\", month names) are printed in English",
+                language.value.primary
+            ))
+            .at(&brief.file, language.span.clone())
+            .hint(format!("labels exist in {}", languages.join(", ")))
+            .hint(format!(
+                "a translator adds a language as templates/paper/labels/{}.toml (or labels/{}.toml in a template folder), copied from en.toml",
+                language.value.primary, language.value.primary
+            )),
+        )
+    }
+
     /// The template named with `--template`: a built-in name, or a folder relative to the
     /// working directory.
     pub fn from_command_line(spec: &str) -> Result<Self, Error> {
@@ -175,6 +290,20 @@ impl Template {
 /// Checks that the folder `spec` names (relative to `base`) lies inside `root`, or inside
 /// `base` when no root is given, before anything there is read.
 fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagnostic> {
+    inside_root_as(spec, base, root, "template folder", "folder").map(|_| ())
+}
+
+/// Checks that what `spec` names (a `what`: "template folder", "logo"; `noun` in hints),
+/// relative to `base`, lies inside `root`, or inside `base` when no root is given, before
+/// anything there is read: an absolute path, a path leading out with `..` or through a link
+/// is refused. Gives the real path when it exists.
+pub(crate) fn inside_root_as(
+    spec: &str,
+    base: &Path,
+    root: Option<&Path>,
+    what: &str,
+    noun: &str,
+) -> Result<Option<PathBuf>, Diagnostic> {
     let here = Path::new(".");
     let base = if base.as_os_str().is_empty() {
         here
@@ -186,18 +315,20 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
     let root_hint = |d: Diagnostic| {
         d.hint(if widened {
             format!(
-                "a brief may only use a template folder inside the root {}",
+                "a brief may only use a {what} inside the root {}",
                 shown(root)
             )
         } else {
-            "a brief may only use a template folder inside its own folder; give a wider one with --root".to_string()
+            format!(
+                "a brief may only use a {what} inside its own folder; give a wider one with --root"
+            )
         })
     };
     if Path::new(spec).is_absolute() || spec.starts_with('~') {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` is an absolute path"
+            "the {what} `{spec}` is an absolute path"
         )))
-        .hint("write the folder's path relative to the brief"));
+        .hint(format!("write the {noun}'s path relative to the brief")));
     }
     let outside = if widened {
         format!("the root {}", shown(root))
@@ -210,22 +341,48 @@ fn inside_root(spec: &str, base: &Path, root: Option<&Path>) -> Result<(), Diagn
             shown(root)
         )));
     };
-    let dir = base.join(spec);
-    // A folder that does not exist is reported as an unknown template; one that leads out
-    // (through `..` or a link) is refused here, before anything in it is read.
-    if let Ok(real) = dir.canonicalize()
-        && !real.starts_with(&real_root)
-    {
+    let path = base.join(spec);
+    // A path that does not exist is reported by the caller; one that leads out (through `..`
+    // or a link) is refused here, before anything there is read.
+    if let Ok(real) = path.canonicalize() {
+        if !real.starts_with(&real_root) {
+            return Err(root_hint(Diagnostic::error(format!(
+                "the {what} `{spec}` lies outside {outside}"
+            ))));
+        }
+        return Ok(Some(real));
+    }
+    if lexically_outside(spec) {
         return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {outside}"
+            "the {what} `{spec}` lies outside {outside}"
         ))));
     }
-    if !dir.exists() && lexically_outside(spec) {
-        return Err(root_hint(Diagnostic::error(format!(
-            "the template folder `{spec}` lies outside {outside}"
-        ))));
+    Ok(None)
+}
+
+/// What a template folder's template.toml may say.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// The built-in template the folder is laid over.
+    base: Option<String>,
+}
+
+/// The built-in template a folder's template.toml names as its base (`paper` if none).
+fn manifest_base(file: &TemplateFile) -> Result<String, Error> {
+    let text = std::str::from_utf8(&file.data)
+        .map_err(|_| Error::message(format!("{} is not UTF-8", file.origin)))?;
+    let manifest: Manifest = toml::from_str(text)
+        .map_err(|e| Error::message(format!("{}: {}", file.origin, e.message())))?;
+    let base = manifest.base.unwrap_or_else(|| DEFAULT.to_string());
+    if Template::built_in(&base).is_none() {
+        return Err(Error::message(format!(
+            "{}: `base = \"{base}\"` is not a built-in template ({})",
+            file.origin,
+            built_in_names().collect::<Vec<_>>().join(", ")
+        )));
     }
-    Ok(())
+    Ok(base)
 }
 
 /// Whether a relative path climbs above its start (`../x`, `a/../../x`).
@@ -316,9 +473,9 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
             let Some(name) = virtual_name(relative) else {
                 continue;
             };
-            if name == DATA_PATH {
+            if name == DATA_PATH || name == LANGUAGES_PATH || name.starts_with(LOGO_STEM) {
                 return Err(Error::message(format!(
-                    "{} has a file named {DATA_PATH}, a name reserved for the brief's data",
+                    "{} has a file named {name}, a name reserved for data `brief` serves",
                     dir.display()
                 )));
             }
@@ -370,9 +527,55 @@ mod tests {
             .unwrap()
             .files
             .keys()
+            .filter(|name| *name != LANGUAGES_PATH)
             .cloned()
             .collect();
         assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn memo_and_slides_share_the_papers_parts_and_bring_their_own_main() {
+        let paper = Template::built_in("paper").unwrap();
+        for name in ["memo", "slides"] {
+            let shape = Template::built_in(name).unwrap();
+            assert_eq!(
+                shape.files.keys().collect::<Vec<_>>(),
+                paper.files.keys().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                shape.files["main.typ"].origin,
+                format!("templates/{name}/main.typ")
+            );
+            assert_ne!(shape.files["main.typ"].data, paper.files["main.typ"].data);
+            for shared in ["theme.typ", "components.typ", "labels.typ", "rich.typ"] {
+                assert_eq!(
+                    shape.files[shared].origin,
+                    format!("templates/paper/{shared}")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_folder_names_the_built_in_it_is_laid_over() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST), "base = \"slides\"\n").unwrap();
+        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            template.files["main.typ"].origin,
+            "templates/slides/main.typ"
+        );
+        std::fs::write(dir.path().join(MANIFEST), "base = \"poster\"\n").unwrap();
+        let error = Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("is not a built-in template (paper, memo, slides)")
+        );
+        std::fs::write(dir.path().join(MANIFEST), "bse = \"memo\"\n").unwrap();
+        assert!(Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).is_err());
     }
 
     #[test]

@@ -174,6 +174,7 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
             "components.typ",
             "copy.json",
             "fonts",
+            "labels",
             "labels.typ",
             "main.typ",
             "redline.typ",

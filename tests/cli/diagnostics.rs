@@ -442,6 +442,6 @@ fn an_unknown_template_on_the_command_line_is_a_usage_error() {
         .fixture("minimal.toml")
         .args(&["pdf", "minimal.toml", "--template", "papr"])
         .status(2)
-        .stderr("error: unknown template `papr` given with --template (did you mean `paper`?; use a built-in template (paper) or the path of a template folder)\n\n")
+        .stderr("error: unknown template `papr` given with --template (did you mean `paper`?; use a built-in template (paper, memo, slides) or the path of a template folder)\n\n")
         .run();
 }

@@ -277,11 +277,11 @@ fn a_missing_glyph_is_pointed_at_in_the_brief() {
 
 #[test]
 fn a_template_folder_overrides_the_paper_template_file_by_file() {
-    let labels = repo_file("templates/paper/labels.typ")
-        .replace("summary: \"Summary\"", "summary: \"Bottom line\"");
+    let labels = repo_file("templates/paper/labels/en.toml")
+        .replace("summary = \"Summary\"", "summary = \"Bottom line\"");
     let out = Test::new()
         .fixture("minimal.toml")
-        .file("house/labels.typ", labels)
+        .file("house/labels/en.toml", labels)
         .args(&["pdf", "minimal.toml", "--template", "house", "--quiet"])
         .run();
     let text = out.pdf("minimal.pdf").text();

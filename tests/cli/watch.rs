@@ -144,9 +144,9 @@ fn a_save_in_the_template_folder_rebuilds() {
     let dir = dir.path();
     let with_template = brief("T").replace("[summary]", "template = \"house\"\n[summary]");
     std::fs::write(dir.join("b.toml"), with_template).unwrap();
-    std::fs::create_dir(dir.join("house")).unwrap();
-    let labels = repo_file("templates/paper/labels.typ");
-    std::fs::write(dir.join("house/labels.typ"), &labels).unwrap();
+    std::fs::create_dir_all(dir.join("house/labels")).unwrap();
+    let labels = repo_file("templates/paper/labels/en.toml");
+    std::fs::write(dir.join("house/labels/en.toml"), &labels).unwrap();
     let watch = Watching::start(dir, &["b.toml", "-o", "b.pdf"]);
     let lines = watch.next_build();
     assert!(
@@ -156,9 +156,9 @@ fn a_save_in_the_template_folder_rebuilds() {
     let text = |dir: &Path| Pdf::load(&std::fs::read(dir.join("b.pdf")).unwrap()).text();
     assert!(text(dir).contains("SUMMARY"));
 
-    let changed = labels.replace("summary: \"Summary\"", "summary: \"Bottom line\"");
+    let changed = labels.replace("summary = \"Summary\"", "summary = \"Bottom line\"");
     assert_ne!(changed, labels);
-    std::fs::write(dir.join("house/labels.typ"), changed).unwrap();
+    std::fs::write(dir.join("house/labels/en.toml"), changed).unwrap();
     let lines = watch.next_build();
     assert!(
         lines.last().unwrap().starts_with("built b.pdf"),

@@ -149,11 +149,15 @@ fn a_picture_is_never_written_through_a_link() {
 fn templates_are_listed_and_ejected() {
     Test::new()
         .args(&["templates"])
-        .stdout("paper       a think-tank policy paper for A4 and US Letter (the default)\n")
+        .stdout(
+            "paper       a think-tank policy paper for A4 and US Letter (the default)\n\
+             memo        a memo of at most two pages, for a minister's folder\n\
+             slides      a 16:9 briefing deck, readable from the back of a room\n",
+        )
         .run();
     let out = Test::new()
         .args(&["templates", "eject", "paper", "house"])
-        .stderr("wrote house (6 files of template `paper`)\n")
+        .stderr("wrote house (14 files of template `paper`)\n")
         .run();
     for file in [
         "main.typ",
@@ -162,6 +166,8 @@ fn templates_are_listed_and_ejected() {
         "labels.typ",
         "rich.typ",
         "redline.typ",
+        "labels/en.toml",
+        "labels/be.toml",
     ] {
         assert_eq!(
             String::from_utf8(out.read(&format!("house/{file}"))).unwrap(),
@@ -177,12 +183,21 @@ fn templates_are_listed_and_ejected() {
         .stderr("error: house/theme.typ already exists; eject into a new or empty folder\n\n")
         .run();
     Test::new()
-        .args(&["templates", "eject", "memo", "house"])
+        .args(&["templates", "eject", "brochure", "house"])
         .status(2)
         .stderr(
-            "error: there is no built-in template `memo`; the built-in templates are: paper\n\n",
+            "error: there is no built-in template `brochure`; the built-in templates are: paper, memo, slides\n\n",
         )
         .run();
+    // A built-in shape ejects whole: its own main.typ over the parts it shares with paper.
+    let out = Test::new()
+        .args(&["templates", "eject", "slides", "deck"])
+        .any_stderr()
+        .run();
+    assert_eq!(
+        String::from_utf8(out.read("deck/main.typ")).unwrap(),
+        repo_file("templates/slides/main.typ")
+    );
 }
 
 #[test]
@@ -250,8 +265,8 @@ fn the_memo_template_of_the_docs_typesets_the_belarus_brief() {
     let memo = repo_file("examples/templates/memo/main.typ");
     assert!(repo_file("docs/templates.md").contains("examples/templates/memo/main.typ"));
     let out = belarus()
-        .file("memo/main.typ", memo)
-        .args(&["pdf", "belarus.toml", "--template", "memo", "-q"])
+        .file("my-memo/main.typ", memo)
+        .args(&["pdf", "belarus.toml", "--template", "my-memo", "-q"])
         .run();
     let pdf = out.pdf("belarus.pdf");
     let text = pdf.text().replace('\n', " ");

@@ -8,6 +8,7 @@ mod marking;
 mod read;
 mod schema;
 mod spans;
+mod style;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -32,6 +32,7 @@ impl Reader<'_> {
         let about = self.rich(&mut top, "about", Mode::Blocks, false);
         let template = self.string(&mut top, "template", false);
         let paper = self.choice(&mut top, "paper", &Paper::NAMES, Paper::parse);
+        let style = self.style(&mut top);
 
         let authors = self.each_table(&mut top, "authors", |r, t| Author {
             name: r.string(t, "name", true).unwrap_or_else(|| empty(&t.span)),
@@ -129,6 +130,7 @@ impl Reader<'_> {
             about,
             template,
             paper,
+            style,
             authors,
             summary,
             sections,

@@ -459,3 +459,27 @@ fn decode_text_string(bytes: &[u8]) -> String {
         bytes.iter().map(|&b| b as char).collect()
     }
 }
+
+impl Pdf {
+    /// The text alternatives (`/Alt`) of the structure elements of a tagged PDF, in object
+    /// order: what a screen reader says for a figure.
+    pub fn alt_texts(&self) -> Vec<String> {
+        let mut alts = vec![];
+        for (_, object) in self.doc.objects.iter() {
+            let Ok(dict) = object.as_dict() else {
+                continue;
+            };
+            let is_element = dict
+                .get(b"Type")
+                .and_then(Object::as_name)
+                .is_ok_and(|t| t == b"StructElem")
+                || dict.has(b"S") && dict.has(b"P");
+            if let (true, Ok(alt)) = (is_element, dict.get(b"Alt"))
+                && let Object::String(bytes, _) = self.resolve(alt)
+            {
+                alts.push(decode_text_string(bytes));
+            }
+        }
+        alts
+    }
+}

@@ -1,0 +1,75 @@
+//! The `[style]` table: a house's accent colour, logo and footer line. Its values are data the
+//! templates read; where the logo lies is checked when the brief is typeset (`typeset::logo`),
+//! as it depends on the brief's folder and `--root`.
+
+use super::read::{Reader, Table};
+use crate::brief::model::Style;
+
+/// The logo formats a brief may name, by extension.
+pub const LOGO_EXTENSIONS: [&str; 2] = ["svg", "png"];
+
+impl Reader<'_> {
+    pub(super) fn style(&mut self, top: &mut Table<'_, '_>) -> Option<Style> {
+        let mut table = self.table(top, "style", false)?;
+        let style = Style {
+            accent: self.string(&mut table, "accent", false),
+            logo: self.string(&mut table, "logo", false),
+            logo_alt: self.string(&mut table, "logo_alt", false),
+            footer: self.string(&mut table, "footer", false),
+        };
+        self.finish(table);
+        if let Some(accent) = &style.accent
+            && !is_hex_colour(&accent.value)
+        {
+            self.error(
+                accent.span.clone(),
+                format!("`{}` is not a colour", accent.value),
+            )
+            .hints
+            .push("write the colour as # and six hexadecimal digits, such as \"#1d3b5c\"".into());
+        }
+        if let Some(logo) = &style.logo {
+            let extension = logo
+                .value
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase());
+            if !extension.is_some_and(|e| LOGO_EXTENSIONS.contains(&e.as_str())) {
+                self.error(
+                    logo.span.clone(),
+                    format!("the logo `{}` is neither an SVG nor a PNG file", logo.value),
+                )
+                .hints
+                .push("name a file ending in .svg or .png".into());
+            }
+            if style.logo_alt.is_none() {
+                self.error(logo.span.clone(), "a logo needs a text alternative")
+                    .hints
+                    .push("add `logo_alt`, the words a screen reader says for the logo, such as \"Kennan Institute\"".into());
+            }
+        } else if let Some(alt) = &style.logo_alt {
+            self.error(alt.span.clone(), "`logo_alt` without a `logo`")
+                .hints
+                .push("add the logo's path as `logo`, or remove `logo_alt`".into());
+        }
+        Some(style)
+    }
+}
+
+/// `#1d3b5c`: a hash and six hexadecimal digits.
+fn is_hex_colour(text: &str) -> bool {
+    text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_a_hash_and_six_hex_digits() {
+        assert!(is_hex_colour("#1d3b5c"));
+        assert!(is_hex_colour("#ABCDEF"));
+        for bad in ["1d3b5c", "#1d3b5", "#1d3b5cc", "#1d3b5g", "red", "#ééé"] {
+            assert!(!is_hex_colour(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The brief's logo (`[style] logo`): found inside the brief's folder or `--root` and nowhere
+//! else, read with a size limit, and served to the template as a file of its own.
+
+use std::path::Path;
+
+use crate::brief::model::Brief;
+use crate::diag::Diagnostic;
+use crate::fs;
+use crate::typeset::template::{LOGO_STEM, Template, TemplateFile, brief_base, inside_root_as};
+
+/// A logo is a small picture: larger files are refused rather than read.
+pub const MAX_LOGO_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The path at which the template finds the logo named `logo` (by its extension).
+pub fn virtual_path(logo: &str) -> String {
+    let extension = logo
+        .rsplit_once('.')
+        .map_or(String::new(), |(_, e)| e.to_ascii_lowercase());
+    format!("/{LOGO_STEM}{extension}")
+}
+
+/// Reads the brief's logo, if it names one, into the template's files. A path that leads out
+/// of the root (absolute, `..`, a link) or a file that cannot be read is an error at the
+/// `logo` key; nothing outside the root is read.
+pub fn attach(
+    template: &mut Template,
+    brief: &Brief,
+    brief_path: &Path,
+    root: Option<&Path>,
+) -> Result<(), Diagnostic> {
+    let Some(logo) = brief.style.as_ref().and_then(|s| s.logo.as_ref()) else {
+        return Ok(());
+    };
+    let at = |d: Diagnostic| d.at(&brief.file, logo.span.clone());
+    let base = brief_base(brief_path);
+    let real = inside_root_as(&logo.value, &base, root, "logo", "logo")
+        .map_err(at)?
+        .ok_or_else(|| {
+            at(
+                Diagnostic::error(format!("the logo `{}` does not exist", logo.value))
+                    .hint("the path is relative to the brief's own folder"),
+            )
+        })?;
+    // The real path, checked to lie inside the root, is the one read.
+    let data = fs::read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
+        at(Diagnostic::error(format!(
+            "the logo `{}` cannot be read: {e}",
+            logo.value
+        )))
+    })?;
+    template.files.insert(
+        virtual_path(&logo.value)
+            .trim_start_matches('/')
+            .to_string(),
+        TemplateFile {
+            data,
+            origin: logo.value.clone(),
+            disk: Some(real),
+        },
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_virtual_path_keeps_the_extension_only() {
+        assert_eq!(virtual_path("img/Logo.SVG"), "/brief-logo.svg");
+        assert_eq!(virtual_path("../x.png"), "/brief-logo.png");
+    }
+}

@@ -1,0 +1,182 @@
+//! Labels in the brief's language: every fixed word from one table per language, English with
+//! a warning for a language without one, and a table a template folder adds.
+
+use crate::support::Test;
+
+/// A small brief in `language`, with a dated event and a recommendation, so that its labels,
+/// month names and date order show.
+fn brief(language: &str) -> String {
+    format!(
+        r#"title = "Brief"
+date = 2024-01-15
+language = "{language}"
+
+[summary]
+text = "Text."
+key_points = ["A point."]
+
+[[timeline]]
+date = 2023-03-10
+title = "An event"
+
+[[recommendations]]
+title = "Act"
+priority = "high"
+"#
+    )
+}
+
+/// The text of the brief typeset with `template`, each run of spaces (no-break ones too) and
+/// line ends as one space, as a date may be broken between lines.
+fn words(language: &str, template: &str) -> String {
+    let text = Test::new()
+        .file("b.toml", brief(language))
+        .args(&["pdf", "--quiet", "b.toml", "--template", template])
+        .run()
+        .pdf("b.pdf")
+        .text();
+    text.split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_lithuanian_brief_prints_lithuanian_labels_and_dates() {
+    let paper = words("lt", "paper");
+    for word in [
+        "SANTRAUKA",
+        "PAGRINDINĖS IŠVADOS",
+        "Chronologija",
+        "Rekomendacijos",
+        "Prioritetas",
+        "Aukštas",
+        "2024 m. sausio 15 d.",
+        "2023 m. kovo 10 d.",
+        "1 psl. iš 1",
+    ] {
+        assert!(paper.contains(word), "{word} not in:\n{paper}");
+    }
+    assert!(!paper.contains("Summary") && !paper.contains("SUMMARY"));
+    let memo = words("lt", "memo");
+    assert!(memo.contains("VISAS TEKSTAS"), "{memo}");
+    let slides = words("lt", "slides");
+    assert!(slides.contains("Santrauka") && slides.contains("Chronologija"));
+}
+
+#[test]
+fn a_polish_brief_prints_polish_labels_and_dates() {
+    let paper = words("pl", "paper");
+    for word in [
+        "STRESZCZENIE",
+        "Kalendarium",
+        "Rekomendacje",
+        "15 stycznia 2024",
+        "10 marca 2023",
+        "Strona 1 z 1",
+    ] {
+        assert!(paper.contains(word), "{word} not in:\n{paper}");
+    }
+}
+
+#[test]
+fn an_unsupported_language_gets_english_labels_and_a_warning_at_its_key() {
+    let run = Test::new()
+        .file("b.toml", brief("eo"))
+        .args(&["pdf", "--quiet", "b.toml"])
+        .stderr(
+            r#"warning: the template has no labels in `eo`: its fixed words ("Summary", "Page 1 of 2", month names) are printed in English
+ --> b.toml:3:12
+  |
+3 | language = "eo"
+  |            ^^^^
+  = hint: labels exist in be, de, en, fr, lt, pl, ru, uk
+  = hint: a translator adds a language as templates/paper/labels/eo.toml (or labels/eo.toml in a template folder), copied from en.toml
+
+"#,
+        )
+        .run();
+    let paper = run.pdf("b.pdf");
+    let text = paper.text();
+    assert!(
+        text.contains("SUMMARY") && text.contains("15 January 2024"),
+        "{text}"
+    );
+    // The text is still marked as Esperanto, for hyphenation and screen readers.
+    assert_eq!(paper.lang().as_deref(), Some("eo"));
+}
+
+#[test]
+fn a_template_folder_adds_a_language_with_one_table() {
+    let table = crate::support::repo_file("templates/paper/labels/en.toml")
+        .replace("\"Summary\"", "\"Resumo\"")
+        .replace("\"January\"", "\"januaro\"");
+    let run = Test::new()
+        .file("b.toml", brief("eo"))
+        .file("house/labels/eo.toml", table)
+        .args(&["pdf", "--quiet", "b.toml", "--template", "house"])
+        .run();
+    let text = run.pdf("b.pdf").text();
+    assert!(
+        text.contains("RESUMO") && text.contains("15 januaro 2024"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_belarusian_brief_speaks_belarusian_in_every_shape_with_every_glyph() {
+    let text = crate::support::repo_file("briefs/belarus-be.toml");
+    for template in ["paper", "memo", "slides"] {
+        // No warning at all: no missing glyph, no missing labels.
+        let run = Test::new()
+            .file("belarus-be.toml", &text)
+            .args(&["pdf", "--quiet", "belarus-be.toml", "--template", template])
+            .run();
+        let pdf = run.pdf("belarus-be.pdf");
+        assert_eq!(pdf.lang().as_deref(), Some("be"), "{template}");
+        let words = pdf
+            .text()
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let labels: &[&str] = match template {
+            "paper" => &[
+                "ГАЛОЎНАЕ",
+                "Храналогія",
+                "Рэкамендацыі",
+                "Заўвагі",
+                "Старонка 1 з 10",
+                "10 сакавіка 2022",
+                "24 лютага 2022",
+                "Прыярытэт",
+            ],
+            "memo" => &[
+                "Галоўнае",
+                "Рэкамендацыі",
+                "ПОЎНЫ ТЭКСТ",
+                "Старонка 1 з 2",
+                "1 сакавіка 2022",
+            ],
+            _ => &[
+                "Галоўнае",
+                "Асноўныя высновы",
+                "Храналогія",
+                "Крыніцы",
+                "(працяг)",
+                "жнівень 2020",
+            ],
+        };
+        for label in labels {
+            assert!(
+                words.contains(label),
+                "{template}: {label} not in:\n{words}"
+            );
+        }
+        for english in [
+            "Summary", "SUMMARY", "Timeline", "Page ", "March", "February",
+        ] {
+            assert!(!words.contains(english), "{template}: {english}");
+        }
+    }
+}

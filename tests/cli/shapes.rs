@@ -1,0 +1,188 @@
+//! One brief, three shapes: the `paper`, the two-page `memo` and the 16:9 `slides`, chosen
+//! with `--template` or the brief's `template` key, for the Belarus brief and every fixture.
+
+use crate::support::{Pdf, Test, fixture, repo_file};
+
+/// The Belarus brief and every fixture brief, by file name.
+fn briefs() -> Vec<(String, String)> {
+    let mut briefs = vec![("belarus.toml".to_string(), repo_file("briefs/belarus.toml"))];
+    for name in ["cyrillic", "injection", "long", "minimal", "symbols"] {
+        let file = format!("{name}.toml");
+        briefs.push((file.clone(), fixture(&file)));
+    }
+    briefs
+}
+
+/// Typesets one brief with a template; warnings about the brief itself are its fixture's
+/// business, so standard error is not compared here.
+fn build(name: &str, text: &str, template: &str) -> Pdf {
+    let out = format!("{template}.pdf");
+    Test::new()
+        .file(name, text)
+        .args(&["pdf", "--quiet", name, "--template", template, "-o", &out])
+        .any_stderr()
+        .run()
+        .pdf(&out)
+}
+
+/// The smallest font size set anywhere in a PDF.
+fn smallest(pdf: &Pdf) -> f64 {
+    pdf.font_sizes().into_iter().fold(f64::MAX, f64::min)
+}
+
+#[test]
+fn every_brief_builds_as_paper_memo_and_slides() {
+    for (name, text) in briefs() {
+        let paper = build(&name, &text, "paper");
+        let memo = build(&name, &text, "memo");
+        let slides = build(&name, &text, "slides");
+        assert!(paper.page_count() >= 1, "{name}");
+
+        assert!(
+            (1..=2).contains(&memo.page_count()),
+            "{name}: the memo has {} pages",
+            memo.page_count()
+        );
+        // Never by smaller type: the memo's least size is the paper's apparatus size.
+        assert!(smallest(&memo) >= 8.5 - 1e-6, "{name}: {}", smallest(&memo));
+        // The pointer to the full paper, in the brief's language.
+        let words = memo.text();
+        assert!(
+            ["THE FULL PAPER", "ПОЎНЫ ТЭКСТ", "DIE VOLLSTÄNDIGE STUDIE"]
+                .iter()
+                .any(|label| words.contains(label)),
+            "{name}: no pointer to the full paper"
+        );
+
+        assert!(slides.page_count() >= 2, "{name}");
+        for (page, (w, h)) in slides.page_sizes().into_iter().enumerate() {
+            assert!(
+                (w / h - 16.0 / 9.0).abs() < 0.005,
+                "{name}: slide {} is {w}×{h}",
+                page + 1
+            );
+        }
+        // Readable from the back of the room: nothing below 18 pt.
+        assert!(
+            smallest(&slides) >= 18.0 - 1e-6,
+            "{name}: {}",
+            smallest(&slides)
+        );
+    }
+}
+
+#[test]
+fn the_memo_keeps_what_matters_most_and_says_where_the_rest_is() {
+    let text = repo_file("briefs/belarus.toml");
+    let memo = build("belarus.toml", &text, "memo");
+    let words = memo.text();
+    // Every recommendation fits, the high-priority ones first: 8 is high, 4 is medium.
+    for title in [
+        "Do not equate Belarus with the Lukashenka regime",
+        "Calibrate the overall Western approach to Belarus",
+        "Do not discriminate against Belarusians in visa policy",
+    ] {
+        assert!(words.contains(title), "{title}");
+    }
+    let high = words.find("Calibrate the overall Western").unwrap();
+    let medium = words.find("Do not discriminate against").unwrap();
+    assert!(high < medium, "a high-priority recommendation comes first");
+    // Events newest first: the newest is in, the oldest is left out and counted.
+    assert!(words.contains("Tsikhanouskaya’s office launches an antiwar movement"));
+    assert!(!words.contains("Russia and Belarus begin building close ties"));
+    assert!(words.contains("Also in the full paper"), "{words}");
+    // The title of the full paper and its address, when it has one.
+    assert!(words.contains("Belarus and the War in Ukraine"));
+}
+
+#[test]
+fn the_memo_of_a_long_brief_stays_on_two_pages() {
+    let memo = build("long.toml", &fixture("long.toml"), "memo");
+    assert_eq!(memo.page_count(), 2);
+    assert!(memo.text().contains("Also in the full paper"));
+}
+
+#[test]
+fn the_slides_have_a_slide_per_section_and_a_rail_for_the_timeline() {
+    let text = repo_file("briefs/belarus.toml");
+    let slides = build("belarus.toml", &text, "slides");
+    let words = slides.text();
+    crate::support::assert_in_order(
+        &words,
+        &[
+            "Summary",
+            "Key points",
+            "What Moscow wants from Belarus",
+            "A society that says no",
+            "Key actors",
+            "Timeline",
+            "Recommendations",
+            "Sources",
+        ],
+    );
+    // A slide that runs long continues on the next one, under its title.
+    assert!(words.contains("(continued)"), "{words}");
+}
+
+#[test]
+fn the_brief_template_key_chooses_the_shape_and_the_command_line_wins() {
+    let text = format!("template = \"memo\"\n{}", repo_file("briefs/belarus.toml"));
+    let run = Test::new()
+        .file("b.toml", &text)
+        .args(&["pdf", "--quiet", "b.toml"])
+        .run();
+    assert!(run.pdf("b.pdf").page_count() <= 2);
+    let run = Test::new()
+        .file("b.toml", &text)
+        .args(&["pdf", "--quiet", "b.toml", "--template", "slides"])
+        .run();
+    let (w, h) = run.pdf("b.pdf").page_sizes()[0];
+    assert!((w / h - 16.0 / 9.0).abs() < 0.005);
+}
+
+#[test]
+fn an_unknown_shape_is_named_with_the_built_in_ones() {
+    Test::new()
+        .fixture("minimal.toml")
+        .args(&["pdf", "--quiet", "minimal.toml", "--template", "memos"])
+        .status(2)
+        .stderr(
+            "error: unknown template `memos` given with --template (did you mean `memo`?; use a built-in template (paper, memo, slides) or the path of a template folder)\n\n",
+        )
+        .run();
+}
+
+#[test]
+fn the_memo_gives_the_address_of_the_full_paper_when_the_brief_has_one() {
+    let text = format!(
+        "url = \"https://example.org/briefs/belarus\"\n{}",
+        repo_file("briefs/belarus.toml")
+    );
+    let memo = build("belarus.toml", &text, "memo");
+    assert!(memo.page_count() <= 2);
+    assert!(
+        memo.link_uris()
+            .iter()
+            .any(|u| u == "https://example.org/briefs/belarus")
+    );
+    assert!(memo.text().contains("https://example.org/briefs/belarus"));
+}
+
+#[test]
+fn a_template_folder_restyles_the_memo_when_its_template_toml_says_so() {
+    let labels = repo_file("templates/paper/labels/en.toml")
+        .replace("summary = \"Summary\"", "summary = \"Bottom line\"");
+    let run = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .file("house/template.toml", "base = \"memo\"\n")
+        .file("house/labels/en.toml", labels)
+        .args(&["pdf", "--quiet", "belarus.toml", "--template", "house"])
+        .run();
+    let memo = run.pdf("belarus.pdf");
+    assert!(memo.page_count() <= 2);
+    let words = memo.text();
+    assert!(
+        words.contains("Bottom line") && words.contains("THE FULL PAPER"),
+        "{words}"
+    );
+}
