@@ -8,9 +8,12 @@ use clap::{Args, ValueEnum};
 
 use crate::brief::model::Paper;
 use crate::diag::DiagnosticFormat;
+use crate::error::Error;
 use crate::run::batch::Shard;
+use crate::run::pipeline::Settings;
 use crate::typeset::impose::Imposition;
 use crate::typeset::pdf::Standard;
+use crate::typeset::template::Template;
 
 #[derive(Debug, Args)]
 pub struct PdfArgs {
@@ -163,6 +166,34 @@ pub struct RenderArgs {
     /// CI passes the repository's root.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+impl RenderArgs {
+    /// The plain settings of a run from these arguments, with the command line's template
+    /// read once: no imposition, nothing attached, and the given PDF standards. Subcommands
+    /// change what they offer beyond this.
+    pub fn settings(
+        &self,
+        standards: Vec<Standard>,
+        output_args: &OutputArgs,
+    ) -> Result<Settings, Error> {
+        let template = self
+            .template
+            .as_deref()
+            .map(Template::from_command_line)
+            .transpose()?;
+        Ok(Settings {
+            template,
+            paper: self.paper.map(Paper::from),
+            bleed_mm: self.bleed.unwrap_or(0.0),
+            booklet: self.booklet,
+            impose: None,
+            standards,
+            embed_source: false,
+            deny_warnings: output_args.deny_warnings,
+            root: self.root.clone(),
+        })
+    }
 }
 
 fn parse_bleed(text: &str) -> Result<f64, String> {

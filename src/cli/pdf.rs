@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use crate::brief::model::Paper;
 use crate::cli::args::{PdfArgs, StandardArg};
 use crate::diag::{Diagnostic, Printer};
 use crate::error::Error;
@@ -113,22 +112,11 @@ fn setup(args: &PdfArgs) -> Result<(Session, Vec<Job>, usize), Error> {
 
 /// The settings every brief of a run shares, from the command line.
 fn settings(args: &PdfArgs) -> Result<Settings, Error> {
-    let template = args
-        .render
-        .template
-        .as_deref()
-        .map(Template::from_command_line)
-        .transpose()?;
+    let standards = standards(&args.pdf_standard, args.embed_source)?;
     Ok(Settings {
-        template,
-        paper: args.render.paper.map(Paper::from),
-        bleed_mm: args.render.bleed.unwrap_or(0.0),
-        booklet: args.render.booklet,
         impose: args.impose.map(Into::into),
-        standards: standards(&args.pdf_standard, args.embed_source)?,
         embed_source: args.embed_source,
-        deny_warnings: args.output_args.deny_warnings,
-        root: args.render.root.clone(),
+        ..args.render.settings(standards, &args.output_args)?
     })
 }
 

@@ -5,17 +5,15 @@ use std::time::Instant;
 
 use clap::Args;
 
-use crate::brief::model::Paper;
 use crate::cli::args::{OutputArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::run::pictures::{self, Options, PageSelection};
-use crate::run::pipeline::{Session, Settings};
+use crate::run::pipeline::Session;
 use crate::run::report;
 use crate::typeset::fonts;
 use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
-use crate::typeset::template::Template;
 
 #[derive(Debug, Args)]
 pub struct PicturesArgs {
@@ -108,25 +106,9 @@ pub fn run(args: &PicturesArgs, format: ImageFormat, ppi: f64, printer: &Printer
 }
 
 fn session(args: &PicturesArgs) -> Result<Session, Error> {
-    let template = args
-        .render
-        .template
-        .as_deref()
-        .map(Template::from_command_line)
-        .transpose()?;
-    let settings = Settings {
-        template,
-        paper: args.render.paper.map(Paper::from),
-        bleed_mm: args.render.bleed.unwrap_or(0.0),
-        booklet: args.render.booklet,
-        impose: None,
-        // Pictures are no PDF: no PDF standard applies, and a character no font has is a
-        // warning, as under `--pdf-standard none`.
-        standards: vec![],
-        embed_source: false,
-        deny_warnings: args.output_args.deny_warnings,
-        root: args.render.root.clone(),
-    };
+    // Pictures are no PDF: no PDF standard applies, and a character no font has is a
+    // warning, as under `--pdf-standard none`.
+    let settings = args.render.settings(vec![], &args.output_args)?;
     let fonts = fonts::load(&args.render.font_paths)?;
     Ok(Session::new(settings, fonts))
 }

@@ -6,18 +6,16 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use crate::brief::model::Paper;
 use crate::cli::args::{OutputArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
-use crate::run::pipeline::{Job, Session, Settings};
+use crate::run::pipeline::{Job, Session};
 use crate::run::preview::{self, Preview};
 use crate::run::watch;
 use crate::typeset::fonts;
 use crate::typeset::pdf::DEFAULT_STANDARDS;
-use crate::typeset::template::Template;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -100,28 +98,14 @@ fn setup(args: &WatchArgs) -> Result<(Session, Job), Error> {
             args.input.display()
         )));
     }
-    let template = args
+    let settings = args
         .render
-        .template
-        .as_deref()
-        .map(Template::from_command_line)
-        .transpose()?;
+        .settings(DEFAULT_STANDARDS.to_vec(), &args.output_args)?;
     let mut protected = vec![args.input.clone()];
-    if let Some(template) = &template {
+    if let Some(template) = &settings.template {
         protected.extend(template.disk_files().map(Path::to_path_buf));
     }
     fs::check_output(&output, &protected)?;
-    let settings = Settings {
-        template,
-        paper: args.render.paper.map(Paper::from),
-        bleed_mm: args.render.bleed.unwrap_or(0.0),
-        booklet: args.render.booklet,
-        impose: None,
-        standards: DEFAULT_STANDARDS.to_vec(),
-        embed_source: false,
-        deny_warnings: args.output_args.deny_warnings,
-        root: args.render.root.clone(),
-    };
     let fonts = fonts::load(&args.render.font_paths)?;
     let job = Job {
         input: args.input.clone(),
