@@ -58,26 +58,8 @@ pub fn build(
         Some("heading"),
     );
     // Actors, within their groups; a removed actor goes back into its old group.
-    let old_actors: Vec<Value> = array(&before["actor_groups"])
-        .iter()
-        .flat_map(|g| {
-            array(&g["actors"])
-                .iter()
-                .map(|a| with(a, "group", g["kind"].clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut new_actors = Value::Array(
-        array(&after["actor_groups"])
-            .iter()
-            .flat_map(|g| {
-                array(&g["actors"])
-                    .iter()
-                    .map(|a| with(a, "group", g["kind"].clone()))
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-    );
+    let old_actors = grouped_actors(&before["actor_groups"]);
+    let mut new_actors = Value::Array(grouped_actors(&after["actor_groups"]));
     mark_list(
         changes,
         Kind::Actor,
@@ -165,6 +147,19 @@ fn find<'a>(changes: &'a Changes, kind: Kind, item: &str) -> Option<&'a Change> 
         .changes
         .iter()
         .find(|c| c.kind == kind && c.item == item && c.status != Status::Removed)
+}
+
+/// Every actor of the groups in order, each noting the group it is in.
+fn grouped_actors(groups: &Value) -> Vec<Value> {
+    array(groups)
+        .iter()
+        .flat_map(|g| {
+            array(&g["actors"])
+                .iter()
+                .map(|a| with(a, "group", g["kind"].clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn array(value: &Value) -> &[Value] {
