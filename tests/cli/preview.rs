@@ -6,12 +6,12 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::repo_file;
+use crate::support::{repo_file, spawn_watch};
 
 /// A guard against a hang, not a measure of speed.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -25,24 +25,7 @@ struct Serving {
 
 impl Serving {
     fn start(dir: &Path, brief: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["watch", brief, "--serve"])
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let (child, lines) = spawn_watch(dir, &[brief, "--serve"]);
         let first = lines
             .recv_timeout(PATIENCE)
             .expect("brief says where it serves");

@@ -2,13 +2,12 @@
 //! truncate-and-write) or of its template folder; a broken save is reported and the last good
 //! PDF stays; Ctrl-C stops it cleanly.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Child, Command};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use crate::support::{Pdf, fixture, repo_file};
+use crate::support::{Pdf, fixture, repo_file, spawn_watch};
 
 /// A guard against a hang, not a measure of speed.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -20,25 +19,7 @@ struct Watching {
 
 impl Watching {
     fn start(dir: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .arg("watch")
-            .args(args)
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let (child, lines) = spawn_watch(dir, args);
         Self { child, lines }
     }
 
