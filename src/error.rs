@@ -7,6 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::exit::Status;
 
 /// A plain failure, printed as one sentence.
 #[derive(Debug)]
@@ -111,17 +112,47 @@ pub fn reason(error: &io::Error) -> String {
     }
 }
 
-/// Why a brief was not typeset: problems located in it (exit status 1), or a plain failure
-/// around it (exit status 2).
+/// Why a run, or one brief of it, did not succeed: problems located in the brief (exit status
+/// 1), a plain failure around it (2), or a bug in brief itself (101). Every command returns
+/// one; `cli` prints it in one place and `status` is the one mapping to exit statuses.
 #[derive(Debug)]
 pub enum Failure {
     Brief(Vec<Diagnostic>),
     Plain(Error),
+    /// A panic, caught and described (`internal error while …: … at file:line`).
+    Internal(Diagnostic),
+}
+
+impl Failure {
+    /// The exit status this failure ends a run with.
+    pub fn status(&self) -> Status {
+        match self {
+            Failure::Brief(_) => Status::Invalid,
+            Failure::Plain(_) => Status::Usage,
+            Failure::Internal(_) => Status::Internal,
+        }
+    }
+
+    /// The failure as the diagnostics that report it.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Brief(diagnostics) => diagnostics,
+            Failure::Plain(error) => vec![Diagnostic::from(&error)],
+            Failure::Internal(diagnostic) => vec![diagnostic],
+        }
+    }
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure::Plain(error)
+    }
+}
+
+impl From<&Error> for Diagnostic {
+    /// A plain failure as a diagnostic with no place, for the printer.
+    fn from(error: &Error) -> Self {
+        Diagnostic::error(error.to_string())
     }
 }
 

@@ -1,58 +1,44 @@
-//! Any bytes as a brief, all the way: a brief that `brief check` accepts must typeset and
-//! export to a conforming PDF (PDF/A-2b, PDF/UA-1) without a panic, within the time and memory
-//! budget libFuzzer is given (`-timeout=20 -rss_limit_mb=4096`, see README.md).
+//! Any bytes as a brief, all the way through the pipeline `brief pdf` uses: a brief that
+//! `brief check` accepts must typeset and export to a conforming PDF (PDF/A-2b, PDF/UA-1)
+//! without a panic, within the time and memory budget libFuzzer is given (`-timeout=20
+//! -rss_limit_mb=4096`, see README.md).
 
 #![no_main]
 
+use std::path::Path;
 use std::sync::LazyLock;
 
-use brief::brief::model::Paper;
-use brief::diag::Diagnostic;
-use brief::run::pipeline;
-use brief::source::SourceFile;
-use brief::typeset::fonts::{self, Fonts};
+use brief::run::pipeline::{Edit, Session, Settings};
 use brief::typeset::template::{self, Template};
-use brief::typeset::world::Environment;
-use brief::typeset::{compile, data, pdf};
+use brief::typeset::{compile, fonts};
 use libfuzzer_sys::fuzz_target;
 
-static FONTS: LazyLock<Fonts> = LazyLock::new(|| fonts::load(&[]).expect("embedded fonts"));
-static ENVIRONMENT: LazyLock<Environment> = LazyLock::new(|| {
-    let template = Template::built_in(template::DEFAULT).expect("the default template");
-    Environment::new(&template, &FONTS).expect("the default template's environment")
+/// The default settings, with the built-in template whatever a brief's `template` key says, so
+/// that nothing on disk takes part.
+static SESSION: LazyLock<Session> = LazyLock::new(|| {
+    let settings = Settings {
+        template: Template::built_in(template::DEFAULT),
+        ..Settings::default()
+    };
+    Session::new(settings, fonts::load(&[]).expect("embedded fonts"))
 });
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let file = SourceFile::new("fuzz.toml", text.to_string());
-    let (brief, diagnostics) = brief::brief::load::load(&file);
-    let Some(brief) = brief else { return };
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    // What `brief check` refuses is not typeset, as in `brief pdf`. The brief lies in a folder
+    // that does not exist, so that a logo it names is never found on disk.
+    let path = Path::new("/nonexistent-brief-fuzz/fuzz.toml");
+    let Ok(prepared) = SESSION.prepare_text("fuzz.toml", text, path) else {
         return;
-    }
-    // What `brief check` refuses is not typeset, as in `brief pdf`.
-    if !pipeline::preflight(&brief, &FONTS, &pdf::DEFAULT_STANDARDS).is_empty() {
-        return;
-    }
-    let print = data::Print {
-        paper: Paper::A4,
-        bleed_mm: 0.0,
-        booklet: false,
     };
-    let json = data::build(&brief, &print, None).to_json();
-    let (document, diagnostics) = compile::compile(&ENVIRONMENT, json, None, brief.date.value);
-    let document = document.unwrap_or_else(|| {
-        panic!("a brief that check accepts failed to typeset: {diagnostics:?}")
-    });
-    if let Err(errors) = pdf::export(
-        &document,
-        brief.date.value,
-        "brief:fuzz",
-        &pdf::DEFAULT_STANDARDS,
-    ) {
-        panic!("a brief that check accepts failed PDF export: {errors:?}");
+    let data = SESSION.data(&prepared, Edit::None);
+    let laid = SESSION
+        .lay_out(&prepared, data, &SESSION.extras(&prepared, None))
+        .unwrap_or_else(|failure| panic!("a brief that check accepts failed to typeset: {failure:?}"));
+    if let Err(failure) = SESSION.export(&prepared, &laid.document, "brief:fuzz") {
+        panic!("a brief that check accepts failed PDF export: {failure:?}");
     }
     compile::evict(4);
 });

@@ -10,5 +10,6 @@ pub mod model;
 pub mod recipients;
 pub mod richtext;
 pub mod sample;
+pub mod typography;
 pub mod url;
 pub mod validate;

@@ -10,9 +10,10 @@ use crate::brief::model::Paper;
 use crate::diag::DiagnosticFormat;
 use crate::error::Error;
 use crate::run::batch::Shard;
-use crate::run::pipeline::Settings;
+use crate::run::pipeline::{Session, Settings};
+use crate::typeset::fonts;
 use crate::typeset::impose::Imposition;
-use crate::typeset::pdf::Standard;
+use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 
 #[derive(Debug, Args)]
@@ -42,10 +43,8 @@ pub struct PdfArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// The PDF standards to conform to, checked when the PDF is written; several may be
-    /// combined with commas [default: a-2b,ua-1; a-3b,ua-1 with --embed-source].
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARDS")]
-    pub pdf_standard: Vec<StandardArg>,
+    #[command(flatten)]
+    pub standards: StandardArgs,
 
     /// Attach the brief's TOML to the PDF (PDF/A-3b), so that the data travels with the paper.
     #[arg(long)]
@@ -137,6 +136,51 @@ pub struct CheckArgs {
     pub output_args: OutputArgs,
 }
 
+/// The PDF standards of a command that writes PDFs (`pdf`, `diff`, `watch`).
+#[derive(Debug, Args)]
+pub struct StandardArgs {
+    /// The PDF standards to conform to, checked when the PDF is written; several may be
+    /// combined with commas [default: a-2b,ua-1; a-3b,ua-1 with --embed-source].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARDS")]
+    pub pdf_standard: Vec<StandardArg>,
+}
+
+impl StandardArgs {
+    /// The standards to check each PDF against: PDF/A-2b and PDF/UA-1 unless told otherwise,
+    /// and PDF/A-3b in place of PDF/A-2b when the brief is attached (PDF/A-2 allows no
+    /// attachments).
+    pub fn standards(&self, embed_source: bool) -> Result<Vec<Standard>, Error> {
+        let chosen = &self.pdf_standard;
+        let standards: Vec<Standard> = if chosen.is_empty() {
+            let archival = if embed_source {
+                Standard::A3b
+            } else {
+                Standard::A2b
+            };
+            vec![archival, Standard::Ua1]
+        } else if chosen.contains(&StandardArg::None) {
+            if chosen.len() > 1 {
+                return Err(Error::message(
+                    "--pdf-standard none cannot be combined with other standards",
+                ));
+            }
+            vec![]
+        } else {
+            chosen.iter().filter_map(|s| s.standard()).collect()
+        };
+        if embed_source && let Some(standard) = standards.iter().find(|s| !s.allows_attachments()) {
+            return Err(Error::message(format!(
+                "--embed-source attaches a file, which {} does not allow; use --pdf-standard a-3b,ua-1",
+                standard.name()
+            )));
+        }
+        pdf::check_standards(&standards)?;
+        Ok(standards)
+    }
+}
+
+/// The options every command that typesets a brief takes: what it is typeset with and where
+/// its files may come from.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// A built-in template (`paper`, the two-page `memo`, 16:9 `slides`) or a template folder,
@@ -169,10 +213,21 @@ pub struct RenderArgs {
 }
 
 impl RenderArgs {
-    /// The plain settings of a run from these arguments, with the command line's template
-    /// read once: no imposition, nothing attached, and the given PDF standards. Subcommands
-    /// change what they offer beyond this.
-    pub fn settings(
+    /// The session of a run: its settings from these arguments (the command line's template
+    /// read once, no imposition, nothing attached, the given PDF standards) and its fonts,
+    /// loaded once. Subcommands change what they offer beyond this with `configure`.
+    pub fn session(
+        &self,
+        standards: Vec<Standard>,
+        output_args: &OutputArgs,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Result<Session, Error> {
+        let mut settings = self.settings(standards, output_args)?;
+        configure(&mut settings);
+        Ok(Session::new(settings, fonts::load(&self.font_paths)?))
+    }
+
+    fn settings(
         &self,
         standards: Vec<Standard>,
         output_args: &OutputArgs,
@@ -249,13 +304,13 @@ pub struct OutputArgs {
     pub deny_warnings: bool,
 
     /// How problems are reported on standard error.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub diagnostic_format: FormatArg,
+    #[arg(long, value_enum, default_value_t = DiagnosticFormatArg::Human)]
+    pub diagnostic_format: DiagnosticFormatArg,
 }
 
 /// The names of `diag::DiagnosticFormat` on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub enum DiagnosticFormatArg {
     /// A code frame with the problem underlined, as rustc and typst print.
     Human,
     /// One line each: `file:line:column: severity: message`.
@@ -266,13 +321,13 @@ pub enum FormatArg {
     Github,
 }
 
-impl From<FormatArg> for DiagnosticFormat {
-    fn from(format: FormatArg) -> Self {
+impl From<DiagnosticFormatArg> for DiagnosticFormat {
+    fn from(format: DiagnosticFormatArg) -> Self {
         match format {
-            FormatArg::Human => DiagnosticFormat::Human,
-            FormatArg::Short => DiagnosticFormat::Short,
-            FormatArg::Json => DiagnosticFormat::Json,
-            FormatArg::Github => DiagnosticFormat::Github,
+            DiagnosticFormatArg::Human => DiagnosticFormat::Human,
+            DiagnosticFormatArg::Short => DiagnosticFormat::Short,
+            DiagnosticFormatArg::Json => DiagnosticFormat::Json,
+            DiagnosticFormatArg::Github => DiagnosticFormat::Github,
         }
     }
 }

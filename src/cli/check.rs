@@ -1,71 +1,45 @@
-//! `brief check`: report every problem of a set of briefs without typesetting them.
+//! `brief check`: report every problem of a set of briefs without typesetting them: the
+//! pipeline's read, load and check, with the default PDF standards, as `brief pdf` meets them.
 
 use crate::cli::args::CheckArgs;
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::Failure;
 use crate::exit::Status;
-use crate::run::{batch, isolate, pipeline};
-use crate::typeset::{fonts, pdf};
+use crate::run::pipeline::{Session, Settings};
+use crate::run::{batch, isolate};
+use crate::typeset::fonts;
 
-pub fn run(args: &CheckArgs, printer: &Printer) -> Status {
-    let briefs = match batch::collect(&args.inputs) {
-        Ok(briefs) => briefs,
-        Err(error) => {
-            printer.print(&[Diagnostic::error(error.to_string())]);
-            return Status::Usage;
-        }
+pub fn run(args: &CheckArgs, printer: &Printer) -> Result<Status, Failure> {
+    let briefs = batch::collect(&args.inputs)?;
+    // Everything `brief pdf` would refuse for a brief's content, with its default PDF
+    // standards: the checks of the format, then what the fonts cannot print.
+    let settings = Settings {
+        root: args.root.clone(),
+        deny_warnings: args.output_args.deny_warnings,
+        ..Settings::default()
     };
-    let fonts = match fonts::load(&args.font_paths) {
-        Ok(fonts) => fonts,
-        Err(error) => {
-            printer.print(&[Diagnostic::error(error.to_string())]);
-            return Status::Usage;
-        }
-    };
+    let session = Session::new(settings, fonts::load(&args.font_paths)?);
     let mut status = Status::Success;
     for path in &briefs {
-        // Everything `brief pdf` would refuse for the brief's content, with its default PDF
-        // standards: the checks of the format, then what the fonts cannot print.
-        let prepared = isolate::catch("checking", || {
-            pipeline::prepare(path, None, args.root.as_deref()).and_then(
-                |(brief, mut warnings, _)| {
-                    let refused = pipeline::preflight(&brief, &fonts, &pdf::DEFAULT_STANDARDS);
-                    if refused.is_empty() {
-                        Ok(warnings)
-                    } else {
-                        warnings.extend(refused);
-                        Err(Failure::Brief(warnings))
-                    }
-                },
-            )
-        })
-        .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
-        let diagnostics = match prepared {
-            Ok(warnings) => warnings,
-            Err(Failure::Brief(diagnostics)) => diagnostics,
-            Err(Failure::Plain(error)) => {
-                printer.print(&[Diagnostic::error(error.to_string())]);
-                status = status.max(Status::Usage);
-                continue;
-            }
+        let prepared = isolate::catch_result("checking", || session.prepare(path));
+        let (brief_status, mut diagnostics) = match prepared {
+            Ok(prepared) => match session.deny(prepared.warnings) {
+                Ok(warnings) => (Status::Success, warnings),
+                Err(failure) => (failure.status(), failure.into_diagnostics()),
+            },
+            Err(failure) => (failure.status(), failure.into_diagnostics()),
         };
-        let mut diagnostics = diagnostics;
+        status = status.max(brief_status);
         diag::sort(&mut diagnostics);
-        let failed = diagnostics
-            .iter()
-            .any(|d| d.is_error() || args.output_args.deny_warnings);
-        if failed {
-            status = status.max(Status::Invalid);
-            if printer.format() == DiagnosticFormat::Human {
-                let summary = format!(
-                    "{} is not a valid brief: {}",
-                    path.display(),
-                    diag::tally(&diagnostics)
-                );
-                diagnostics.push(Diagnostic::error(summary));
-            }
+        if brief_status == Status::Invalid && printer.format() == DiagnosticFormat::Human {
+            let summary = format!(
+                "{} is not a valid brief: {}",
+                path.display(),
+                diag::tally(&diagnostics)
+            );
+            diagnostics.push(Diagnostic::error(summary));
         }
         printer.print(&diagnostics);
     }
-    status
+    Ok(status)
 }

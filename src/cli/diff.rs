@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::args::OutputArgs;
-use crate::diag::{Diagnostic, Printer};
+use crate::cli::args::{OutputArgs, RenderArgs, StandardArgs};
+use crate::diag::Printer;
+use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::run::diff::{self, DiffSettings, SummaryFormat};
 
@@ -27,12 +28,14 @@ pub struct DiffArgs {
     pub output: Option<PathBuf>,
 
     /// The redline PDF, or the change summary alone in text, JSON or Markdown.
-    #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = SummaryFormatArg::Pdf)]
+    pub format: SummaryFormatArg,
 
-    /// The folder a brief's `template` folder must lie in [default: the brief's own folder].
-    #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    #[command(flatten)]
+    pub standards: StandardArgs,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
 
     #[command(flatten)]
     pub output_args: OutputArgs,
@@ -40,7 +43,7 @@ pub struct DiffArgs {
 
 /// The names of the summary's forms on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub enum SummaryFormatArg {
     /// The new version typeset with the changes marked, and a summary of them on page 1.
     Pdf,
     /// One line per changed item, words marked `[-deleted-]{+inserted+}`.
@@ -51,38 +54,39 @@ pub enum FormatArg {
     Markdown,
 }
 
-pub fn run(args: &DiffArgs, printer: &Printer) -> Status {
-    let settings = DiffSettings {
-        format: match args.format {
-            FormatArg::Pdf => SummaryFormat::Pdf,
-            FormatArg::Text => SummaryFormat::Text,
-            FormatArg::Json => SummaryFormat::Json,
-            FormatArg::Markdown => SummaryFormat::Markdown,
-        },
-        output: args.output.clone(),
-        root: args.root.clone(),
-    };
-    if let Some(base) = &args.base {
-        if args.output.is_some() && settings.format == SummaryFormat::Pdf {
-            return usage(
-                printer,
-                "--base writes a redline beside each brief that changed; -o is for a summary \
-                 (--format text, json or markdown)",
-            );
+impl From<SummaryFormatArg> for SummaryFormat {
+    fn from(format: SummaryFormatArg) -> Self {
+        match format {
+            SummaryFormatArg::Pdf => SummaryFormat::Pdf,
+            SummaryFormatArg::Text => SummaryFormat::Text,
+            SummaryFormatArg::Json => SummaryFormat::Json,
+            SummaryFormatArg::Markdown => SummaryFormat::Markdown,
         }
-        return diff::run_against_base(base, &args.inputs, &settings, printer);
-    }
-    match args.inputs.as_slice() {
-        [old, new] => diff::run(old, new, &settings, printer),
-        _ => usage(
-            printer,
-            "brief diff compares two files, OLD.toml NEW.toml (or, with --base REV, briefs with \
-             their versions at a git revision)",
-        ),
     }
 }
 
-fn usage(printer: &Printer, message: &str) -> Status {
-    printer.print(&[Diagnostic::error(message)]);
-    Status::Usage
+pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Status, Failure> {
+    let settings = DiffSettings {
+        format: args.format.into(),
+        output: args.output.clone(),
+    };
+    if args.base.is_some() && args.output.is_some() && settings.format == SummaryFormat::Pdf {
+        return Err(Error::message(
+            "--base writes a redline beside each brief that changed; -o is for a summary \
+             (--format text, json or markdown)",
+        )
+        .into());
+    }
+    // Both versions are read as `brief pdf` reads them, with the same options and fonts.
+    let standards = args.standards.standards(false)?;
+    let session = args.render.session(standards, &args.output_args, |_| {})?;
+    match (&args.base, args.inputs.as_slice()) {
+        (Some(base), inputs) => diff::run_against_base(&session, base, inputs, &settings, printer),
+        (None, [old, new]) => diff::run(&session, old, new, &settings, printer),
+        (None, _) => Err(Error::message(
+            "brief diff compares two files, OLD.toml NEW.toml (or, with --base REV, briefs with \
+             their versions at a git revision)",
+        )
+        .into()),
+    }
 }

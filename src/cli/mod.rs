@@ -1,5 +1,6 @@
 //! The command line: clap parses it, and each subcommand has its module. Only this layer knows
-//! clap and turns a run's status into the process's exit code.
+//! clap; `main` is the one place that prints a failure and turns it into the exit status, as
+//! typst-cli's `dispatch` does.
 
 pub mod args;
 mod check;
@@ -15,14 +16,15 @@ mod watch;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::diag::Printer;
+use crate::diag::{self, DiagnosticFormat, Printer};
+use crate::error::Failure;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
 use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
-use args::{CheckArgs, OutputArgs, PdfArgs, TypArgs};
+use args::{CheckArgs, PdfArgs, TypArgs};
 
 /// Typeset policy briefs written as TOML into print-ready PDF papers.
 #[derive(Debug, Parser)]
@@ -61,13 +63,27 @@ pub enum Command {
     Man,
 }
 
-/// Parses the command line and runs the subcommand.
+/// Parses the command line, runs the subcommand, and ends the process: the one place where a
+/// failure is printed and becomes an exit status.
 pub fn main() -> ExitCode {
     isolate::install_panic_hook();
     // Ctrl-C or SIGTERM during a run: no half-written temporary file is left behind. 130 is
     // the shell's status for a run ended by Ctrl-C.
     let _ = ctrlc::set_handler(|| fs::remove_temporary_files_and_exit(130));
-    let cli = match Cli::try_parse() {
+    // The Typst version as the build knows it; clap keeps a version for the whole process.
+    let version: &'static str = Box::leak(
+        format!(
+            "{} (typst {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::typeset::typst_version()
+        )
+        .into_boxed_str(),
+    );
+    let parsed = Cli::command()
+        .version(version)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -79,38 +95,58 @@ pub fn main() -> ExitCode {
             return status.into();
         }
     };
-    let status = match &cli.command {
-        Command::Pdf(args) => pdf::run(args, &printer(&args.output_args)),
-        Command::Check(args) => check::run(args, &printer(&args.output_args)),
-        Command::Typ(args) => typ::run(args, &printer(&args.output_args)),
-        Command::Diff(args) => diff::run(args, &printer(&args.output_args)),
-        Command::Watch(args) => watch::run(args, &printer(&args.output_args)),
-        Command::Png(args) => pictures::run(
-            &args.pictures,
-            ImageFormat::Png,
-            args.ppi,
-            &printer(&args.pictures.output_args),
-        ),
-        Command::Svg(args) => pictures::run(
-            args,
-            ImageFormat::Svg,
-            DEFAULT_PPI,
-            &printer(&args.output_args),
-        ),
-        Command::Templates(args) => templates::run(args, &plain_printer()),
-        Command::New(args) => new::run(args, &plain_printer()),
-        Command::Schema => schema::run(),
-        Command::Completions(args) => shell::completions(args),
-        Command::Man => shell::man(&plain_printer()),
+    let printer = cli.command.printer();
+    let status = match isolate::catch_result("running brief", || dispatch(&cli.command, &printer)) {
+        Ok(status) => status,
+        Err(failure) => {
+            let status = failure.status();
+            let mut diagnostics = failure.into_diagnostics();
+            diag::sort(&mut diagnostics);
+            printer.print(&diagnostics);
+            status
+        }
     };
     status.into()
 }
 
-/// The printer of the subcommands that have no `--diagnostic-format`.
-fn plain_printer() -> Printer {
-    Printer::for_stderr(crate::diag::DiagnosticFormat::Human)
+/// Runs a subcommand. Each returns the status of its run, having reported its briefs as they
+/// went, or the failure that stopped it, which `main` reports.
+fn dispatch(command: &Command, printer: &Printer) -> Result<Status, Failure> {
+    isolate::test_panic("dispatch");
+    match command {
+        Command::Pdf(args) => pdf::run(args, printer),
+        Command::Check(args) => check::run(args, printer),
+        Command::Typ(args) => typ::run(args, printer),
+        Command::Diff(args) => diff::run(args, printer),
+        Command::Watch(args) => watch::run(args, printer),
+        Command::Png(args) => pictures::run(&args.pictures, ImageFormat::Png, args.ppi, printer),
+        Command::Svg(args) => pictures::run(args, ImageFormat::Svg, DEFAULT_PPI, printer),
+        Command::Templates(args) => templates::run(args, printer),
+        Command::New(args) => new::run(args, printer),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
+    }
 }
 
-fn printer(args: &OutputArgs) -> Printer {
-    Printer::for_stderr(args.diagnostic_format.into())
+impl Command {
+    /// The printer for this command's diagnostics: in its `--diagnostic-format`, for the
+    /// commands that have one.
+    fn printer(&self) -> Printer {
+        let format = match self {
+            Command::Pdf(args) => args.output_args.diagnostic_format.into(),
+            Command::Check(args) => args.output_args.diagnostic_format.into(),
+            Command::Typ(args) => args.output_args.diagnostic_format.into(),
+            Command::Diff(args) => args.output_args.diagnostic_format.into(),
+            Command::Watch(args) => args.output_args.diagnostic_format.into(),
+            Command::Png(args) => args.pictures.output_args.diagnostic_format.into(),
+            Command::Svg(args) => args.output_args.diagnostic_format.into(),
+            Command::Templates(_)
+            | Command::New(_)
+            | Command::Schema
+            | Command::Completions(_)
+            | Command::Man => DiagnosticFormat::Human,
+        };
+        Printer::for_stderr(format)
+    }
 }

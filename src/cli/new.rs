@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::diag::{self, Diagnostic, Printer};
+use crate::diag::{self, Printer};
+use crate::error::Error;
 use crate::error::Failure;
 use crate::exit::Status;
-use crate::run::starter;
+use crate::run::{report, starter};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -28,32 +29,28 @@ pub struct NewArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &NewArgs, printer: &Printer) -> Status {
+pub fn run(args: &NewArgs, printer: &Printer) -> Result<Status, Failure> {
     let date = starter::today();
-    match starter::new_brief(&args.path, &args.title, &args.language, &date) {
-        Ok(written) => {
-            if !args.quiet {
-                let names: Vec<String> = written
-                    .files
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect();
-                eprintln!("wrote {}", names.join(" and "));
-            }
-            Status::Success
-        }
+    let written = match starter::new_brief(&args.path, &args.title, &args.language, &date) {
+        Ok(written) => written,
+        // The brief would be invalid because of what was given on the command line: a usage
+        // error, after the brief's problems that are its reason.
         Err(Failure::Brief(mut diagnostics)) => {
             diag::sort(&mut diagnostics);
-            diagnostics.push(Diagnostic::error(format!(
+            printer.print(&diagnostics);
+            return Err(Error::message(format!(
                 "{} was not written: the title or language given cannot make a valid brief",
                 args.path.display()
-            )));
-            printer.print(&diagnostics);
-            Status::Usage
+            ))
+            .into());
         }
-        Err(Failure::Plain(error)) => {
-            printer.print(&[Diagnostic::error(error.to_string())]);
-            Status::Usage
-        }
-    }
+        Err(failure) => return Err(failure),
+    };
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    report::wrote(
+        printer,
+        args.quiet,
+        &format!("wrote {}", names.join(" and ")),
+    );
+    Ok(Status::Success)
 }

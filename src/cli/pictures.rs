@@ -7,12 +7,10 @@ use clap::Args;
 
 use crate::cli::args::{OutputArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
-use crate::error::{Error, Failure};
+use crate::error::Failure;
 use crate::exit::Status;
 use crate::run::pictures::{self, Options, PageSelection};
-use crate::run::pipeline::Session;
 use crate::run::report;
-use crate::typeset::fonts;
 use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
 
 #[derive(Debug, Args)]
@@ -61,54 +59,43 @@ fn parse_ppi(text: &str) -> Result<f64, String> {
     Ok(ppi)
 }
 
-pub fn run(args: &PicturesArgs, format: ImageFormat, ppi: f64, printer: &Printer) -> Status {
+pub fn run(
+    args: &PicturesArgs,
+    format: ImageFormat,
+    ppi: f64,
+    printer: &Printer,
+) -> Result<Status, Failure> {
     let started = Instant::now();
-    let result = session(args).map_err(Failure::Plain).and_then(|session| {
-        let options = Options {
-            format,
-            ppi,
-            pages: args.pages.clone(),
-            out_dir: args.out_dir.clone(),
-            deny_warnings: args.output_args.deny_warnings,
-        };
-        pictures::write_isolated(&session, &args.input, &options)
-    });
-    let (status, mut diagnostics, written) = match result {
-        Ok(written) => (Status::Success, written.diagnostics, Some(written.files)),
-        Err(Failure::Brief(diagnostics)) => (Status::Invalid, diagnostics, None),
-        Err(Failure::Plain(error)) => (
-            Status::Usage,
-            vec![Diagnostic::error(error.to_string())],
-            None,
-        ),
-    };
-    diag::sort(&mut diagnostics);
-    let human = printer.format() == DiagnosticFormat::Human;
-    if human && status == Status::Invalid {
-        let summary = format!(
-            "{} was not rendered: {}",
-            args.input.display(),
-            diag::tally(&diagnostics)
-        );
-        diagnostics.push(Diagnostic::error(summary));
-    }
-    printer.print(&diagnostics);
-    if let Some(files) = written
-        && human
-        && !args.quiet
-    {
-        eprintln!(
-            "{}",
-            report::wrote_line(&files, files.len(), started.elapsed())
-        );
-    }
-    status
-}
-
-fn session(args: &PicturesArgs) -> Result<Session, Error> {
     // Pictures are no PDF: no PDF standard applies, and a character no font has is a
     // warning, as under `--pdf-standard none`.
-    let settings = args.render.settings(vec![], &args.output_args)?;
-    let fonts = fonts::load(&args.render.font_paths)?;
-    Ok(Session::new(settings, fonts))
+    let session = args.render.session(vec![], &args.output_args, |_| {})?;
+    let options = Options {
+        format,
+        ppi,
+        pages: args.pages.clone(),
+        out_dir: args.out_dir.clone(),
+    };
+    let written = match pictures::write(&session, &args.input, &options) {
+        Ok(written) => written,
+        Err(Failure::Brief(mut diagnostics)) if printer.format() == DiagnosticFormat::Human => {
+            diag::sort(&mut diagnostics);
+            let summary = format!(
+                "{} was not rendered: {}",
+                args.input.display(),
+                diag::tally(&diagnostics)
+            );
+            diagnostics.push(Diagnostic::error(summary));
+            return Err(Failure::Brief(diagnostics));
+        }
+        Err(failure) => return Err(failure),
+    };
+    let mut warnings = written.warnings;
+    diag::sort(&mut warnings);
+    printer.print(&warnings);
+    report::wrote(
+        printer,
+        args.quiet,
+        &report::wrote_line(&written.files, written.made, started.elapsed()),
+    );
+    Ok(Status::Success)
 }

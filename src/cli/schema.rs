@@ -2,9 +2,10 @@
 //! keys and show their documentation (the repository keeps it as schema/brief.schema.json).
 
 use crate::brief::format;
+use crate::error::Failure;
 use crate::exit::Status;
 
-pub fn run() -> Status {
+pub fn run() -> Result<Status, Failure> {
     print!("{}", format::schema_json());
-    Status::Success
+    Ok(Status::Success)
 }

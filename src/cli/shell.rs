@@ -5,7 +5,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use crate::cli::Cli;
-use crate::diag::{Diagnostic, Printer};
+use crate::error::{Error, Failure};
 use crate::exit::Status;
 
 #[derive(Debug, Args)]
@@ -16,22 +16,16 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn completions(args: &CompletionsArgs) -> Status {
+pub fn completions(args: &CompletionsArgs) -> Result<Status, Failure> {
     let mut command = Cli::command();
     clap_complete::generate(args.shell, &mut command, "brief", &mut std::io::stdout());
-    Status::Success
+    Ok(Status::Success)
 }
 
 /// Writes the man page, `brief(1)` in roff, to standard output (`brief man > brief.1`).
-pub fn man(printer: &Printer) -> Status {
+pub fn man() -> Result<Status, Failure> {
     let page = clap_mangen::Man::new(Cli::command());
-    match page.render(&mut std::io::stdout()) {
-        Ok(()) => Status::Success,
-        Err(error) => {
-            printer.print(&[Diagnostic::error(format!(
-                "failed to write the man page ({error})"
-            ))]);
-            Status::Usage
-        }
-    }
+    page.render(&mut std::io::stdout())
+        .map_err(|error| Error::message(format!("failed to write the man page ({error})")))?;
+    Ok(Status::Success)
 }

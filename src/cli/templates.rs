@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::diag::{Diagnostic, Printer};
+use crate::diag::Printer;
+use crate::error::Failure;
 use crate::exit::Status;
-use crate::run::templates;
+use crate::run::{report, templates};
 use crate::typeset::template;
 
 #[derive(Debug, Args)]
@@ -30,30 +31,26 @@ pub enum TemplatesAction {
     },
 }
 
-pub fn run(args: &TemplatesArgs, printer: &Printer) -> Status {
+pub fn run(args: &TemplatesArgs, printer: &Printer) -> Result<Status, Failure> {
     match &args.action {
         // The list is the command's output, so it goes to standard output.
         None => {
             for name in template::built_in_names() {
                 println!("{name:<12}{}", template::describe(name));
             }
-            Status::Success
         }
-        Some(TemplatesAction::Eject { name, dir, quiet }) => match templates::eject(name, dir) {
-            Ok(files) => {
-                if !quiet {
-                    eprintln!(
-                        "wrote {} ({} files of template `{name}`)",
-                        dir.display(),
-                        files.len()
-                    );
-                }
-                Status::Success
-            }
-            Err(error) => {
-                printer.print(&[Diagnostic::error(error.to_string())]);
-                Status::Usage
-            }
-        },
+        Some(TemplatesAction::Eject { name, dir, quiet }) => {
+            let files = templates::eject(name, dir)?;
+            report::wrote(
+                printer,
+                *quiet,
+                &format!(
+                    "wrote {} ({} files of template `{name}`)",
+                    dir.display(),
+                    files.len()
+                ),
+            );
+        }
     }
+    Ok(Status::Success)
 }

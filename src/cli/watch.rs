@@ -6,16 +6,14 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use crate::cli::args::{OutputArgs, RenderArgs};
-use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
-use crate::error::Error;
+use crate::cli::args::{OutputArgs, RenderArgs, StandardArgs};
+use crate::diag::{self, DiagnosticFormat, Printer};
+use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
 use crate::run::pipeline::{Job, Session};
 use crate::run::preview::{self, Preview};
 use crate::run::watch;
-use crate::typeset::fonts;
-use crate::typeset::pdf::DEFAULT_STANDARDS;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -32,31 +30,23 @@ pub struct WatchArgs {
     pub serve: Option<String>,
 
     #[command(flatten)]
+    pub standards: StandardArgs,
+
+    #[command(flatten)]
     pub render: RenderArgs,
 
     #[command(flatten)]
     pub output_args: OutputArgs,
 }
 
-pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
-    let (session, job) = match setup(args) {
-        Ok(setup) => setup,
-        Err(error) => {
-            printer.print(&[Diagnostic::error(error.to_string())]);
-            return Status::Usage;
-        }
-    };
+pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
+    let (session, job) = setup(args)?;
     let human = printer.format() == DiagnosticFormat::Human;
     let preview = Arc::new(Preview::default());
     if let Some(address) = &args.serve {
-        match preview::serve(address, preview.clone()) {
-            // Always said, whatever the format: the address is what the user came for.
-            Ok(server) => eprintln!("serving the preview at http://{}/", server.address),
-            Err(error) => {
-                printer.print(&[Diagnostic::error(error.to_string())]);
-                return Status::Usage;
-            }
-        }
+        let server = preview::serve(address, preview.clone())?;
+        // Always said, whatever the format: the address is what the user came for.
+        eprintln!("serving the preview at http://{}/", server.address);
     }
     if human {
         eprintln!("watching {} (Ctrl-C to stop)", job.input.display());
@@ -83,8 +73,7 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
             }
         },
     );
-    printer.print(&[Diagnostic::error(error.to_string())]);
-    Status::Usage
+    Err(error.into())
 }
 
 fn setup(args: &WatchArgs) -> Result<(Session, Job), Error> {
@@ -98,18 +87,16 @@ fn setup(args: &WatchArgs) -> Result<(Session, Job), Error> {
             args.input.display()
         )));
     }
-    let settings = args
-        .render
-        .settings(DEFAULT_STANDARDS.to_vec(), &args.output_args)?;
+    let standards = args.standards.standards(false)?;
+    let session = args.render.session(standards, &args.output_args, |_| {})?;
     let mut protected = vec![args.input.clone()];
-    if let Some(template) = &settings.template {
+    if let Some(template) = &session.settings().template {
         protected.extend(template.disk_files().map(Path::to_path_buf));
     }
     fs::check_output(&output, &protected)?;
-    let fonts = fonts::load(&args.render.font_paths)?;
     let job = Job {
         input: args.input.clone(),
         output,
     };
-    Ok((Session::new(settings, fonts), job))
+    Ok((session, job))
 }

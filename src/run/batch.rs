@@ -154,29 +154,22 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
     // Typst's memoization keeps results for reuse across briefs; entries unused for this many
     // briefs are dropped, so memory stays flat over long batches.
     let max_age = 4 * threads.max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
-            let worker = std::thread::Builder::new().stack_size(isolate::WORKER_STACK_BYTES);
-            let work = || {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(index) else { break };
-                    let began = Instant::now();
-                    let outcome = session.typeset(&job.input, &job.output);
-                    compile::evict(max_age);
-                    reporter.finished(job, &outcome, began.elapsed());
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((outcome.status, outcome.cached));
-                }
-            };
-            // Without room for a large stack, a worker with the default one still does the
-            // work; the nesting limit of the format keeps briefs within it.
-            if worker.spawn_scoped(scope, work).is_err() {
-                scope.spawn(work);
-            }
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else { break };
+            let began = Instant::now();
+            let outcome = session.typeset(&job.input, &job.output);
+            compile::evict(max_age);
+            reporter.finished(job, &outcome, began.elapsed());
+            results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((outcome.status, outcome.cached));
         }
+    };
+    std::thread::scope(|scope| {
+        isolate::spawn_workers(scope, threads.clamp(1, jobs.len().max(1)), &work);
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     let failed = results

@@ -11,21 +11,15 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use crate::brief::model::Paper;
 use crate::brief::recipients::{self, Recipient};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
-use crate::run::pipeline::{self, Job, Outcome, Session};
+use crate::run::pipeline::{self, Edit, Job, Outcome, Session};
 use crate::run::report::Reporter;
-use crate::typeset::copy::{self, Copy};
-use crate::typeset::data::{self, Print};
-use crate::typeset::impose::{self, Imposition};
-use crate::typeset::pdf;
-use crate::typeset::world::Extras;
-use crate::typeset::{compile, metadata, qr};
+use crate::typeset::copy::Copy;
 
 /// The register's file name, in the output folder.
 pub const REGISTER: &str = "copies.csv";
@@ -39,8 +33,8 @@ pub struct Copies<'a> {
     pub watermark: bool,
 }
 
-/// One copy written.
-struct Written {
+/// One copy issued: a row of the register.
+struct Issued {
     number: usize,
     recipient: Recipient,
     file: String,
@@ -50,30 +44,19 @@ struct Written {
 /// Makes the copies and their register, reporting each copy as it is written.
 pub fn run(session: &Session, copies: &Copies, reporter: &Reporter) -> Status {
     let start = Instant::now();
-    let result = isolate::catch("typesetting copies", || make(session, copies, reporter))
-        .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])));
+    let result = isolate::on_worker("typesetting copies", || make(session, copies, reporter));
     match result {
         Ok(written) => {
             reporter.summary(written, 0, None, start.elapsed());
             Status::Success
         }
         Err(failure) => {
-            let (status, diagnostics) = match failure {
-                Failure::Brief(diagnostics) => (Status::Invalid, diagnostics),
-                Failure::Plain(error) => {
-                    (Status::Usage, vec![Diagnostic::error(error.to_string())])
-                }
-            };
             let job = Job {
                 input: copies.input.to_path_buf(),
                 output: copies.out_dir.to_path_buf(),
             };
-            let outcome = Outcome {
-                status,
-                diagnostics,
-                pages: None,
-                cached: false,
-            };
+            let outcome = Outcome::of(Err(failure));
+            let status = outcome.status;
             reporter.finished(&job, &outcome, start.elapsed());
             status
         }
@@ -88,13 +71,8 @@ pub fn file_name(stem: &str, number: usize, total: usize) -> String {
 }
 
 fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize, Failure> {
-    let settings = session.settings();
     let recipients = recipients::read(copies.list)?;
-    let (brief, warnings, template) = pipeline::prepare(
-        copies.input,
-        settings.template.as_ref(),
-        settings.root.as_deref(),
-    )?;
+    let prepared = session.prepare(copies.input)?;
     let stem = copies
         .input
         .file_stem()
@@ -103,8 +81,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
     let total = recipients.len();
 
     // Nothing is typeset before every output is known to be safe to write.
-    let mut protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
-    protected.push(copies.input.to_path_buf());
+    let mut protected = prepared.inputs();
     protected.push(copies.list.to_path_buf());
     let outputs: Vec<PathBuf> = (1..=total)
         .map(|n| copies.out_dir.join(file_name(&stem, n, total)))
@@ -114,53 +91,28 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
         fs::check_output(output, &protected)?;
     }
 
-    let mut refused = pipeline::preflight(&brief, session.fonts(), &settings.standards);
-    if !settings.standards.is_empty() {
-        // A recipient's name is printed too: the standards refuse a character no font has.
-        for (i, recipient) in recipients.iter().enumerate() {
-            if let Some(c) = recipient
-                .label()
-                .chars()
-                .find(|c| !c.is_whitespace() && !session.fonts().covers(*c))
-            {
-                refused.push(pipeline::refuse(Diagnostic::error(format!(
-                    "no font has a glyph for `{c}` (U+{:04X}) in the name of recipient {} ({})",
-                    u32::from(c),
-                    i + 1,
-                    recipient.label()
-                ))));
-            }
-        }
-    }
+    // A recipient's name is printed too: the standards refuse a character no font has.
+    let refused: Vec<Diagnostic> = recipients
+        .iter()
+        .enumerate()
+        .filter_map(|(i, recipient)| {
+            let c = session.uncovered(&recipient.label())?;
+            Some(pipeline::refuse(Diagnostic::error(format!(
+                "no font has a glyph for `{c}` (U+{:04X}) in the name of recipient {} ({})",
+                u32::from(c),
+                i + 1,
+                recipient.label()
+            ))))
+        })
+        .collect();
     if !refused.is_empty() {
-        let mut diagnostics = warnings;
+        let mut diagnostics = prepared.warnings;
         diagnostics.extend(refused);
         return Err(Failure::Brief(diagnostics));
     }
-    if settings.deny_warnings && !warnings.is_empty() {
-        let mut diagnostics = warnings;
-        diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
-        return Err(Failure::Brief(diagnostics));
-    }
-
-    let env = session
-        .environment(&template)
-        .map_err(|e| Failure::Brief(vec![Diagnostic::error(e.to_string())]))?;
-    let print = Print {
-        paper: settings
-            .paper
-            .or(brief.paper.as_ref().map(|p| p.value))
-            .unwrap_or(Paper::A4),
-        bleed_mm: settings.bleed_mm,
-        booklet: settings.booklet || settings.impose.is_some_and(Imposition::needs_padding),
-    };
-    let source_name = settings
-        .embed_source
-        .then(|| pipeline::attachment_name(copies.input));
-    let data = data::build(&brief, &print, source_name.as_deref()).to_json();
-    let source = settings.embed_source.then(|| brief.file.original_bytes());
-    let qr = brief.url.as_ref().and_then(|u| qr::svg(&u.value));
-    let ident = pipeline::ident(copies.input, &brief);
+    let warnings = session.deny(prepared.warnings.clone())?;
+    // One brief's data for every copy: only `/copy.json` differs between them.
+    let data = session.data(&prepared, Edit::None);
 
     let mut written = vec![];
     for (i, recipient) in recipients.into_iter().enumerate() {
@@ -174,41 +126,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             name: &recipient.name,
             watermark: copies.watermark,
         };
-        let extras = Extras {
-            qr: qr.clone(),
-            copy: Some(this.to_json()),
-        };
-        let (document, diagnostics) = compile::compile_with(
-            &env,
-            data.clone(),
-            source.clone(),
-            &extras,
-            brief.date.value,
-        );
-        let Some(mut document) = document else {
-            return Err(Failure::Brief(diagnostics));
-        };
-        copy::add_keywords(&mut document, &this.keywords());
-        let bytes = pdf::export(
-            &document,
-            brief.date.value,
-            &format!("{ident}:copy-{number}"),
-            &settings.standards,
-        )
-        .map_err(Failure::Brief)?;
-        let bytes = match &brief.publisher {
-            Some(publisher) => metadata::add_publisher(bytes, &publisher.value),
-            None => bytes,
-        };
-        let bytes = session
-            .impose(
-                bytes,
-                impose::facts(&document),
-                &brief,
-                copies.input,
-                &print,
-            )
-            .map_err(Failure::Brief)?;
+        let (bytes, made) = session.copy(&prepared, &data, &this)?;
         let output = &outputs[i];
         fs::write_atomically(output, &bytes)?;
         let job = Job {
@@ -223,11 +141,11 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             } else {
                 vec![]
             },
-            pages: Some(document.pages().len()),
+            made: Some(made),
             cached: false,
         };
         reporter.finished(&job, &outcome, started.elapsed());
-        written.push(Written {
+        written.push(Issued {
             number,
             recipient,
             file: file_name(&stem, number, total),
@@ -240,7 +158,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
 
 /// The register as CSV: one line per copy, with the SHA-256 of its PDF so that a copy found
 /// later can be told for certain.
-fn register(written: &[Written]) -> Result<Vec<u8>, Error> {
+fn register(written: &[Issued]) -> Result<Vec<u8>, Error> {
     let mut out = csv::Writer::from_writer(vec![]);
     let failed = |e: csv::Error| Error::message(format!("cannot write the register: {e}"));
     out.write_record(["copy", "name", "organisation", "note", "file", "sha256"])

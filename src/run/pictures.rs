@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
 use crate::fs;
 use crate::run::isolate;
-use crate::run::pipeline::{Laid, Session};
+use crate::run::pipeline::{Laid, Made, Session};
+use crate::run::report::Written;
 use crate::typeset::render::{self, ImageFormat};
 
 /// Pages chosen as on a print dialog: `1,3-4` (1-based, inclusive).
@@ -77,14 +77,6 @@ pub struct Options {
     pub pages: Option<PageSelection>,
     /// The folder to write into [default: the brief's own folder].
     pub out_dir: Option<PathBuf>,
-    /// Write nothing when the brief has warnings.
-    pub deny_warnings: bool,
-}
-
-/// What a run wrote: the pictures, in page order, and the brief's warnings.
-pub struct Written {
-    pub files: Vec<PathBuf>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The file for page `number` (1-based) of `input`: `DIR/STEM-N.EXT`.
@@ -102,64 +94,42 @@ pub fn picture_path(
     }
 }
 
-/// `write` on a thread with the stack of a batch worker, a panic becoming the brief's error.
-pub fn write_isolated(
-    session: &Session,
-    input: &Path,
-    options: &Options,
-) -> Result<Written, Failure> {
-    let work = || {
-        isolate::catch("rendering", || write(session, input, options))
-            .unwrap_or_else(|diagnostic| Err(Failure::Brief(vec![diagnostic])))
-    };
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().stack_size(isolate::WORKER_STACK_BYTES);
-        match worker.spawn_scoped(scope, work) {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(Failure::Brief(vec![Diagnostic::error(
-                    "internal error while rendering",
-                )]))
-            }),
-            Err(_) => work(),
-        }
-    })
-}
-
-/// Lays out `input` and writes the chosen pages as pictures. Nothing is written unless the
-/// brief typesets and every picture's path may be written; each file is written atomically.
+/// Lays out `input` and writes the chosen pages as pictures, on a worker's thread. Nothing is
+/// written unless the brief typesets and every picture's path may be written; each file is
+/// written atomically.
 pub fn write(session: &Session, input: &Path, options: &Options) -> Result<Written, Failure> {
-    let Laid {
-        document,
-        mut diagnostics,
-        template,
-        ..
-    } = session.lay_out(input, &[])?;
-    if options.deny_warnings && !diagnostics.is_empty() {
-        diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
-        return Err(Failure::Brief(diagnostics));
-    }
-    let count = render::page_count(&document);
-    let indices = match &options.pages {
-        Some(selection) => selection.indices(count)?,
-        None => (0..count).collect(),
-    };
-    let files: Vec<PathBuf> = indices
-        .iter()
-        .map(|i| picture_path(input, options.out_dir.as_deref(), i + 1, options.format))
-        .collect();
-    let mut protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
-    protected.push(input.to_path_buf());
-    for file in &files {
-        fs::check_output(file, &protected)?;
-    }
-    if let Some(dir) = &options.out_dir {
-        fs::create_dir_all(dir)?;
-    }
-    for (index, file) in indices.iter().zip(&files) {
-        let bytes = render::render(&document, *index, options.format, options.ppi)?;
-        fs::write_atomically(file, &bytes)?;
-    }
-    Ok(Written { files, diagnostics })
+    isolate::on_worker("rendering", || {
+        let (prepared, Laid { document, warnings }) = session.prepare_and_lay_out(input, &[])?;
+        let count = render::page_count(&document);
+        let indices = match &options.pages {
+            Some(selection) => selection.indices(count)?,
+            None => (0..count).collect(),
+        };
+        let files: Vec<PathBuf> = indices
+            .iter()
+            .map(|i| picture_path(input, options.out_dir.as_deref(), i + 1, options.format))
+            .collect();
+        let protected = prepared.inputs();
+        for file in &files {
+            fs::check_output(file, &protected)?;
+        }
+        if let Some(dir) = &options.out_dir {
+            fs::create_dir_all(dir)?;
+        }
+        for (index, file) in indices.iter().zip(&files) {
+            let bytes = render::render(&document, *index, options.format, options.ppi)?;
+            fs::write_atomically(file, &bytes)?;
+        }
+        let made = Made {
+            pages: files.len(),
+            sheets: None,
+        };
+        Ok(Written {
+            files,
+            made,
+            warnings,
+        })
+    })
 }
 
 #[cfg(test)]

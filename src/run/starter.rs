@@ -15,14 +15,15 @@ use crate::source::SourceFile;
 /// tree (or in a repository of briefs that keeps a copy there) points at it.
 pub const SCHEMA_IN_REPOSITORY: &str = "schema/brief.schema.json";
 
-/// What `brief new` wrote: the brief, and the schema beside it when none was found above it.
-pub struct Written {
-    pub files: Vec<PathBuf>,
-}
-
-/// Writes a starter brief to `path`, refusing to replace any file there. `date` is the brief's
-/// date as `YYYY-MM-DD`.
-pub fn new_brief(path: &Path, title: &str, language: &str, date: &str) -> Result<Written, Failure> {
+/// Writes a starter brief to `path`, refusing to replace any file there, and says which files it
+/// wrote (the brief, and a schema beside it when it needs one). `date` is the brief's date as
+/// `YYYY-MM-DD`.
+pub fn new_brief(
+    path: &Path,
+    title: &str,
+    language: &str,
+    date: &str,
+) -> Result<Vec<PathBuf>, Failure> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(Failure::Plain(Error::message(format!(
             "{} already exists; `brief new` never replaces a file",
@@ -54,7 +55,7 @@ pub fn new_brief(path: &Path, title: &str, language: &str, date: &str) -> Result
     }
     fs::write_atomically(path, text.as_bytes())?;
     files.insert(0, path.to_path_buf());
-    Ok(Written { files })
+    Ok(files)
 }
 
 /// The `#:schema` reference for a brief in `dir`: the repository's `schema/brief.schema.json`

@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::brief::model::Brief;
-use crate::diag::Diagnostic;
 use crate::error::Error;
-use crate::exit::Status;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Session};
 use crate::typeset::compile::{self, PagedDocument};
@@ -45,7 +43,7 @@ impl Build {
         let errors = self.outcome.diagnostics.len() - warnings;
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let seconds = self.elapsed.as_secs_f64();
-        match self.outcome.pages {
+        match self.outcome.made.map(|made| made.pages) {
             Some(pages) => {
                 let mut line = format!(
                     "built {} ({}, {seconds:.3} s",
@@ -133,24 +131,10 @@ fn build(
     job: &Job,
     written: &mut (dyn FnMut(&Brief, &PagedDocument) + Send),
 ) -> Outcome {
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().stack_size(isolate::WORKER_STACK_BYTES);
-        let work = move || session.typeset_then(&job.input, &job.output, written);
-        match worker.spawn_scoped(scope, work) {
-            Ok(handle) => handle.join().unwrap_or_else(|_| Outcome {
-                status: Status::Invalid,
-                diagnostics: vec![Diagnostic::error("internal error while typesetting")],
-                pages: None,
-                cached: false,
-            }),
-            Err(_) => Outcome {
-                status: Status::Usage,
-                diagnostics: vec![Diagnostic::error("cannot start a thread to typeset")],
-                pages: None,
-                cached: false,
-            },
-        }
+    isolate::on_worker("typesetting", || {
+        Ok(session.typeset_then(&job.input, &job.output, written))
     })
+    .unwrap_or_else(|failure| Outcome::of(Err(failure)))
 }
 
 /// The folders of the template the brief uses, if it is a folder on disk.

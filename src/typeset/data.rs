@@ -8,10 +8,10 @@ use serde::Serialize;
 use crate::brief::date::PartialDate;
 use crate::brief::model::{self, ActorKind, Brief, Paper, RichText};
 use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
+use crate::brief::typography::{Quotes, Smartener, smarten};
 use crate::typeset::logo;
 use crate::typeset::qr;
 use crate::typeset::template::QR_PATH;
-use crate::typeset::typography::{Quotes, Smartener, smarten};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
 pub const DATA_VERSION: u32 = 1;
@@ -92,6 +92,10 @@ pub struct Print {
 
 #[derive(Debug, Serialize)]
 pub struct Author {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub name: String,
     pub affiliation: Option<String>,
     pub bio: Option<Vec<Block>>,
@@ -105,6 +109,10 @@ pub struct Summary {
 
 #[derive(Debug, Serialize)]
 pub struct Section {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub heading: String,
     pub body: Vec<Block>,
 }
@@ -117,6 +125,10 @@ pub struct ActorGroup {
 
 #[derive(Debug, Serialize)]
 pub struct Actor {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub id: String,
     pub name: String,
     pub role: Option<String>,
@@ -127,6 +139,10 @@ pub struct Actor {
 
 #[derive(Debug, Serialize)]
 pub struct Event {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub date: PartialDate,
     pub end: Option<PartialDate>,
     pub title: String,
@@ -139,6 +155,10 @@ pub struct Event {
 
 #[derive(Debug, Serialize)]
 pub struct Recommendation {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub number: usize,
     pub title: String,
     pub body: Option<Vec<Block>>,
@@ -148,6 +168,10 @@ pub struct Recommendation {
 
 #[derive(Debug, Serialize)]
 pub struct Source {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
     pub id: String,
     /// The note number, when the source is cited.
     pub number: Option<usize>,
@@ -230,7 +254,9 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let sections: Vec<Section> = brief
         .sections
         .iter()
-        .map(|s| Section {
+        .enumerate()
+        .map(|(index, s)| Section {
+            index,
             heading: plain(&s.heading),
             body: notes.rich(&s.body),
         })
@@ -243,8 +269,10 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             actors: brief
                 .actors
                 .iter()
-                .filter(|a| a.kind == kind)
-                .map(|a| Actor {
+                .enumerate()
+                .filter(|(_, a)| a.kind == kind)
+                .map(|(index, a)| Actor {
+                    index,
                     id: a.id.value.clone(),
                     name: plain(&a.name),
                     role: plain_opt(&a.role),
@@ -262,12 +290,13 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         .iter()
         .map(|a| (a.id.value.as_str(), plain(&a.name)))
         .collect();
-    let mut events: Vec<&model::Event> = brief.timeline.iter().collect();
+    let mut events: Vec<(usize, &model::Event)> = brief.timeline.iter().enumerate().collect();
     // Stable: events on the same date keep the order the brief gives them.
-    events.sort_by_key(|e| e.date.value);
+    events.sort_by_key(|(_, e)| e.date.value);
     let timeline = events
         .into_iter()
-        .map(|e| Event {
+        .map(|(index, e)| Event {
+            index,
             date: e.date.value,
             end: e.end.as_ref().map(|d| d.value),
             title: plain(&e.title),
@@ -286,6 +315,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         .iter()
         .enumerate()
         .map(|(i, r)| Recommendation {
+            index: i,
             number: i + 1,
             title: plain(&r.title),
             body: notes.rich_opt(&r.body),
@@ -297,7 +327,9 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let authors = brief
         .authors
         .iter()
-        .map(|a| Author {
+        .enumerate()
+        .map(|(index, a)| Author {
+            index,
             name: plain(&a.name),
             affiliation: plain_opt(&a.affiliation),
             bio: notes.rich_opt(&a.bio),
@@ -309,7 +341,9 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let mut sources: Vec<Source> = brief
         .sources
         .iter()
-        .map(|s| Source {
+        .enumerate()
+        .map(|(index, s)| Source {
+            index,
             id: s.id.value.clone(),
             number: notes.numbers.get(&s.id.value).copied(),
             title: plain(&s.title),

@@ -1,12 +1,13 @@
 //! The brief's logo (`[style] logo`): found inside the brief's folder or `--root` and nowhere
-//! else, read with a size limit, and served to the template as a file of its own.
+//! else, read with a size limit, and served to the template as a file of the brief's own (in
+//! its own world, never in the environment its template shares with other briefs).
 
 use std::path::Path;
 
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
-use crate::typeset::template::{LOGO_STEM, Template, TemplateFile, brief_base, inside_root_as};
+use crate::typeset::template::{LOGO_STEM, TemplateFile, brief_base, inside_root_as};
 
 /// A logo is a small picture: larger files are refused rather than read.
 pub const MAX_LOGO_BYTES: u64 = 4 * 1024 * 1024;
@@ -19,17 +20,16 @@ pub fn virtual_path(logo: &str) -> String {
     format!("/{LOGO_STEM}{extension}")
 }
 
-/// Reads the brief's logo, if it names one, into the template's files. A path that leads out
-/// of the root (absolute, `..`, a link) or a file that cannot be read is an error at the
-/// `logo` key; nothing outside the root is read.
-pub fn attach(
-    template: &mut Template,
+/// Reads the brief's logo, if it names one: the path the template finds it at, and the file.
+/// A path that leads out of the root (absolute, `..`, a link) or a file that cannot be read is
+/// an error at the `logo` key; nothing outside the root is read.
+pub fn read(
     brief: &Brief,
     brief_path: &Path,
     root: Option<&Path>,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<(String, TemplateFile)>, Diagnostic> {
     let Some(logo) = brief.style.as_ref().and_then(|s| s.logo.as_ref()) else {
-        return Ok(());
+        return Ok(None);
     };
     let at = |d: Diagnostic| d.at(&brief.file, logo.span.clone());
     let base = brief_base(brief_path);
@@ -48,17 +48,15 @@ pub fn attach(
             logo.value
         )))
     })?;
-    template.files.insert(
-        virtual_path(&logo.value)
-            .trim_start_matches('/')
-            .to_string(),
-        TemplateFile {
-            data,
-            origin: logo.value.clone(),
-            disk: Some(real),
-        },
-    );
-    Ok(())
+    let path = virtual_path(&logo.value)
+        .trim_start_matches('/')
+        .to_string();
+    let file = TemplateFile {
+        data,
+        origin: logo.value.clone(),
+        disk: Some(real),
+    };
+    Ok(Some((path, file)))
 }
 
 #[cfg(test)]

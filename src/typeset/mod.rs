@@ -14,5 +14,10 @@ pub mod qr;
 pub mod redline;
 pub mod render;
 pub mod template;
-pub mod typography;
 pub mod world;
+
+/// The version of the Typst crates brief is built with, as the build knows it (part of every
+/// cache key, and of `brief --version`).
+pub fn typst_version() -> &'static str {
+    typst::utils::version().raw()
+}

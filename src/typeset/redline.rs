@@ -1,32 +1,90 @@
 //! The data of a redline: the new version of a brief as the template reads it (`data::build`),
-//! with the changes from the old version marked on it. Rich text gets `ins` and `del` nodes
-//! around the words that came and went (inside them the usual emphasis, links and citations);
-//! an item gets `change` ("added", "removed", "changed", "moved") and a `mark` number that the
-//! change summary on page 1 points at; removed items are put back, with all their text deleted.
-//! The brief's text stays data: the marks are more nodes of the same tree.
+//! with the changes from the old version marked on it. Every mark is attached to the item the
+//! comparison found, by its identity (its place in the brief's list of its kind), never found
+//! again by its text: rich text gets `ins` and `del` nodes around the words that came and went
+//! (inside them the usual emphasis, links and citations); an item gets `change` ("added",
+//! "removed", "changed", "moved") and a `mark` number that the change summary on page 1 points
+//! at; removed items are put back, with all their text deleted. The brief's text stays data:
+//! the marks are more nodes of the same tree.
 
 use serde_json::{Map, Value, json};
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::brief::diff::{Change, Changes, Kind, Status};
 use crate::brief::model::Brief;
-use crate::typeset::data::{self, Print};
+use crate::typeset::data::{self, Document, Print};
 
-/// The template's data for the redline of `old` into `new`, as JSON.
-pub fn build(
-    old: &Brief,
-    new: &Brief,
-    changes: &Changes,
-    print: &Print,
-    old_name: &str,
-    new_name: &str,
-) -> Vec<u8> {
-    let before = serde_json::to_value(data::build(old, print, None)).expect("plain data");
-    let mut after = serde_json::to_value(data::build(new, print, None)).expect("plain data");
+/// A redline to typeset: the two versions, what changed, and the names they are known by.
+pub struct Redline<'a> {
+    pub old: &'a Brief,
+    pub new: &'a Brief,
+    pub changes: &'a Changes,
+    /// The old and the new version's names, as the summary page gives them.
+    pub names: (&'a str, &'a str),
+}
+
+impl Redline<'_> {
+    /// The template's data for the redline, as JSON.
+    pub fn data(&self, print: &Print) -> Vec<u8> {
+        build(self, print)
+    }
+}
+
+/// The identities of a document's items, in the order the data lists them.
+struct Places {
+    sections: Vec<usize>,
+    actors: Vec<usize>,
+    events: Vec<usize>,
+    recommendations: Vec<usize>,
+}
+
+impl Places {
+    fn of(document: &Document) -> Self {
+        Self {
+            sections: document.sections.iter().map(|s| s.index).collect(),
+            actors: document
+                .actor_groups
+                .iter()
+                .flat_map(|g| g.actors.iter().map(|a| a.index))
+                .collect(),
+            events: document.timeline.iter().map(|e| e.index).collect(),
+            recommendations: document.recommendations.iter().map(|r| r.index).collect(),
+        }
+    }
+}
+
+/// One list of items to mark: the old version's items and identities, and the new version's.
+struct List<'a> {
+    kind: Kind,
+    old: &'a [Value],
+    old_places: &'a [usize],
+    new_places: &'a [usize],
+    /// Fields of rich text, marked word by word.
+    rich_fields: &'a [&'a str],
+    /// A plain field shown marked when it changed (`heading`, `title`).
+    title_field: Option<&'a str>,
+}
+
+fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
+    let Redline {
+        old,
+        new,
+        changes,
+        names: (old_name, new_name),
+    } = *redline;
+    let before_document = data::build(old, print, None);
+    let after_document = data::build(new, print, None);
+    let (old_places, new_places) = (Places::of(&before_document), Places::of(&after_document));
+    let before = serde_json::to_value(before_document).expect("plain data");
+    let mut after = serde_json::to_value(after_document).expect("plain data");
     let mut marks = Marks::default();
 
     // The summary: its text and key points, marked word by word.
-    if let Some(change) = find(changes, Kind::Summary, "summary") {
+    if let Some(change) = changes
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::Summary && c.status != Status::Removed)
+    {
         let n = marks.add(change);
         let summary = &mut after["summary"];
         summary["mark"] = n.into();
@@ -46,50 +104,50 @@ pub fn build(
             }));
     }
 
-    // Sections, matched by heading (a renamed one by its old heading).
-    mark_list(
-        changes,
-        Kind::Section,
-        &mut marks,
-        array(&before["sections"]),
-        &mut after["sections"],
-        |s| s["heading"].as_str().unwrap_or_default().to_string(),
-        &["body"],
-        Some("heading"),
-    );
+    let sections = List {
+        kind: Kind::Section,
+        old: array(&before["sections"]),
+        old_places: &old_places.sections,
+        new_places: &new_places.sections,
+        rich_fields: &["body"],
+        title_field: Some("heading"),
+    };
+    mark_list(changes, &sections, &mut marks, &mut after["sections"]);
     // Actors, within their groups; a removed actor goes back into its old group.
     let old_actors = grouped_actors(&before["actor_groups"]);
     let mut new_actors = Value::Array(grouped_actors(&after["actor_groups"]));
-    mark_list(
-        changes,
-        Kind::Actor,
-        &mut marks,
-        &old_actors,
-        &mut new_actors,
-        |a| a["id"].as_str().unwrap_or_default().to_string(),
-        &["description"],
-        None,
-    );
+    let actors = List {
+        kind: Kind::Actor,
+        old: &old_actors,
+        old_places: &old_places.actors,
+        new_places: &new_places.actors,
+        rich_fields: &["description"],
+        title_field: Some("name"),
+    };
+    mark_list(changes, &actors, &mut marks, &mut new_actors);
     after["actor_groups"] = regroup(&before["actor_groups"], &after["actor_groups"], new_actors);
+    let events = List {
+        kind: Kind::Event,
+        old: array(&before["timeline"]),
+        old_places: &old_places.events,
+        new_places: &new_places.events,
+        rich_fields: &["description"],
+        title_field: Some("title"),
+    };
+    mark_list(changes, &events, &mut marks, &mut after["timeline"]);
+    let recommendations = List {
+        kind: Kind::Recommendation,
+        old: array(&before["recommendations"]),
+        old_places: &old_places.recommendations,
+        new_places: &new_places.recommendations,
+        rich_fields: &["body"],
+        title_field: Some("title"),
+    };
     mark_list(
         changes,
-        Kind::Event,
+        &recommendations,
         &mut marks,
-        array(&before["timeline"]),
-        &mut after["timeline"],
-        |e| e["title"].as_str().unwrap_or_default().to_string(),
-        &["description"],
-        None,
-    );
-    mark_list(
-        changes,
-        Kind::Recommendation,
-        &mut marks,
-        array(&before["recommendations"]),
         &mut after["recommendations"],
-        |r| r["title"].as_str().unwrap_or_default().to_string(),
-        &["body"],
-        Some("title"),
     );
 
     // What is not marked in the text is still listed on the summary page.
@@ -117,7 +175,7 @@ pub fn build(
 #[derive(Default)]
 struct Marks {
     entries: Vec<Value>,
-    listed: Vec<(Kind, String, Status)>,
+    listed: Vec<(Kind, Option<usize>, Option<usize>)>,
 }
 
 impl Marks {
@@ -127,26 +185,18 @@ impl Marks {
             "mark": n,
             "kind": change.kind.name(),
             "item": change.item,
+            "id": change.id,
             "status": change.status.name(),
             "moved": change.moved,
             "renamed_from": change.renamed_from,
         }));
-        self.listed
-            .push((change.kind, change.item.clone(), change.status));
+        self.listed.push((change.kind, change.old, change.new));
         n
     }
 
     fn listed(&self, change: &Change) -> bool {
-        self.listed
-            .contains(&(change.kind, change.item.clone(), change.status))
+        self.listed.contains(&(change.kind, change.old, change.new))
     }
-}
-
-fn find<'a>(changes: &'a Changes, kind: Kind, item: &str) -> Option<&'a Change> {
-    changes
-        .changes
-        .iter()
-        .find(|c| c.kind == kind && c.item == item && c.status != Status::Removed)
 }
 
 /// Every actor of the groups in order, each noting the group it is in.
@@ -175,25 +225,18 @@ fn with(value: &Value, key: &str, extra: Value) -> Value {
 }
 
 /// Marks the items of one list: each changed one gets its `change`, its `mark` and its rich
-/// fields compared word by word (and `title_field` as `<field>_marked` inlines when it changed);
-/// each removed one is put back after the item that preceded it in the old list.
-#[allow(clippy::too_many_arguments)]
-fn mark_list(
-    changes: &Changes,
-    kind: Kind,
-    marks: &mut Marks,
-    old: &[Value],
-    new: &mut Value,
-    key: impl Fn(&Value) -> String,
-    rich_fields: &[&str],
-    title_field: Option<&str>,
-) {
+/// fields compared word by word (and its title field as `<field>_marked` inlines when it
+/// changed); each removed one is put back after the item that preceded it in the old list.
+fn mark_list(changes: &Changes, list: &List<'_>, marks: &mut Marks, new: &mut Value) {
     let Some(items) = new.as_array_mut() else {
         return;
     };
-    for item in items.iter_mut() {
-        let label = key(item);
-        let Some(change) = find(changes, kind, &label) else {
+    let of_kind = || changes.changes.iter().filter(|c| c.kind == list.kind);
+    for (place, item) in items.iter_mut().enumerate() {
+        let Some(&index) = list.new_places.get(place) else {
+            continue;
+        };
+        let Some(change) = of_kind().find(|c| c.new == Some(index)) else {
             continue;
         };
         let n = marks.add(change);
@@ -203,7 +246,7 @@ fn mark_list(
         object.insert("mark".into(), n.into());
         match change.status {
             Status::Added => {
-                for field in rich_fields {
+                for field in list.rich_fields {
                     if let Some(Value::Array(blocks)) = object.get(*field) {
                         let wrapped = blocks.iter().map(|b| wrap_block("ins", b)).collect();
                         object.insert((*field).into(), Value::Array(wrapped));
@@ -211,20 +254,23 @@ fn mark_list(
                 }
             }
             Status::Changed | Status::Moved => {
-                let old_label = change.renamed_from.clone().unwrap_or(label.clone());
-                let Some(before) = old.iter().find(|o| key(o) == old_label) else {
+                let Some(before) = change
+                    .old
+                    .and_then(|o| list.old_places.iter().position(|p| *p == o))
+                    .and_then(|at| list.old.get(at))
+                else {
                     continue;
                 };
-                for field in rich_fields {
+                for field in list.rich_fields {
                     let marked = blocks(array(&before[*field]), array(&object[*field]));
                     if !object[*field].is_null() || !before[*field].is_null() {
                         object.insert((*field).into(), Value::Array(marked));
                     }
                 }
-                if kind == Kind::Event {
+                if list.kind == Kind::Event {
                     mark_event(before, object);
                 }
-                if let Some(field) = title_field
+                if let Some(field) = list.title_field
                     && before[field] != object[field]
                 {
                     let text = |v: &Value| {
@@ -238,33 +284,65 @@ fn mark_list(
         }
     }
     // Removed items, back where they were: after the old item before them that is still there.
-    for change in changes
-        .changes
-        .iter()
-        .filter(|c| c.kind == kind && c.status == Status::Removed)
-    {
-        let Some(at_old) = old.iter().position(|o| key(o) == change.item) else {
+    let new_of_old = |old: usize| {
+        changes
+            .matched
+            .iter()
+            .find(|(kind, o, _)| *kind == list.kind && *o == old)
+            .map(|(_, _, n)| *n)
+    };
+    for change in of_kind().filter(|c| c.status == Status::Removed) {
+        let Some(at_old) = change
+            .old
+            .and_then(|o| list.old_places.iter().position(|p| *p == o))
+        else {
             continue;
         };
-        let mut item = old[at_old].clone();
+        let Some(mut item) = list.old.get(at_old).cloned() else {
+            continue;
+        };
         let n = marks.add(change);
         if let Some(object) = item.as_object_mut() {
             object.insert("change".into(), "removed".into());
             object.insert("mark".into(), n.into());
-            for field in rich_fields {
+            for field in list.rich_fields {
                 if let Some(Value::Array(blocks)) = object.get(*field) {
                     let wrapped = blocks.iter().map(|b| wrap_block("del", b)).collect();
                     object.insert((*field).into(), Value::Array(wrapped));
                 }
             }
         }
-        let position = old[..at_old]
+        // The new place of the nearest old item before it that is still there; a removed
+        // item put back earlier counts too, so that neighbours stay in their old order.
+        let position = list.old_places[..at_old]
             .iter()
             .rev()
-            .find_map(|o| items.iter().position(|i| key(i) == key(o)))
+            .find_map(|&o| {
+                let n = new_of_old(o)?;
+                list.new_places.iter().position(|p| *p == n)
+            })
             .map_or(0, |p| p + 1);
-        items.insert(position, item);
+        let position = position + inserted_before(items, position);
+        items.insert(position.min(items.len()), item);
     }
+}
+
+/// How many removed items were already put back at or before `position` of the new list's
+/// own items, so that a place counted in the new list lands right in the grown one.
+fn inserted_before(items: &[Value], position: usize) -> usize {
+    let mut own = 0;
+    let mut extra = 0;
+    for item in items {
+        if own >= position {
+            break;
+        }
+        if item["change"] == "removed" {
+            extra += 1;
+        } else {
+            own += 1;
+        }
+    }
+    extra
 }
 
 /// The parts of a changed event that are not rich text: its date (the old one is kept to be

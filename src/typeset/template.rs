@@ -252,6 +252,20 @@ impl Template {
         })
     }
 
+    /// A digest of every file of the template, path and bytes: two templates with the same
+    /// digest typeset alike, whatever their names.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for (path, file) in &self.files {
+            for part in [path.as_bytes(), &file.data] {
+                hasher.update((part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+        }
+        hasher.finalize().into()
+    }
+
     /// The files of this template that were read from disk.
     pub fn disk_files(&self) -> impl Iterator<Item = &Path> {
         self.files.values().filter_map(|f| f.disk.as_deref())

@@ -1,7 +1,7 @@
 //! The Typst `World` a brief is compiled in: embedded template files, the brief's data as one
 //! virtual JSON file, the embedded fonts, and nothing else. No disk, no packages, no network.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -86,6 +86,9 @@ pub struct Extras {
     pub qr: Option<Vec<u8>>,
     /// Which numbered copy this is, as JSON (at `/copy.json`).
     pub copy: Option<Vec<u8>>,
+    /// The brief's own files (its logo), by their path in the world. They belong to this
+    /// brief's world alone, never to the environment its template shares with other briefs.
+    pub own: BTreeMap<String, Vec<u8>>,
 }
 
 /// One brief's view of the environment: the shared template and fonts plus its own data.
@@ -98,6 +101,8 @@ pub struct BriefWorld<'a> {
     qr: Option<Bytes>,
     /// Which numbered copy this is, as JSON (`null` for a paper that is not one).
     copy: Bytes,
+    /// The brief's own files (its logo), served over the template's files of the same path.
+    own: HashMap<FileId, Bytes>,
     today: Datetime,
 }
 
@@ -114,6 +119,7 @@ impl<'a> BriefWorld<'a> {
             source: source.map(Bytes::new),
             qr: None,
             copy: Bytes::new(b"null".to_vec()),
+            own: HashMap::new(),
             today,
         }
     }
@@ -125,6 +131,12 @@ impl<'a> BriefWorld<'a> {
         if let Some(copy) = &extras.copy {
             self.copy = Bytes::new(copy.clone());
         }
+        // The paths are the few fixed names of `template::LOGO_STEM`, so ids stay bounded.
+        self.own = extras
+            .own
+            .iter()
+            .filter_map(|(path, data)| Some((file_id(path).ok()?, Bytes::new(data.clone()))))
+            .collect();
         self
     }
 }
@@ -146,6 +158,7 @@ impl World for BriefWorld<'_> {
         match self.env.sources.get(&id) {
             Some(source) => Ok(source.clone()),
             None if self.env.files.contains_key(&id)
+                || self.own.contains_key(&id)
                 || id == self.env.data
                 || id == self.env.copy
                 || (id == self.env.qr && self.qr.is_some()) =>
@@ -172,6 +185,9 @@ impl World for BriefWorld<'_> {
             && let Some(qr) = &self.qr
         {
             return Ok(qr.clone());
+        }
+        if let Some(own) = self.own.get(&id) {
+            return Ok(own.clone());
         }
         self.env
             .files

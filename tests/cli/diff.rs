@@ -536,3 +536,168 @@ fn base_refuses_what_is_not_a_revision() {
         .stderr("error: `no-such-branch` is not a revision of a git repository at briefs\n\n")
         .run();
 }
+
+/// A font that the embedded ones do not replace: DejaVu Sans Mono, with its box-drawing
+/// characters, from the sources of `typst-assets`, which every build of brief downloads.
+fn extra_font() -> std::path::PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let sources = home.join("registry/src");
+    for index in std::fs::read_dir(&sources).expect("the registry's sources") {
+        let index = index.unwrap().path();
+        for entry in std::fs::read_dir(&index).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let font = path.join("files/fonts/DejaVuSansMono.ttf");
+            if name.starts_with("typst-assets-") && font.is_file() {
+                return font;
+            }
+        }
+    }
+    panic!("no DejaVuSansMono.ttf under {}", sources.display());
+}
+
+#[test]
+fn diff_takes_the_options_of_pdf_font_path_and_template() {
+    let font = std::fs::read(extra_font()).unwrap();
+    let new = edited("or a sudden rise", "or a ┼ rise");
+    // Without the font, the new version cannot be printed, as `brief pdf` would say.
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", &new)
+        .args(&["diff", "old.toml", "new.toml", "-o", "redline.pdf"])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.contains("no font has a glyph for `┼`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.path("redline.pdf").exists());
+    // With it, the redline is made, and prints the character.
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", &new)
+        .file("fonts/DejaVuSansMono.ttf", &font)
+        .args(&[
+            "diff",
+            "old.toml",
+            "new.toml",
+            "-o",
+            "redline.pdf",
+            "--font-path",
+            "fonts",
+        ])
+        .run();
+    let text = out.pdf("redline.pdf").text();
+    crate::support::assert_in_order(&text, &["sudden", "┼", "rise in premiums"]);
+    // A memo redline: the memo's shape, with the changes marked.
+    let out = Test::new()
+        .file("old.toml", base())
+        .file("new.toml", edited("or a sudden rise", "or a steep rise"))
+        .args(&[
+            "diff",
+            "old.toml",
+            "new.toml",
+            "-o",
+            "memo.pdf",
+            "--template",
+            "memo",
+        ])
+        .run();
+    let memo = out.pdf("memo.pdf");
+    let text = memo.text();
+    assert!(memo.page_count() <= 2, "{}", memo.page_count());
+    assert!(text.contains("Also in the full paper"), "{text}");
+    crate::support::assert_in_order(
+        &text,
+        &[
+            "REDLINE · Changes from old.toml to new.toml",
+            "sudden",
+            "steep",
+        ],
+    );
+}
+
+#[test]
+fn version_url_and_style_are_compared_too() {
+    let cases = [
+        ("version", "version = \"1.0\"", "version = \"1.1\""),
+        (
+            "url",
+            "url = \"https://example.org/a\"",
+            "url = \"https://example.org/b\"",
+        ),
+        (
+            "style accent",
+            "[style]\naccent = \"#112233\"",
+            "[style]\naccent = \"#332211\"",
+        ),
+    ];
+    for (field, old, new) in cases {
+        let with = |extra: &str| {
+            let text = base();
+            // Top-level keys before the first table; a table at the end.
+            if extra.starts_with('[') {
+                format!("{text}\n{extra}\n")
+            } else {
+                text.replacen(
+                    "language = \"en\"",
+                    &format!("language = \"en\"\n{extra}"),
+                    1,
+                )
+            }
+        };
+        let out = Test::new()
+            .file("old.toml", with(old))
+            .file("new.toml", with(new))
+            .args(&["diff", "old.toml", "new.toml", "--format", "text"])
+            .any_stdout()
+            .run();
+        assert!(
+            out.stdout.contains("1 change: 1 metadata changed"),
+            "{field}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(&format!("\n      {field}: ")),
+            "{field}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn items_are_named_as_a_reader_knows_them_in_the_paper_s_typography() {
+    let new = edited(
+        "[[timeline]]",
+        "[[actors]]\nid = \"zz-new-actor\"\nname = \"The \\\"Coalition\\\" -- of ports\"\nkind = \"organization\"\n\n[[timeline]]",
+    );
+    let out = diff(&new, &[]);
+    assert!(
+        out.stdout
+            .contains("  added     actor “The “Coalition” – of ports” (zz-new-actor)\n"),
+        "{}",
+        out.stdout
+    );
+    let json = diff(&new, &["--format", "json"]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let change = &value["changes"][0];
+    assert_eq!(change["item"], "The “Coalition” – of ports");
+    assert_eq!(change["id"], "zz-new-actor");
+    // An event by its date and title.
+    let new = edited(
+        "title = \"Russia leaves the grain deal\"",
+        "title = \"Russia's exit from the deal\"",
+    );
+    let out = diff(&new, &[]);
+    assert!(
+        out.stdout
+            .contains("event “2023-07-17 Russia’s exit from the deal”"),
+        "{}",
+        out.stdout
+    );
+}

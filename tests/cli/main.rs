@@ -10,14 +10,17 @@ mod copies;
 mod diagnostics;
 mod diff;
 mod impose;
+mod internal;
 mod languages;
 mod marking;
 mod pdf;
 mod preview;
+mod redline;
 
 mod robustness;
 mod safety;
 mod schema;
+mod seams;
 mod shapes;
 mod style;
 mod support;

@@ -15,8 +15,11 @@ use std::collections::{HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::brief::model::{Brief, RichText, Str};
+use crate::brief::model::{
+    Actor, Author, Brief, Event, Recommendation, RichText, Section, Source, Str, Style, Summary,
+};
 use crate::brief::richtext::{Block, Inline};
+use crate::brief::typography::{Quotes, smarten, smarten_blocks};
 
 /// The kinds of item a brief holds, in the order the paper prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -110,8 +113,12 @@ pub struct FieldChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub kind: Kind,
-    /// The item's id, heading, title or name (its new one when it changed).
+    /// The item as a reader knows it, in the paper's typography (its new name when it
+    /// changed): an actor or author by name, an event by date and title, a section by heading.
     pub item: String,
+    /// The item's id, for the kinds that have one (actors, sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub status: Status,
     /// A changed item that also changed its place.
     pub moved: bool,
@@ -120,6 +127,12 @@ pub struct Change {
     pub renamed_from: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldChange>,
+    /// Where the item is in the old and the new brief's list of its kind (the model's order):
+    /// its identity, by which the redline marks it.
+    #[serde(skip)]
+    pub old: Option<usize>,
+    #[serde(skip)]
+    pub new: Option<usize>,
 }
 
 /// Every change from one version of a brief to another.
@@ -129,6 +142,10 @@ pub struct Changes {
     /// Whether the two versions share anything: a title, or any matched item. Two unrelated
     /// briefs compare as everything removed and everything added, which is said plainly.
     pub related: bool,
+    /// Every pair of matched items, changed or not, by their places in the old and the new
+    /// brief's lists: where a removed item goes back is found from its neighbours by these.
+    #[serde(skip)]
+    pub matched: Vec<(Kind, usize, usize)>,
 }
 
 impl Changes {
@@ -166,6 +183,7 @@ impl Changes {
 struct Item {
     key: String,
     label: String,
+    id: Option<String>,
     fields: Vec<(&'static str, String)>,
 }
 
@@ -174,8 +192,14 @@ impl Item {
         Self {
             key: key.into(),
             label: label.into(),
+            id: None,
             fields: vec![],
         }
+    }
+
+    fn id(mut self, id: &str) -> Self {
+        self.id = Some(id.to_string());
+        self
     }
 
     fn field(mut self, name: &'static str, value: String) -> Self {
@@ -219,7 +243,7 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
         moves: true,
     };
     let mut changes = vec![];
-    let mut matched = 0;
+    let mut matched = vec![];
     let lists: [(Kind, Vec<Item>, Vec<Item>, Rules); 8] = [
         (Kind::Metadata, metadata(old), metadata(new), by_id),
         (Kind::Summary, summary(old), summary(new), by_id),
@@ -254,18 +278,26 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
     for (kind, old_items, new_items, rules) in lists {
         let (found, pairs) = compare_items(kind, old_items, new_items, rules);
         changes.extend(found);
-        if !matches!(kind, Kind::Metadata | Kind::Summary) {
-            matched += pairs;
-        }
+        matched.extend(pairs.into_iter().map(|(o, n)| (kind, o, n)));
     }
+    let related = matched
+        .iter()
+        .any(|(kind, _, _)| !matches!(kind, Kind::Metadata | Kind::Summary))
+        || old.title.value == new.title.value;
     Changes {
         changes,
-        related: matched > 0 || old.title.value == new.title.value,
+        related,
+        matched,
     }
 }
 
-/// Matches the items of one kind and lists what changed; also says how many were matched.
-fn compare_items(kind: Kind, old: Vec<Item>, new: Vec<Item>, rules: Rules) -> (Vec<Change>, usize) {
+/// Matches the items of one kind and lists what changed; also gives every matched pair.
+fn compare_items(
+    kind: Kind,
+    old: Vec<Item>,
+    new: Vec<Item>,
+    rules: Rules,
+) -> (Vec<Change>, Vec<(usize, usize)>) {
     // Keys should be unique (ids are checked); titles may repeat, and are then matched in order.
     let mut by_key: HashMap<&str, VecDeque<usize>> = HashMap::new();
     for (index, item) in old.iter().enumerate() {
@@ -311,20 +343,23 @@ fn compare_items(kind: Kind, old: Vec<Item>, new: Vec<Item>, rules: Rules) -> (V
     };
 
     let mut changes = vec![];
-    let mut pairs = 0;
+    let mut pairs = vec![];
     for (n, item) in new.iter().enumerate() {
         let Some(o) = partner[n] else {
             changes.push(Change {
                 kind,
                 item: item.label.clone(),
+                id: item.id.clone(),
                 status: Status::Added,
                 moved: false,
                 renamed_from: None,
                 fields: vec![],
+                old: None,
+                new: Some(n),
             });
             continue;
         };
-        pairs += 1;
+        pairs.push((o, n));
         let before = &old[o];
         let fields: Vec<FieldChange> = fields_changed(before, item);
         let status = match (fields.is_empty(), moved[n]) {
@@ -335,12 +370,15 @@ fn compare_items(kind: Kind, old: Vec<Item>, new: Vec<Item>, rules: Rules) -> (V
         changes.push(Change {
             kind,
             item: item.label.clone(),
+            id: item.id.clone(),
             status,
             moved: moved[n] && status == Status::Changed,
             renamed_from: (renamed[n] || before.label != item.label)
                 .then(|| before.label.clone())
                 .filter(|label| *label != item.label),
             fields,
+            old: Some(o),
+            new: Some(n),
         });
     }
     for (o, item) in old.iter().enumerate() {
@@ -348,10 +386,13 @@ fn compare_items(kind: Kind, old: Vec<Item>, new: Vec<Item>, rules: Rules) -> (V
             changes.push(Change {
                 kind,
                 item: item.label.clone(),
+                id: item.id.clone(),
                 status: Status::Removed,
                 moved: false,
                 renamed_from: None,
                 fields: vec![],
+                old: Some(o),
+                new: None,
             });
         }
     }
@@ -410,164 +451,291 @@ fn moved(partner: &[Option<usize>]) -> Vec<bool> {
     out_of_place
 }
 
-fn text(value: &Option<Str>) -> String {
-    value.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+/// A brief's words as the paper prints them: quotes and dashes in its language, so that the
+/// summary of changes reads like the body it describes.
+#[derive(Clone, Copy)]
+struct Words {
+    quotes: Quotes,
 }
 
-fn rich(value: &Option<RichText>) -> String {
-    value
-        .as_ref()
-        .map(|r| markdown(&r.blocks))
-        .unwrap_or_default()
+impl Words {
+    fn of(brief: &Brief) -> Self {
+        Self {
+            quotes: Quotes::for_language(&brief.language.value.primary),
+        }
+    }
+
+    fn plain(self, value: &Str) -> String {
+        smarten(&value.value, self.quotes)
+    }
+
+    fn opt(self, value: &Option<Str>) -> String {
+        value.as_ref().map(|v| self.plain(v)).unwrap_or_default()
+    }
+
+    fn rich(self, value: &RichText) -> String {
+        let mut blocks = value.blocks.clone();
+        smarten_blocks(&mut blocks, self.quotes);
+        markdown(&blocks)
+    }
+
+    fn rich_opt(self, value: &Option<RichText>) -> String {
+        value.as_ref().map(|v| self.rich(v)).unwrap_or_default()
+    }
+
+    fn list(self, values: &[Str], separator: &str) -> String {
+        values
+            .iter()
+            .map(|v| self.plain(v))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
 }
 
+/// The brief's own fields. Every field of the model is named here or in the functions for its
+/// lists, without `..`: a field added to the model and not compared does not compile.
 fn metadata(brief: &Brief) -> Vec<Item> {
-    let keywords: Vec<&str> = brief.keywords.iter().map(|k| k.value.as_str()).collect();
-    let language = &brief.language.value;
-    let language = match &language.region {
-        Some(region) => format!("{}-{region}", language.primary),
-        None => language.primary.clone(),
+    let Brief {
+        file: _,
+        title,
+        subtitle,
+        date,
+        language,
+        publisher,
+        series,
+        number,
+        classification,
+        // Read from `classification`, which is compared.
+        marking: _,
+        url,
+        version,
+        keywords,
+        disclaimer,
+        about,
+        template,
+        paper,
+        style,
+        // The lists, compared item by item below.
+        authors: _,
+        summary: _,
+        sections: _,
+        actors: _,
+        timeline: _,
+        recommendations: _,
+        sources: _,
+    } = brief;
+    let words = Words::of(brief);
+    let language = match &language.value.region {
+        Some(region) => format!("{}-{region}", language.value.primary),
+        None => language.value.primary.clone(),
     };
-    vec![
-        Item::new("brief", "the brief")
-            .field("title", brief.title.value.clone())
-            .field("subtitle", text(&brief.subtitle))
-            .field("date", brief.date.value.to_string())
-            .field("language", language)
-            .field("publisher", text(&brief.publisher))
-            .field("series", text(&brief.series))
-            .field("number", text(&brief.number))
-            .field("classification", text(&brief.classification))
-            .field("keywords", keywords.join(", "))
-            .field("disclaimer", rich(&brief.disclaimer))
-            .field("about", rich(&brief.about))
-            .field(
-                "paper",
-                brief
-                    .paper
-                    .as_ref()
-                    .map(|p| p.value.typst_name().to_string())
-                    .unwrap_or_default(),
-            )
-            .field("template", text(&brief.template)),
-    ]
+    let mut item = Item::new("brief", "the brief")
+        .field("title", words.plain(title))
+        .field("subtitle", words.opt(subtitle))
+        .field("date", date.value.to_string())
+        .field("language", language)
+        .field("publisher", words.opt(publisher))
+        .field("series", words.opt(series))
+        .field("number", words.opt(number))
+        .field("classification", words.opt(classification))
+        .field("url", words.opt(url))
+        .field("version", words.opt(version))
+        .field("keywords", words.list(keywords, ", "))
+        .field("disclaimer", words.rich_opt(disclaimer))
+        .field("about", words.rich_opt(about))
+        .field(
+            "paper",
+            paper
+                .as_ref()
+                .map(|p| p.value.typst_name().to_string())
+                .unwrap_or_default(),
+        )
+        .field("template", words.opt(template));
+    let empty = Style::default();
+    let Style {
+        accent,
+        logo,
+        logo_alt,
+        footer,
+    } = style.as_ref().unwrap_or(&empty);
+    item = item
+        .field("style accent", words.opt(accent))
+        .field("style logo", words.opt(logo))
+        .field("style logo_alt", words.opt(logo_alt))
+        .field("style footer", words.opt(footer));
+    vec![item]
 }
 
 fn summary(brief: &Brief) -> Vec<Item> {
-    let points: Vec<String> = brief
-        .summary
-        .key_points
+    let Summary { text, key_points } = &brief.summary;
+    let words = Words::of(brief);
+    let points: Vec<String> = key_points
         .iter()
-        .map(|p| format!("- {}", markdown(&p.blocks)))
+        .map(|p| format!("- {}", words.rich(p)))
         .collect();
     vec![
         Item::new("summary", "summary")
-            .field("text", markdown(&brief.summary.text.blocks))
+            .field("text", words.rich(text))
             .field("key points", points.join("\n")),
     ]
 }
 
 fn authors(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
     brief
         .authors
         .iter()
-        .map(|a| {
-            Item::new(a.name.value.clone(), a.name.value.clone())
-                .field("name", a.name.value.clone())
-                .field("affiliation", text(&a.affiliation))
-                .field("bio", rich(&a.bio))
+        .map(|author| {
+            let Author {
+                name,
+                affiliation,
+                bio,
+            } = author;
+            Item::new(name.value.clone(), words.plain(name))
+                .field("name", words.plain(name))
+                .field("affiliation", words.opt(affiliation))
+                .field("bio", words.rich_opt(bio))
         })
         .collect()
 }
 
 fn sections(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
     brief
         .sections
         .iter()
-        .map(|s| {
-            Item::new(s.heading.value.clone(), s.heading.value.clone())
-                .field("heading", s.heading.value.clone())
-                .field("body", markdown(&s.body.blocks))
+        .map(|section| {
+            let Section { heading, body } = section;
+            Item::new(heading.value.clone(), words.plain(heading))
+                .field("heading", words.plain(heading))
+                .field("body", words.rich(body))
         })
         .collect()
 }
 
 fn actors(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
     brief
         .actors
         .iter()
-        .map(|a| {
-            let interests: Vec<&str> = a.interests.iter().map(|i| i.value.as_str()).collect();
-            Item::new(a.id.value.clone(), a.id.value.clone())
-                .field("name", a.name.value.clone())
-                .field("kind", a.kind.name().to_string())
-                .field("role", text(&a.role))
-                .field("stance", text(&a.stance))
-                .field("description", rich(&a.description))
-                .field("interests", interests.join("; "))
+        .map(|actor| {
+            let Actor {
+                id,
+                name,
+                kind,
+                role,
+                stance,
+                description,
+                interests,
+            } = actor;
+            Item::new(id.value.clone(), words.plain(name))
+                .id(&id.value)
+                .field("name", words.plain(name))
+                .field("kind", kind.name().to_string())
+                .field("role", words.opt(role))
+                .field("stance", words.opt(stance))
+                .field("description", words.rich_opt(description))
+                .field("interests", words.list(interests, "; "))
         })
         .collect()
 }
 
 fn events(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
+    let names: HashMap<&str, String> = brief
+        .actors
+        .iter()
+        .map(|a| (a.id.value.as_str(), words.plain(&a.name)))
+        .collect();
     brief
         .timeline
         .iter()
-        .map(|e| {
-            let date = match &e.end {
-                Some(end) => format!("{} – {}", e.date.value, end.value),
-                None => e.date.value.to_string(),
+        .map(|event| {
+            let Event {
+                date,
+                end,
+                title,
+                description,
+                actors,
+                sources,
+            } = event;
+            let date = match end {
+                Some(end) => format!("{} – {}", date.value, end.value),
+                None => date.value.to_string(),
             };
-            let ids = |list: &[Str]| {
-                list.iter()
-                    .map(|s| s.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            Item::new(e.title.value.clone(), e.title.value.clone())
-                .field("title", e.title.value.clone())
-                .field("date", date)
-                .field("description", rich(&e.description))
-                .field("actors", ids(&e.actors))
-                .field("sources", ids(&e.sources))
+            // Actors as the paper prints them, by name; sources by id, as the notes are cited.
+            let actors: Vec<&str> = actors
+                .iter()
+                .map(|id| {
+                    names
+                        .get(id.value.as_str())
+                        .map_or(id.value.as_str(), String::as_str)
+                })
+                .collect();
+            let sources: Vec<&str> = sources.iter().map(|s| s.value.as_str()).collect();
+            Item::new(
+                title.value.clone(),
+                format!("{date} {}", words.plain(title)),
+            )
+            .field("title", words.plain(title))
+            .field("date", date)
+            .field("description", words.rich_opt(description))
+            .field("actors", actors.join(", "))
+            .field("sources", sources.join(", "))
         })
         .collect()
 }
 
 fn recommendations(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
     brief
         .recommendations
         .iter()
-        .map(|r| {
-            Item::new(r.title.value.clone(), r.title.value.clone())
-                .field("title", r.title.value.clone())
-                .field("body", rich(&r.body))
-                .field("audience", text(&r.audience))
+        .map(|recommendation| {
+            let Recommendation {
+                title,
+                body,
+                audience,
+                priority,
+            } = recommendation;
+            Item::new(title.value.clone(), words.plain(title))
+                .field("title", words.plain(title))
+                .field("body", words.rich_opt(body))
+                .field("audience", words.opt(audience))
                 .field(
                     "priority",
-                    r.priority.map(|p| p.name().to_string()).unwrap_or_default(),
+                    priority.map(|p| p.name().to_string()).unwrap_or_default(),
                 )
         })
         .collect()
 }
 
 fn sources(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
     brief
         .sources
         .iter()
-        .map(|s| {
-            Item::new(s.id.value.clone(), s.id.value.clone())
-                .field("title", s.title.value.clone())
-                .field("author", text(&s.author))
-                .field("publisher", text(&s.publisher))
+        .map(|source| {
+            let Source {
+                id,
+                title,
+                author,
+                publisher,
+                date,
+                url,
+            } = source;
+            Item::new(id.value.clone(), words.plain(title))
+                .id(&id.value)
+                .field("title", words.plain(title))
+                .field("author", words.opt(author))
+                .field("publisher", words.opt(publisher))
                 .field(
                     "date",
-                    s.date
-                        .as_ref()
+                    date.as_ref()
                         .map(|d| d.value.to_string())
                         .unwrap_or_default(),
                 )
-                .field("url", text(&s.url))
+                .field("url", words.opt(url))
         })
         .collect()
 }

@@ -21,12 +21,13 @@ fn headline(changes: &Changes) -> String {
     format!("{count} {noun}: {}", changes.tally().join(", "))
 }
 
-/// How an item is named: ids as they are written, headings and titles in quotes.
-fn label(change: &Change) -> String {
-    match change.kind {
-        Kind::Metadata | Kind::Summary => change.kind.name().to_string(),
-        Kind::Actor | Kind::Source => format!("{} {}", change.kind.name(), change.item),
-        _ => format!("{} “{}”", change.kind.name(), change.item),
+/// How an item is named, as a reader knows it: by its name, heading or title in quotes (an
+/// event by its date and title), with the id where it has one.
+pub fn label(change: &Change) -> String {
+    match (change.kind, &change.id) {
+        (Kind::Metadata | Kind::Summary, _) => change.kind.name().to_string(),
+        (_, Some(id)) => format!("{} “{}” ({id})", change.kind.name(), change.item),
+        (_, None) => format!("{} “{}”", change.kind.name(), change.item),
     }
 }
 
@@ -188,10 +189,21 @@ fn one_line(text: &str) -> String {
 }
 
 /// Brief text made inert in Markdown (and in the HTML GitHub allows in it): punctuation that
-/// could start markup is escaped, `<`, `>` and `&` become entities, and line breaks spaces.
+/// could start markup is escaped, `<`, `>` and `&` become entities, line breaks spaces, and
+/// addresses that GitHub would turn into links by themselves (`https://…`, `www.…`) are broken
+/// with an escape, so that a brief cannot put a link into a comment.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in one_line(text).chars() {
+    let line = one_line(text);
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.char_indices() {
+        let before = &line[..i];
+        let autolink =
+            (c == ':' && line[i..].starts_with("://")) || (c == '.' && starts_www(before));
+        if autolink {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -208,9 +220,30 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Whether `before` ends in `www` at the start of a word (`www.`, not `awww.`).
+fn starts_www(before: &str) -> bool {
+    let bytes = before.as_bytes();
+    if bytes.len() < 3 || !bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"www") {
+        return false;
+    }
+    let head = &before[..before.len() - 3];
+    head.chars()
+        .next_back()
+        .is_none_or(|p| !p.is_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_do_not_become_links() {
+        assert_eq!(
+            escape("see https://evil.example/x and www.evil.example"),
+            "see https\\://evil.example/x and www\\.evil.example"
+        );
+        assert_eq!(escape("awww.nice"), "awww.nice");
+    }
 
     #[test]
     fn markdown_from_a_brief_stays_text() {

@@ -198,7 +198,12 @@ impl Test {
             .status
             .code()
             .expect("brief exits normally, not by a signal");
-        assert!(!stderr.contains("panicked"), "brief panicked:\n{stderr}");
+        // A panic anywhere is reported as an internal error with status 101 (see
+        // `internal_errors::`), never silently: no test may pass over one.
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("internal error") && status != 101,
+            "brief panicked:\n{stderr}"
+        );
         assert_eq!(
             status, self.status,
             "exit status of brief {:?}\nstderr:\n{stderr}",

@@ -2,6 +2,8 @@
 //! what a brief writes. Straight quotes become the language's quotation marks, `--` an en dash
 //! and `---` an em dash; quotation marks the author typed are left as they are.
 
+use crate::brief::richtext::{Block, Inline, Visit, visit};
+
 /// The quotation marks of a language: outer (double) and inner (single) pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quotes {
@@ -110,6 +112,17 @@ impl Smartener {
 /// Smartens one standalone string, such as a title.
 pub fn smarten(text: &str, quotes: Quotes) -> String {
     Smartener::new(quotes).run(text)
+}
+
+/// Smartens the text of rich-text blocks, paragraph by paragraph, with context carried across
+/// emphasis and links, as the paper prints them.
+pub fn smarten_blocks(blocks: &mut [Block], quotes: Quotes) {
+    let mut smartener = Smartener::new(quotes);
+    visit(blocks, &mut |item| match item {
+        Visit::Paragraph => smartener.reset(),
+        Visit::Inline(Inline::Text { text }) => *text = smartener.run(text),
+        Visit::Inline(_) => {}
+    });
 }
 
 #[cfg(test)]

@@ -1,63 +1,44 @@
-//! Writing a brief out as a standalone Typst project (the template's files, the brief's data
-//! as `brief.json`, and the fonts with their licenses) that the Typst CLI compiles into the
-//! same document, for hand-finishing a paper.
+//! `brief typ`: a brief written out as a standalone Typst project (the template's files, the
+//! brief's data as `brief.json` and its own files, and the fonts with their licenses) that the
+//! Typst CLI compiles into the same document, for hand-finishing a paper. The data comes from
+//! the pipeline, as for every other output.
 
 use std::path::{Path, PathBuf};
 
-use crate::brief::model::Paper;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
 use crate::fs;
-use crate::run::pipeline;
-use crate::typeset::data::{self, Print};
+use crate::run::pipeline::{Edit, Session};
 use crate::typeset::fonts;
-use crate::typeset::qr;
-use crate::typeset::template::{COPY_PATH, DATA_PATH, QR_PATH, Template};
-
-/// What shapes the ejected project, as chosen on the command line.
-pub struct Options<'a> {
-    /// Overrides the brief's own template.
-    pub template: Option<&'a Template>,
-    /// Overrides the brief's own paper size.
-    pub paper: Option<Paper>,
-    pub bleed_mm: f64,
-    pub booklet: bool,
-    /// The folder a brief's template folder must lie in.
-    pub root: Option<&'a Path>,
-}
+use crate::typeset::template::{COPY_PATH, DATA_PATH, QR_PATH};
 
 /// Writes the project for the brief at `input` into `dir`, returning the brief's warnings.
-pub fn eject(input: &Path, dir: &Path, options: &Options) -> Result<Vec<Diagnostic>, Failure> {
-    let (brief, warnings, template) = pipeline::prepare(input, options.template, options.root)?;
-    let print = Print {
-        paper: options
-            .paper
-            .or(brief.paper.as_ref().map(|p| p.value))
-            .unwrap_or(Paper::A4),
-        bleed_mm: options.bleed_mm,
-        booklet: options.booklet,
-    };
-    let json = data::build(&brief, &print, None).to_json();
+pub fn write(session: &Session, input: &Path, dir: &Path) -> Result<Vec<Diagnostic>, Failure> {
+    let prepared = session.prepare(input)?;
+    let warnings = session.deny(prepared.warnings.clone())?;
+    let json = session.data(&prepared, Edit::None);
+    let extras = session.extras(&prepared, None);
 
-    let mut files: Vec<(String, &[u8])> = template
+    let mut files: Vec<(String, &[u8])> = prepared
+        .template
         .files
         .iter()
         .map(|(path, file)| (path.clone(), file.data.as_slice()))
         .collect();
     files.push((DATA_PATH.to_string(), &json));
-    // The files the template reads beside the data: which numbered copy (none), and the QR
-    // code of the brief's address, if it has one.
+    // The files the template reads beside the data: which numbered copy (none), the QR code
+    // of the brief's address, if it has one, and the brief's own files (its logo).
     files.push((COPY_PATH.to_string(), b"null"));
-    let qr = brief.url.as_ref().and_then(|u| qr::svg(&u.value));
-    if let Some(qr) = &qr {
+    if let Some(qr) = &extras.qr {
         files.push((QR_PATH.to_string(), qr));
+    }
+    for (path, data) in &extras.own {
+        files.push((path.clone(), data));
     }
     for (name, bytes) in fonts::embedded_files() {
         files.push((format!("fonts/{name}"), bytes));
     }
-    let mut protected: Vec<PathBuf> = template.disk_files().map(Path::to_path_buf).collect();
-    protected.push(input.to_path_buf());
-    write_project(dir, &files, &protected)?;
+    write_project(dir, &files, &prepared.inputs())?;
     Ok(warnings)
 }
 
