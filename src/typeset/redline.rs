@@ -85,7 +85,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         .iter()
         .find(|c| c.kind == Kind::Summary && c.status != Status::Removed)
     {
-        let n = marks.add(change);
+        let n = marks.add(change, None);
         let summary = &mut after["summary"];
         summary["mark"] = n.into();
         summary["change"] = "changed".into();
@@ -153,7 +153,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
     // What is not marked in the text is still listed on the summary page.
     for change in &changes.changes {
         if !marks.listed(change) {
-            marks.add(change);
+            marks.add(change, None);
         }
     }
     let tally = changes.tally();
@@ -179,13 +179,19 @@ struct Marks {
 }
 
 impl Marks {
-    fn add(&mut self, change: &Change) -> usize {
+    /// Lists `change`, marked on `item` (the data of the item it marks, whose date an event's
+    /// entry shows as the paper prints dates).
+    fn add(&mut self, change: &Change, item: Option<&Value>) -> usize {
         let n = self.entries.len() + 1;
+        let when = item
+            .filter(|_| change.kind == Kind::Event)
+            .map(|item| json!({"date": item["date"], "end": item["end"]}));
         self.entries.push(json!({
             "mark": n,
             "kind": change.kind.name(),
             "item": change.item,
             "id": change.id,
+            "when": when,
             "status": change.status.name(),
             "moved": change.moved,
             "renamed_from": change.renamed_from,
@@ -239,7 +245,7 @@ fn mark_list(changes: &Changes, list: &List<'_>, marks: &mut Marks, new: &mut Va
         let Some(change) = of_kind().find(|c| c.new == Some(index)) else {
             continue;
         };
-        let n = marks.add(change);
+        let n = marks.add(change, Some(&*item));
         let object = item.as_object_mut().expect("items are objects");
         object.insert("change".into(), change.status.name().into());
         object.insert("moved".into(), change.moved.into());
@@ -301,7 +307,7 @@ fn mark_list(changes: &Changes, list: &List<'_>, marks: &mut Marks, new: &mut Va
         let Some(mut item) = list.old.get(at_old).cloned() else {
             continue;
         };
-        let n = marks.add(change);
+        let n = marks.add(change, Some(&item));
         if let Some(object) = item.as_object_mut() {
             object.insert("change".into(), "removed".into());
             object.insert("mark".into(), n.into());

@@ -52,7 +52,11 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn fifty_recipients_get_fifty_numbered_copies_and_a_register() {
     let out = make_copies("out", "list.csv", &fifty(), &[]);
-    assert!(out.stderr.contains("built 50 of 50"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("made 50 of 50 copies in "),
+        "{}",
+        out.stderr
+    );
     let register_bytes = out.read("out/copies.csv");
     let mut register = csv::Reader::from_reader(register_bytes.as_slice());
     assert_eq!(

@@ -135,11 +135,11 @@ fn items_are_matched_by_identity_not_position() {
     let cases = [
         (
             "added-actor",
-            "1 change: 1 actor added\n  added     actor romania\n",
+            "1 change: 1 actor added\n  added     actor “Romania” (romania)\n",
         ),
         (
             "removed-event",
-            "1 change: 1 event removed\n  removed   event “Russia leaves the grain deal”\n",
+            "1 change: 1 event removed\n  removed   event 2023-07-17 “Russia leaves the grain deal”\n",
         ),
         (
             "reordered-recommendation",
@@ -147,7 +147,7 @@ fn items_are_matched_by_identity_not_position() {
         ),
         (
             "changed-date",
-            "1 change: 1 event changed\n  changed   event “First ship uses the new corridor”\n      date: [-2023-08-16-]{+2023-08-17+}\n",
+            "1 change: 1 event changed\n  changed   event 2023-08-17 “First ship uses the new corridor”\n      date: [-2023-08-16-]{+2023-08-17+}\n",
         ),
         (
             "renamed-heading",
@@ -323,13 +323,13 @@ fn the_redline_opens_with_the_changes_and_their_pages() {
         ),
         (
             "added-actor",
-            &["1 actor added", "Added Actor romania page"],
+            &["1 actor added", "Added Actor Romania (romania) page"],
         ),
         (
             "removed-event",
             &[
                 "1 event removed",
-                "Removed Event Russia leaves the grain deal page",
+                "Removed Event 17 July 2023 Russia leaves the grain deal page",
             ],
         ),
         (
@@ -343,7 +343,7 @@ fn the_redline_opens_with_the_changes_and_their_pages() {
             "changed-date",
             &[
                 "1 event changed",
-                "Changed Event First ship uses the new corridor page",
+                "Changed Event 17 August 2023 First ship uses the new corridor page",
             ],
         ),
         (
@@ -695,8 +695,9 @@ fn items_are_named_as_a_reader_knows_them_in_the_paper_s_typography() {
     );
     let out = diff(&new, &[]);
     assert!(
-        out.stdout
-            .contains("event “2023-07-17 Russia’s exit from the deal”"),
+        out.stdout.contains(
+            "event 2023-07-17 “Russia’s exit from the deal” (was “Russia leaves the grain deal”)"
+        ),
         "{}",
         out.stdout
     );

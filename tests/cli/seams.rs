@@ -94,7 +94,8 @@ proptest! {
         }
         // The batch, in a rotated order, at some --jobs, and with a cache.
         let mut inputs: Vec<String> = names.iter().map(|n| format!("{n}/{n}.toml")).collect();
-        inputs.rotate_left(order.index(inputs.len()));
+        let turn = order.index(inputs.len());
+        inputs.rotate_left(turn);
         let jobs = jobs.to_string();
         let mut args = vec!["pdf", "--quiet", "--out-dir", "batch", "--jobs", &jobs, "--cache", "cache"];
         args.extend(inputs.iter().map(String::as_str));

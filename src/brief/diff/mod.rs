@@ -114,11 +114,16 @@ pub struct FieldChange {
 pub struct Change {
     pub kind: Kind,
     /// The item as a reader knows it, in the paper's typography (its new name when it
-    /// changed): an actor or author by name, an event by date and title, a section by heading.
+    /// changed): an actor or author by name, an event by title (and `date`), a section by
+    /// heading.
     pub item: String,
     /// The item's id, for the kinds that have one (actors, sources).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// An event's date as the brief writes it (`2023-07-17`, a range `2014 – 2020`): with its
+    /// title, what a reader knows it by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     pub status: Status,
     /// A changed item that also changed its place.
     pub moved: bool,
@@ -184,6 +189,7 @@ struct Item {
     key: String,
     label: String,
     id: Option<String>,
+    date: Option<String>,
     fields: Vec<(&'static str, String)>,
 }
 
@@ -193,12 +199,18 @@ impl Item {
             key: key.into(),
             label: label.into(),
             id: None,
+            date: None,
             fields: vec![],
         }
     }
 
     fn id(mut self, id: &str) -> Self {
         self.id = Some(id.to_string());
+        self
+    }
+
+    fn dated(mut self, date: &str) -> Self {
+        self.date = Some(date.to_string());
         self
     }
 
@@ -350,6 +362,7 @@ fn compare_items(
                 kind,
                 item: item.label.clone(),
                 id: item.id.clone(),
+                date: item.date.clone(),
                 status: Status::Added,
                 moved: false,
                 renamed_from: None,
@@ -371,9 +384,12 @@ fn compare_items(
             kind,
             item: item.label.clone(),
             id: item.id.clone(),
+            date: item.date.clone(),
             status,
             moved: moved[n] && status == Status::Changed,
-            renamed_from: (renamed[n] || before.label != item.label)
+            // Renamed: its key (heading, title) changed, not only its label (an event's
+            // label holds its date, whose change the fields show).
+            renamed_from: (renamed[n] || before.key != item.key)
                 .then(|| before.label.clone())
                 .filter(|label| *label != item.label),
             fields,
@@ -387,6 +403,7 @@ fn compare_items(
                 kind,
                 item: item.label.clone(),
                 id: item.id.clone(),
+                date: item.date.clone(),
                 status: Status::Removed,
                 moved: false,
                 renamed_from: None,
@@ -673,15 +690,13 @@ fn events(brief: &Brief) -> Vec<Item> {
                 })
                 .collect();
             let sources: Vec<&str> = sources.iter().map(|s| s.value.as_str()).collect();
-            Item::new(
-                title.value.clone(),
-                format!("{date} {}", words.plain(title)),
-            )
-            .field("title", words.plain(title))
-            .field("date", date)
-            .field("description", words.rich_opt(description))
-            .field("actors", actors.join(", "))
-            .field("sources", sources.join(", "))
+            Item::new(title.value.clone(), words.plain(title))
+                .dated(&date)
+                .field("title", words.plain(title))
+                .field("date", date)
+                .field("description", words.rich_opt(description))
+                .field("actors", actors.join(", "))
+                .field("sources", sources.join(", "))
         })
         .collect()
 }

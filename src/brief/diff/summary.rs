@@ -24,10 +24,11 @@ fn headline(changes: &Changes) -> String {
 /// How an item is named, as a reader knows it: by its name, heading or title in quotes (an
 /// event by its date and title), with the id where it has one.
 pub fn label(change: &Change) -> String {
-    match (change.kind, &change.id) {
-        (Kind::Metadata | Kind::Summary, _) => change.kind.name().to_string(),
-        (_, Some(id)) => format!("{} “{}” ({id})", change.kind.name(), change.item),
-        (_, None) => format!("{} “{}”", change.kind.name(), change.item),
+    match (change.kind, &change.id, &change.date) {
+        (Kind::Metadata | Kind::Summary, _, _) => change.kind.name().to_string(),
+        (_, Some(id), _) => format!("{} “{}” ({id})", change.kind.name(), change.item),
+        (_, None, Some(date)) => format!("{} {date} “{}”", change.kind.name(), change.item),
+        (_, None, None) => format!("{} “{}”", change.kind.name(), change.item),
     }
 }
 
@@ -249,7 +250,7 @@ mod tests {
     fn markdown_from_a_brief_stays_text() {
         assert_eq!(
             escape("a | b ![x](http://e) <script> *y* @team"),
-            "a \\| b !\\[x\\](http://e) &lt;script&gt; \\*y\\* \\@team"
+            "a \\| b !\\[x\\](http\\://e) &lt;script&gt; \\*y\\* \\@team"
         );
         assert_eq!(marked("~~", "~~", " gas "), " ~~gas~~ ");
     }
