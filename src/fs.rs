@@ -90,7 +90,7 @@ fn size(bytes: u64) -> String {
 }
 
 /// "a FIFO", "a device", ...: what a path is, for messages about non-regular files.
-fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+pub fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -114,9 +114,37 @@ fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     "not a regular file"
 }
 
-/// Creates a folder and its parents.
+/// Creates a folder and its parents. Where a file stands in the way, the error names it
+/// ("it is a file, not a folder") rather than repeating the system's "file exists".
 pub fn create_dir_all(path: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(path).map_err(Error::doing("create", path))
+    std::fs::create_dir_all(path).map_err(|e| match in_the_way(path) {
+        Some(reason) => Error::io("create", path, error::io_error(e.kind(), reason)),
+        None => Error::io("create", path, e),
+    })
+}
+
+/// What stands where a folder of `path` should be: the path itself or one of its parents
+/// that exists but is not a folder (a link to a folder is a folder).
+fn in_the_way(path: &Path) -> Option<String> {
+    for ancestor in path.ancestors() {
+        if ancestor.as_os_str().is_empty() {
+            break;
+        }
+        let what = match std::fs::metadata(ancestor) {
+            Ok(metadata) if metadata.is_dir() => return None,
+            Ok(metadata) if metadata.is_file() => "a file",
+            Ok(metadata) => kind_of(&metadata),
+            // A link that leads nowhere.
+            Err(_) if std::fs::symlink_metadata(ancestor).is_ok() => "a symbolic link",
+            Err(_) => continue,
+        };
+        return Some(if ancestor == path {
+            format!("it is {what}, not a folder")
+        } else {
+            format!("{} is {what}, not a folder", ancestor.display())
+        });
+    }
+    None
 }
 
 /// Checks, before any work, that writing `output` can only create a file or replace a regular
@@ -424,6 +452,27 @@ mod tests {
             .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["in.toml", "sub/a.toml"]);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_should_be_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out");
+        std::fs::write(&file, "").unwrap();
+        assert_eq!(
+            create_dir_all(&file).unwrap_err().to_string(),
+            format!("failed to create {} (it is a file, not a folder)", file.display())
+        );
+        let below = file.join("pdfs");
+        assert_eq!(
+            create_dir_all(&below).unwrap_err().to_string(),
+            format!(
+                "failed to create {} ({} is a file, not a folder)",
+                below.display(),
+                file.display()
+            )
+        );
+        assert!(create_dir_all(&dir.path().join("new/folder")).is_ok());
     }
 
     #[test]
