@@ -234,9 +234,17 @@ impl Session {
             .cache
             .as_ref()
             .map(|_| self.cache_key(input, &brief, &template, &print));
-        if let (Some(cache), Some(key)) = (&self.cache, &key)
-            && let Lookup::Hit(entry) = cache.get(key)
-        {
+        let lookup = match (&self.cache, &key) {
+            (Some(cache), Some(key)) => cache.get(key),
+            _ => Lookup::Miss,
+        };
+        // Said after the build, so that neither --deny-warnings nor the rule that a PDF with
+        // warnings is not stored counts it against the brief.
+        let damaged = match &lookup {
+            Lookup::Damaged(damage) => Some(damage.warning(input)),
+            _ => None,
+        };
+        if let Lookup::Hit(entry) = lookup {
             if self.settings.deny_warnings && !diagnostics.is_empty() {
                 diagnostics.push(Diagnostic::error("warnings are denied (--deny-warnings)"));
                 return Err(Failure::Brief(diagnostics));
@@ -289,6 +297,7 @@ impl Session {
                 "the PDF was not kept in the cache: {error}"
             )));
         }
+        diagnostics.extend(damaged);
         written(&brief, &document);
         Ok(Built {
             warnings: diagnostics,
