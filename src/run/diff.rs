@@ -101,6 +101,20 @@ pub fn run_against_base(
     for brief in &found {
         let shown = brief.path.display().to_string();
         let at_base = format!("{base}:{shown}");
+        match &brief.skipped {
+            Some(git::Skipped::Link) => {
+                say(format!(
+                    "link      {shown} (a symbolic link at {base}; not compared)"
+                ));
+                continue;
+            }
+            Some(git::Skipped::Unreadable(error)) => {
+                printer.print(&[Diagnostic::error(error.to_string())]);
+                status = status.max(Status::Usage);
+                continue;
+            }
+            None => {}
+        }
         match (&brief.old, brief.exists) {
             (None, _) => {
                 say(format!("new       {shown} (not at {base})"));
