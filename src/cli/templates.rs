@@ -22,7 +22,8 @@ pub enum TemplatesAction {
     Eject {
         /// The built-in template to copy (see `brief templates`).
         name: String,
-        /// The folder to copy it into; none of the template's files may exist there yet.
+        /// The folder to copy it into; none of the template's files may exist there yet, and
+        /// neither it nor a folder in it may be a symbolic link.
         dir: PathBuf,
         /// Do not print the line that says what was written.
         #[arg(short, long)]
@@ -50,8 +51,12 @@ pub fn run(args: &TemplatesArgs, printer: &Printer) -> Status {
                 }
                 Status::Success
             }
-            Err(error) => {
-                printer.print(&[Diagnostic::error(error.to_string())]);
+            Err(errors) => {
+                let diagnostics: Vec<Diagnostic> = errors
+                    .iter()
+                    .map(|e| Diagnostic::error(e.to_string()))
+                    .collect();
+                printer.print(&diagnostics);
                 Status::Usage
             }
         },
