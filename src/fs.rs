@@ -118,15 +118,15 @@ pub fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
 /// ("it is a file, not a folder") rather than repeating the system's "file exists".
 pub fn create_dir_all(path: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(path).map_err(|e| match in_the_way(path) {
-        Some(reason) => Error::io("create", path, error::io_error(e.kind(), reason)),
+        Some(blocker) => Error::io("create", path, not_a_folder(path, blocker, e.kind())),
         None => Error::io("create", path, e),
     })
 }
 
-/// What stands where a folder of `path` should be: the path itself or one of its parents
-/// that exists but is not a folder (a link to a folder is a folder).
-fn in_the_way(path: &Path) -> Option<String> {
-    for ancestor in path.ancestors() {
+/// The first of `folder` and its parents that exists but is not a folder (a link to a folder
+/// is a folder), and what it is.
+fn in_the_way(folder: &Path) -> Option<(&Path, &'static str)> {
+    for ancestor in folder.ancestors() {
         if ancestor.as_os_str().is_empty() {
             break;
         }
@@ -138,13 +138,20 @@ fn in_the_way(path: &Path) -> Option<String> {
             Err(_) if std::fs::symlink_metadata(ancestor).is_ok() => "a symbolic link",
             Err(_) => continue,
         };
-        return Some(if ancestor == path {
-            format!("it is {what}, not a folder")
-        } else {
-            format!("{} is {what}, not a folder", ancestor.display())
-        });
+        return Some((ancestor, what));
     }
     None
+}
+
+/// The reason of a failure on `path` because `blocker` is not a folder: "it is a file, not a
+/// folder", or "out is a file, not a folder".
+fn not_a_folder(path: &Path, (blocker, what): (&Path, &str), kind: io::ErrorKind) -> io::Error {
+    let reason = if blocker == path {
+        format!("it is {what}, not a folder")
+    } else {
+        format!("{} is {what}, not a folder", blocker.display())
+    };
+    error::io_error(kind, reason)
 }
 
 /// Checks, before any work, that writing `output` can only create a file or replace a regular
@@ -161,7 +168,16 @@ pub fn check_output(output: &Path, protected: &[PathBuf]) -> Result<(), Error> {
     let metadata = match std::fs::symlink_metadata(output) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("write", output, e)),
+        // "not a directory": a file where the output's folder should be (`--out-dir FILE`).
+        Err(e) => {
+            let folder = output.parent().filter(|p| !p.as_os_str().is_empty());
+            return Err(match folder.and_then(in_the_way) {
+                Some(blocker) => {
+                    Error::io("write", output, not_a_folder(output, blocker, e.kind()))
+                }
+                None => Error::io("write", output, e),
+            });
+        }
     };
     if !metadata.is_file() {
         return Err(refuse(format!(
@@ -461,7 +477,10 @@ mod tests {
         std::fs::write(&file, "").unwrap();
         assert_eq!(
             create_dir_all(&file).unwrap_err().to_string(),
-            format!("failed to create {} (it is a file, not a folder)", file.display())
+            format!(
+                "failed to create {} (it is a file, not a folder)",
+                file.display()
+            )
         );
         let below = file.join("pdfs");
         assert_eq!(
@@ -473,6 +492,15 @@ mod tests {
             )
         );
         assert!(create_dir_all(&dir.path().join("new/folder")).is_ok());
+        let output = file.join("x.pdf");
+        assert_eq!(
+            check_output(&output, &[]).unwrap_err().to_string(),
+            format!(
+                "failed to write {} ({} is a file, not a folder)",
+                output.display(),
+                file.display()
+            )
+        );
     }
 
     #[test]

@@ -301,7 +301,9 @@ fn an_eject_never_writes_through_a_link_or_over_a_file() {
     let out = test
         .args(&["templates", "eject", "paper", "house"])
         .status(2)
-        .stderr("error: house is a symbolic link, not a folder; eject into a new or empty folder\n\n")
+        .stderr(
+            "error: house is a symbolic link, not a folder; eject into a new or empty folder\n\n",
+        )
         .run();
     assert_eq!(out.files(), ["elsewhere", "house"]);
     assert_eq!(std::fs::read_dir(out.path("elsewhere")).unwrap().count(), 1);
@@ -372,13 +374,13 @@ fn an_out_dir_that_is_a_file_is_named_as_one() {
         .file("out", "")
         .args(&["pdf", "minimal.toml", "--out-dir", "out"])
         .status(2)
-        .stderr("error: failed to create out (it is a file, not a folder)\n\n")
+        .stderr("error: failed to write out/minimal.pdf (out is a file, not a folder)\n\n")
         .run();
     Test::new()
         .fixture("minimal.toml")
         .file("out", "")
         .args(&["png", "minimal.toml", "--out-dir", "out/pages"])
         .status(2)
-        .stderr("error: failed to create out/pages (out is a file, not a folder)\n\n")
+        .stderr("error: failed to write out/pages/minimal-1.png (out is a file, not a folder)\n\n")
         .run();
 }
