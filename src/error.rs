@@ -22,6 +22,8 @@ pub enum Error {
     },
     /// A problem said in a sentence: a wrong command line, a template or font that cannot be used.
     Message(String),
+    /// Several problems found at once (each reported on its own).
+    Several(Vec<Error>),
 }
 
 impl Error {
@@ -57,6 +59,10 @@ impl fmt::Display for Error {
                 reason(source)
             ),
             Error::Message(text) => f.write_str(text),
+            Error::Several(errors) => {
+                let texts: Vec<String> = errors.iter().map(Error::to_string).collect();
+                f.write_str(&texts.join("; "))
+            }
         }
     }
 }
@@ -65,7 +71,17 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Message(_) => None,
+            Error::Message(_) | Error::Several(_) => None,
+        }
+    }
+}
+
+impl From<Vec<Error>> for Error {
+    /// Every problem of a check that reports them all: one error, or several.
+    fn from(mut errors: Vec<Error>) -> Self {
+        match errors.len() {
+            1 => errors.remove(0),
+            _ => Error::Several(errors),
         }
     }
 }
@@ -137,6 +153,7 @@ impl Failure {
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
             Failure::Brief(diagnostics) => diagnostics,
+            Failure::Plain(Error::Several(errors)) => errors.iter().map(Diagnostic::from).collect(),
             Failure::Plain(error) => vec![Diagnostic::from(&error)],
             Failure::Internal(diagnostic) => vec![diagnostic],
         }

@@ -90,7 +90,7 @@ fn size(bytes: u64) -> String {
 }
 
 /// "a FIFO", "a device", ...: what a path is, for messages about non-regular files.
-fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+pub fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -114,9 +114,44 @@ fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     "not a regular file"
 }
 
-/// Creates a folder and its parents.
+/// Creates a folder and its parents. Where a file stands in the way, the error names it
+/// ("it is a file, not a folder") rather than repeating the system's "file exists".
 pub fn create_dir_all(path: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(path).map_err(Error::doing("create", path))
+    std::fs::create_dir_all(path).map_err(|e| match in_the_way(path) {
+        Some(blocker) => Error::io("create", path, not_a_folder(path, blocker, e.kind())),
+        None => Error::io("create", path, e),
+    })
+}
+
+/// The first of `folder` and its parents that exists but is not a folder (a link to a folder
+/// is a folder), and what it is.
+fn in_the_way(folder: &Path) -> Option<(&Path, &'static str)> {
+    for ancestor in folder.ancestors() {
+        if ancestor.as_os_str().is_empty() {
+            break;
+        }
+        let what = match std::fs::metadata(ancestor) {
+            Ok(metadata) if metadata.is_dir() => return None,
+            Ok(metadata) if metadata.is_file() => "a file",
+            Ok(metadata) => kind_of(&metadata),
+            // A link that leads nowhere.
+            Err(_) if std::fs::symlink_metadata(ancestor).is_ok() => "a symbolic link",
+            Err(_) => continue,
+        };
+        return Some((ancestor, what));
+    }
+    None
+}
+
+/// The reason of a failure on `path` because `blocker` is not a folder: "it is a file, not a
+/// folder", or "out is a file, not a folder".
+fn not_a_folder(path: &Path, (blocker, what): (&Path, &str), kind: io::ErrorKind) -> io::Error {
+    let reason = if blocker == path {
+        format!("it is {what}, not a folder")
+    } else {
+        format!("{} is {what}, not a folder", blocker.display())
+    };
+    error::io_error(kind, reason)
 }
 
 /// Checks, before any work, that writing `output` can only create a file or replace a regular
@@ -133,7 +168,16 @@ pub fn check_output(output: &Path, protected: &[PathBuf]) -> Result<(), Error> {
     let metadata = match std::fs::symlink_metadata(output) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io("write", output, e)),
+        // "not a directory": a file where the output's folder should be (`--out-dir FILE`).
+        Err(e) => {
+            let folder = output.parent().filter(|p| !p.as_os_str().is_empty());
+            return Err(match folder.and_then(in_the_way) {
+                Some(blocker) => {
+                    Error::io("write", output, not_a_folder(output, blocker, e.kind()))
+                }
+                None => Error::io("write", output, e),
+            });
+        }
     };
     if !metadata.is_file() {
         return Err(refuse(format!(
@@ -424,6 +468,39 @@ mod tests {
             .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["in.toml", "sub/a.toml"]);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_should_be_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out");
+        std::fs::write(&file, "").unwrap();
+        assert_eq!(
+            create_dir_all(&file).unwrap_err().to_string(),
+            format!(
+                "failed to create {} (it is a file, not a folder)",
+                file.display()
+            )
+        );
+        let below = file.join("pdfs");
+        assert_eq!(
+            create_dir_all(&below).unwrap_err().to_string(),
+            format!(
+                "failed to create {} ({} is a file, not a folder)",
+                below.display(),
+                file.display()
+            )
+        );
+        assert!(create_dir_all(&dir.path().join("new/folder")).is_ok());
+        let output = file.join("x.pdf");
+        assert_eq!(
+            check_output(&output, &[]).unwrap_err().to_string(),
+            format!(
+                "failed to write {} ({} is a file, not a folder)",
+                output.display(),
+                file.display()
+            )
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::run::{report, starter};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The file to create; an existing file is never replaced.
+    /// The brief to create, a `.toml` file; an existing file is never replaced.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use crate::diag::Printer;
-use crate::error::Failure;
+use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::run::{report, templates};
 use crate::typeset::template;
@@ -23,7 +23,8 @@ pub enum TemplatesAction {
     Eject {
         /// The built-in template to copy (see `brief templates`).
         name: String,
-        /// The folder to copy it into; none of the template's files may exist there yet.
+        /// The folder to copy it into; none of the template's files may exist there yet, and
+        /// neither it nor a folder in it may be a symbolic link.
         dir: PathBuf,
         /// Do not print the line that says what was written.
         #[arg(short, long)]
@@ -40,7 +41,7 @@ pub fn run(args: &TemplatesArgs, printer: &Printer) -> Result<Status, Failure> {
             }
         }
         Some(TemplatesAction::Eject { name, dir, quiet }) => {
-            let files = templates::eject(name, dir)?;
+            let files = templates::eject(name, dir).map_err(Error::from)?;
             report::wrote(
                 printer,
                 *quiet,

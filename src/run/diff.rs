@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::brief::diff::{self, Changes, summary};
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
-use crate::error::Failure;
+use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
 use crate::run::pipeline::{Edit, Laid, Prepared, Session};
@@ -88,6 +88,20 @@ pub fn run_against_base(
     for brief in &found {
         let shown = brief.path.display().to_string();
         let at_base = format!("{base}:{shown}");
+        match &brief.skipped {
+            Some(git::Skipped::Link) => {
+                say(format!(
+                    "link      {shown} (a symbolic link at {base}; not compared)"
+                ));
+                continue;
+            }
+            Some(git::Skipped::Unreadable(error)) => {
+                let failure = Failure::Plain(Error::message(error.to_string()));
+                status = status.max(report(Err(failure), printer));
+                continue;
+            }
+            None => {}
+        }
         match (&brief.old, brief.exists) {
             (None, _) => {
                 say(format!("new       {shown} (not at {base})"));

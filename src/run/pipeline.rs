@@ -499,9 +499,17 @@ impl Session {
         // and refuses the same briefs as a build; only warnings found by typesetting itself
         // would be missed, and a PDF that had any is never stored.
         let key = self.cache.as_ref().map(|_| self.cache_key(&prepared));
-        if let (Some(cache), Some(key)) = (&self.cache, &key)
-            && let Lookup::Hit(entry) = cache.get(key)
-        {
+        let lookup = match (&self.cache, &key) {
+            (Some(cache), Some(key)) => cache.get(key),
+            _ => Lookup::Miss,
+        };
+        // Said after the build, so that neither --deny-warnings nor the rule that a PDF with
+        // warnings is not stored counts it against the brief.
+        let damaged = match &lookup {
+            Lookup::Damaged(damage) => Some(damage.warning(input)),
+            _ => None,
+        };
+        if let Lookup::Hit(entry) = lookup {
             let warnings = self.deny(prepared.warnings)?;
             fs::write_atomically(output, &entry.pdf)?;
             return Ok(Built {
@@ -535,6 +543,7 @@ impl Session {
                 "the PDF was not kept in the cache: {error}"
             )));
         }
+        warnings.extend(damaged);
         written(&prepared.brief, &document);
         Ok(Built {
             warnings,

@@ -15,15 +15,23 @@ use crate::source::SourceFile;
 /// tree (or in a repository of briefs that keeps a copy there) points at it.
 pub const SCHEMA_IN_REPOSITORY: &str = "schema/brief.schema.json";
 
-/// Writes a starter brief to `path`, refusing to replace any file there, and says which files it
-/// wrote (the brief, and a schema beside it when it needs one). `date` is the brief's date as
-/// `YYYY-MM-DD`.
+/// Writes a starter brief to `path`, refusing to replace any file there, or to write a brief
+/// under a name that is not `*.toml` (which no folder search would find, and which may name
+/// the PDF it was meant to make), and says which files it wrote (the brief, and a schema beside
+/// it when it needs one). `date` is the brief's date as `YYYY-MM-DD`.
 pub fn new_brief(
     path: &Path,
     title: &str,
     language: &str,
     date: &str,
 ) -> Result<Vec<PathBuf>, Failure> {
+    if path.extension().is_none_or(|e| e != "toml") {
+        return Err(Failure::Plain(Error::message(format!(
+            "{} is not a brief's file name: a brief is a .toml file (try {})",
+            path.display(),
+            path.with_extension("toml").display()
+        ))));
+    }
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(Failure::Plain(Error::message(format!(
             "{} already exists; `brief new` never replaces a file",

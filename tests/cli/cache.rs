@@ -1,6 +1,7 @@
 //! `brief pdf --cache DIR`: PDFs of unchanged briefs are copied from the cache, byte for byte
 //! what a build gives; anything that changes the PDF (the brief, an option, the template)
-//! builds again; a damaged entry is rebuilt; runs sharing the folder at once do not harm it.
+//! builds again; a damaged entry is rebuilt, with a warning, and one that is another brief's
+//! entry or a link is never served; runs sharing the folder at once do not harm it.
 
 use std::path::Path;
 
@@ -165,6 +166,9 @@ fn a_truncated_or_corrupted_entry_is_rebuilt() {
 
     let repaired = run(cache.path(), &second(), &[]);
     assert_summary(&repaired, 2, 0);
+    for reason in ["(truncated)", "(checksum mismatch)"] {
+        assert!(repaired.stderr.contains(reason), "{}", repaired.stderr);
+    }
     let warm = run(cache.path(), &second(), &[]);
     assert_summary(&warm, 0, 2);
     for name in ["out/a.pdf", "out/b.pdf"] {
@@ -219,4 +223,101 @@ fn a_cache_hit_keeps_the_warnings_and_deny_warnings() {
     assert_eq!(warm.read("b.pdf"), cold.read("b.pdf"));
     let denied = build(&["--deny-warnings"], 1);
     assert!(!denied.path("b.pdf").exists());
+}
+
+/// The entry a build of `in/a.toml` alone made, then the one a build of both added for
+/// `in/b.toml`.
+fn entries_of_a_and_b(cache: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let cache_arg = cache.to_str().unwrap();
+    Test::new()
+        .file("in/a.toml", sample::variant_text(1, None, None))
+        .args(&["pdf", "--quiet", "in/a.toml", "--cache", cache_arg])
+        .run();
+    let a = entries(cache).pop().unwrap();
+    run(cache, &second(), &[]);
+    let b = entries(cache).into_iter().find(|e| *e != a).unwrap();
+    (a, b)
+}
+
+#[test]
+fn an_entry_copied_over_another_is_not_served_as_its_pdf() {
+    let cache = tempfile::tempdir().unwrap();
+    let (a, b) = entries_of_a_and_b(cache.path());
+    let cold = run(cache.path(), &second(), &[]);
+    // A whole, valid entry, of the other brief.
+    std::fs::copy(&a, &b).unwrap();
+    let swapped = run(cache.path(), &second(), &[]);
+    assert_summary(&swapped, 1, 1);
+    assert!(
+        swapped.stderr.contains(
+            "warning: the cache entry of in/b.toml was damaged (key mismatch); typeset again\n"
+        ),
+        "{}",
+        swapped.stderr
+    );
+    assert_eq!(swapped.read("out/b.pdf"), cold.read("out/b.pdf"));
+    assert_ne!(swapped.read("out/b.pdf"), swapped.read("out/a.pdf"));
+    // Rebuilt in place: the next run takes both from the cache.
+    assert_summary(&run(cache.path(), &second(), &[]), 0, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_entry_that_is_a_link_is_not_followed_and_is_replaced() {
+    let cache = tempfile::tempdir().unwrap();
+    let (a, b) = entries_of_a_and_b(cache.path());
+    let cold = run(cache.path(), &second(), &[]);
+    let a_entry = std::fs::read(&a).unwrap();
+    std::fs::remove_file(&b).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let linked = run(cache.path(), &second(), &[]);
+    assert_summary(&linked, 1, 1);
+    assert!(
+        linked.stderr.contains(
+            "warning: the cache entry of in/b.toml was damaged (it is a symbolic link); typeset again\n"
+        ),
+        "{}",
+        linked.stderr
+    );
+    assert_eq!(linked.read("out/b.pdf"), cold.read("out/b.pdf"));
+    // The link itself was replaced by an entry; what it led to is untouched.
+    assert!(std::fs::symlink_metadata(&b).unwrap().is_file());
+    assert_eq!(std::fs::read(&a).unwrap(), a_entry);
+    assert_summary(&run(cache.path(), &second(), &[]), 0, 2);
+}
+
+#[test]
+fn a_flipped_byte_is_typeset_again_with_a_warning() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_arg = cache.path().to_str().unwrap().to_string();
+    let build = |stderr: &str| {
+        Test::new()
+            .file("x.toml", sample::variant_text(1, None, None))
+            .args(&["pdf", "--quiet", "x.toml", "--cache", &cache_arg])
+            .stderr(stderr)
+            .run()
+    };
+    let cold = build("");
+    let entry = entries(cache.path()).pop().unwrap();
+    let mut flipped = std::fs::read(&entry).unwrap();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x20;
+    std::fs::write(&entry, &flipped).unwrap();
+    let repaired = build(
+        "warning: the cache entry of x.toml was damaged (checksum mismatch); typeset again\n\n",
+    );
+    assert_eq!(repaired.read("x.pdf"), cold.read("x.pdf"));
+    // Repaired: the next run is quiet again.
+    build("");
+}
+
+#[test]
+fn a_cache_that_is_a_file_is_named_as_one() {
+    Test::new()
+        .fixture("minimal.toml")
+        .file("cache", "")
+        .args(&["pdf", "minimal.toml", "--cache", "cache"])
+        .status(2)
+        .stderr("error: failed to create cache (it is a file, not a folder)\n\n")
+        .run();
 }

@@ -4,6 +4,7 @@
 //! Run one feature with a filter on its module, e.g. `cargo test --test cli diagnostics::`.
 
 mod archive;
+mod base;
 mod batch;
 mod cache;
 mod copies;

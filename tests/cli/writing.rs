@@ -1,5 +1,6 @@
 //! The commands around writing a brief: `brief png` and `brief svg` (one picture per page,
-//! named after the brief, chosen pages with `--pages`), `templates`, `completions` and `man`.
+//! named after the brief, chosen pages with `--pages`), `templates`, `brief new`'s file name,
+//! an output folder that is a file, `completions` and `man`.
 
 use crate::support::{Test, fixture, repo_file};
 
@@ -289,4 +290,97 @@ fn the_memo_template_of_the_docs_typesets_the_belarus_brief() {
         Some("Belarus and the War in Ukraine: A Captured Regime, a Resisting Society")
     );
     assert!(pdf.page_count() <= 3);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_eject_never_writes_through_a_link_or_over_a_file() {
+    // The folder named is a link to another.
+    let test = Test::new().file("elsewhere/keep.txt", "mine");
+    std::os::unix::fs::symlink("elsewhere", test.path().join("house")).unwrap();
+    let out = test
+        .args(&["templates", "eject", "paper", "house"])
+        .status(2)
+        .stderr(
+            "error: house is a symbolic link, not a folder; eject into a new or empty folder\n\n",
+        )
+        .run();
+    assert_eq!(out.files(), ["elsewhere", "house"]);
+    assert_eq!(std::fs::read_dir(out.path("elsewhere")).unwrap().count(), 1);
+
+    // A folder on the way to the label tables is a link.
+    let test = Test::new().file("elsewhere/keep.txt", "mine");
+    std::fs::create_dir(test.path().join("house")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", test.path().join("house/labels")).unwrap();
+    let out = test
+        .args(&["templates", "eject", "paper", "house"])
+        .status(2)
+        .stderr(
+            "error: house/labels is a symbolic link, not a folder; eject into a new or empty folder\n\n",
+        )
+        .run();
+    assert_eq!(std::fs::read_dir(out.path("elsewhere")).unwrap().count(), 1);
+    assert_eq!(std::fs::read_dir(out.path("house")).unwrap().count(), 1);
+
+    // A file where the folder goes; every file in the way is named.
+    Test::new()
+        .file("house", "")
+        .args(&["templates", "eject", "paper", "house"])
+        .status(2)
+        .stderr("error: house is a file, not a folder; eject into a new or empty folder\n\n")
+        .run();
+    Test::new()
+        .file("house/theme.typ", "// mine")
+        .file("house/labels", "")
+        .args(&["templates", "eject", "paper", "house"])
+        .status(2)
+        .stderr(
+            "error: house/labels is a file, not a folder; eject into a new or empty folder\n\n\
+             error: house/theme.typ already exists; eject into a new or empty folder\n\n",
+        )
+        .run();
+
+    // Other files in the folder (a README, a git repository) are left as they are.
+    let out = Test::new()
+        .file("house/README.md", "our house style")
+        .args(&["templates", "eject", "paper", "house", "-q"])
+        .run();
+    assert_eq!(out.read("house/README.md"), b"our house style");
+    assert!(out.path("house/labels/en.toml").is_file());
+}
+
+#[test]
+fn brief_new_writes_only_toml_files() {
+    for (path, suggestion) in [
+        ("x.pdf", "x.toml"),
+        ("notes", "notes.toml"),
+        ("x.toml.bak", "x.toml.toml"),
+    ] {
+        let out = Test::new()
+            .args(&["new", path])
+            .status(2)
+            .stderr(&format!(
+                "error: {path} is not a brief's file name: a brief is a .toml file (try {suggestion})\n\n"
+            ))
+            .run();
+        assert!(out.files().is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn an_out_dir_that_is_a_file_is_named_as_one() {
+    Test::new()
+        .fixture("minimal.toml")
+        .file("out", "")
+        .args(&["pdf", "minimal.toml", "--out-dir", "out"])
+        .status(2)
+        .stderr("error: failed to write out/minimal.pdf (out is a file, not a folder)\n\n")
+        .run();
+    Test::new()
+        .fixture("minimal.toml")
+        .file("out", "")
+        .args(&["png", "minimal.toml", "--out-dir", "out/pages"])
+        .status(2)
+        .stderr("error: failed to write out/pages/minimal-1.png (out is a file, not a folder)\n\n")
+        .run();
 }
