@@ -107,6 +107,8 @@ pub struct Summary {
 pub struct Section {
     pub heading: String,
     pub body: Vec<Block>,
+    /// The words of the section's slide (`slide`), when the brief gives them.
+    pub slide: Option<Vec<Block>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -227,12 +229,13 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             .map(|k| inline_content(&notes.rich(k)))
             .collect(),
     };
-    let sections: Vec<Section> = brief
+    let mut sections: Vec<Section> = brief
         .sections
         .iter()
         .map(|s| Section {
             heading: plain(&s.heading),
             body: notes.rich(&s.body),
+            slide: None,
         })
         .collect();
 
@@ -305,6 +308,15 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         .collect();
     let about = notes.rich_opt(&brief.about);
     let disclaimer = notes.rich_opt(&brief.disclaimer);
+    // A slide's words are read after the paper's text, by a copy of the numbering: the slides
+    // carry no citation marks, so a source cited only there stays unnumbered in the paper.
+    let mut slide_notes = Notes {
+        numbers: notes.numbers.clone(),
+        quotes,
+    };
+    for (section, given) in sections.iter_mut().zip(&brief.sections) {
+        section.slide = slide_notes.rich_opt(&given.slide);
+    }
 
     let mut sources: Vec<Source> = brief
         .sources
