@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use typst::foundations::{Label, Selector, Value};
-use typst::introspection::MetadataElem;
+use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
@@ -54,10 +54,7 @@ pub fn pdfpc(document: &PagedDocument) -> Option<Vec<u8>> {
         let Value::Str(text) = &meta.value else {
             continue;
         };
-        let Some(page) = content
-            .location()
-            .and_then(|loc| typst::introspection::Introspector::page(&**introspector, loc))
-        else {
+        let Some(page) = content.location().and_then(|loc| introspector.page(loc)) else {
             continue;
         };
         if let Some(slot) = notes.get_mut(page.get() - 1) {

@@ -12,6 +12,7 @@ mod diff;
 mod impose;
 mod languages;
 mod marking;
+mod pages;
 mod pdf;
 mod preview;
 
