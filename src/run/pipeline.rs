@@ -21,7 +21,7 @@ use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::template::Template;
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, coverage, logo, metadata, qr};
+use crate::typeset::{compile, coverage, logo, metadata, notes, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +279,12 @@ impl Session {
             }
         };
         fs::write_atomically(output, &pdf)?;
+        // A deck's speaker notes, beside its PDF (`NAME.pdfpc`).
+        if let Some(notes) = notes::pdfpc(&document) {
+            let beside = output.with_extension("pdfpc");
+            fs::check_output(&beside, &protected)?;
+            fs::write_atomically(&beside, &notes)?;
+        }
         let pages = document.pages().len();
         if let (Some(cache), Some(key)) = (&self.cache, &key)
             && diagnostics.len() == checked
