@@ -160,6 +160,10 @@ struct SectionTable {
     heading: Text,
     /// The section's text: rich text, several paragraphs and lists.
     body: RichText,
+    /// The words of the section's slide in the `slides` shape, rich text: its message, said
+    /// in a few lines or a short list. Without it the slide shows the section's first
+    /// paragraph, cut at a sentence; the full text goes to the speaker's notes either way.
+    slide: Option<RichText>,
 }
 
 /// One actor.

@@ -183,6 +183,8 @@ pub struct Summary {
 pub struct Section {
     pub heading: Str,
     pub body: RichText,
+    /// The words of the section's slide, when the author gives them.
+    pub slide: Option<RichText>,
 }
 
 #[derive(Debug, Clone)]

@@ -28,7 +28,7 @@ use crate::typeset::pdf::{self, Standard};
 use crate::typeset::redline::Redline;
 use crate::typeset::template::{Template, TemplateFile};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, coverage, logo, metadata, qr};
+use crate::typeset::{compile, copy, coverage, logo, metadata, notes, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -533,8 +533,17 @@ impl Session {
             .export(&prepared, &document, &prepared.ident())
             .map_err(|failure| with_warnings(failure, &warnings))?;
         fs::write_atomically(output, &pdf)?;
+        // A deck's speaker notes, beside its PDF (`NAME.pdfpc`). The cache keeps PDFs only, so
+        // a deck with notes is typeset every time rather than served without them.
+        let notes = notes::pdfpc(&document);
+        if let Some(notes) = &notes {
+            let beside = output.with_extension("pdfpc");
+            fs::check_output(&beside, &prepared.inputs())?;
+            fs::write_atomically(&beside, notes)?;
+        }
         let mut warnings = warnings;
         if let (Some(cache), Some(key)) = (&self.cache, &key)
+            && notes.is_none()
             && warnings.len() == checked
             && let Err(error) = cache.put(key, &pdf, made.pages)
         {

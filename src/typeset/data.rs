@@ -115,6 +115,8 @@ pub struct Section {
     pub index: usize,
     pub heading: String,
     pub body: Vec<Block>,
+    /// The words of the section's slide (`slide`), when the brief gives them.
+    pub slide: Option<Vec<Block>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -251,7 +253,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             .map(|k| inline_content(&notes.rich(k)))
             .collect(),
     };
-    let sections: Vec<Section> = brief
+    let mut sections: Vec<Section> = brief
         .sections
         .iter()
         .enumerate()
@@ -259,6 +261,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             index,
             heading: plain(&s.heading),
             body: notes.rich(&s.body),
+            slide: None,
         })
         .collect();
 
@@ -337,6 +340,15 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         .collect();
     let about = notes.rich_opt(&brief.about);
     let disclaimer = notes.rich_opt(&brief.disclaimer);
+    // A slide's words are read after the paper's text, by a copy of the numbering: the slides
+    // carry no citation marks, so a source cited only there stays unnumbered in the paper.
+    let mut slide_notes = Notes {
+        numbers: notes.numbers.clone(),
+        quotes,
+    };
+    for (section, given) in sections.iter_mut().zip(&brief.sections) {
+        section.slide = slide_notes.rich_opt(&given.slide);
+    }
 
     let mut sources: Vec<Source> = brief
         .sources

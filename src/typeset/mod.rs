@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod impose;
 pub mod logo;
 pub mod metadata;
+pub mod notes;
 pub mod pdf;
 pub mod qr;
 pub mod redline;

@@ -14,6 +14,7 @@ mod impose;
 mod internal;
 mod languages;
 mod marking;
+mod pages;
 mod pdf;
 mod preview;
 mod redline;

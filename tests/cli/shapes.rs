@@ -120,8 +120,84 @@ fn the_slides_have_a_slide_per_section_and_a_rail_for_the_timeline() {
             "Sources",
         ],
     );
-    // A slide that runs long continues on the next one, under its title.
-    assert!(words.contains("(continued)"), "{words}");
+    // A part that needs more than one slide continues on the next, under its title.
+    assert!(words.contains("Key points (continued)"), "{words}");
+    // The timeline is one rail of up to eight events a slide: 17 events on three slides.
+    let timeline = words.matches("Timeline").count();
+    assert_eq!(timeline, 3, "{words}");
+}
+
+/// A brief with `points` key points and `events` dated events, each with a short title.
+fn counted(points: usize, events: usize) -> String {
+    let mut text = String::from(
+        "title = \"Counted\"\ndate = 2024-01-15\n\n[summary]\ntext = \"A summary.\"\nkey_points = [",
+    );
+    for n in 1..=points {
+        text.push_str(&format!("\"Point number {n}.\", "));
+    }
+    text.push_str("]\n");
+    for n in 1..=events {
+        text.push_str(&format!(
+            "\n[[timeline]]\ndate = \"2020-01-{n:02}\"\ntitle = \"Event number {n}\"\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_part_is_spread_evenly_over_its_slides_and_never_leaves_one_item_alone() {
+    // Six points at most five a slide: three and three, not five and one. Nine events at
+    // most eight a slide: five and four, not eight and one.
+    let slides = build("counted.toml", &counted(6, 9), "slides");
+    let text = slides.text();
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let points: Vec<usize> = pages
+        .iter()
+        .map(|p| p.matches("Point number").count())
+        .filter(|&n| n > 0)
+        .collect();
+    assert_eq!(points, vec![3, 3], "{text}");
+    let events: Vec<usize> = pages
+        .iter()
+        .map(|p| p.matches("Event number").count())
+        .filter(|&n| n > 0)
+        .collect();
+    assert_eq!(events, vec![5, 4], "{text}");
+}
+
+#[test]
+fn a_sections_slide_key_gives_the_words_of_its_slide_and_the_paper_ignores_it() {
+    let text = "title = \"Keyed\"\ndate = 2024-01-15\n\n[summary]\ntext = \"A summary.\"\n\n\
+        [[sections]]\nheading = \"The argument\"\n\
+        slide = \"\"\"\nThe *message* of the slide.\n\n- first point;\n- second point.\"\"\"\n\
+        body = \"The first paragraph of the body. It has two sentences.\"\n";
+    let words = build("keyed.toml", text, "slides").text().replace('\n', "");
+    assert!(words.contains("The message of the slide."), "{words}");
+    assert!(words.contains("second point"), "{words}");
+    assert!(!words.contains("first paragraph of the body"), "{words}");
+    let paper = build("keyed.toml", text, "paper").text().replace('\n', "");
+    assert!(paper.contains("first paragraph of the body"), "{paper}");
+    assert!(!paper.contains("message of the slide"), "{paper}");
+}
+
+#[test]
+fn without_a_slide_key_a_long_first_paragraph_is_cut_at_a_sentence() {
+    let sentence = "This sentence is one of many in a paragraph far too long for one slide.";
+    let paragraph = vec![sentence; 40].join(" ");
+    let text = format!(
+        "title = \"Long\"\ndate = 2024-01-15\n\n[summary]\ntext = \"A summary.\"\n\n\
+         [[sections]]\nheading = \"The argument\"\nbody = \"{paragraph}\"\n"
+    );
+    let slides = build("long-lead.toml", &text, "slides");
+    let words = slides.text();
+    // One slide for the section, no continuation, and it ends at a full stop.
+    assert!(!words.contains("(continued)"), "{words}");
+    let page = words
+        .split('\u{c}')
+        .find(|p| p.contains("The argument"))
+        .unwrap();
+    let count = page.replace('\n', " ").matches("for one slide.").count();
+    assert!((1..40).contains(&count), "{count}: {page}");
 }
 
 #[test]

@@ -622,10 +622,15 @@ fn sections(brief: &Brief) -> Vec<Item> {
         .sections
         .iter()
         .map(|section| {
-            let Section { heading, body } = section;
+            let Section {
+                heading,
+                body,
+                slide,
+            } = section;
             Item::new(heading.value.clone(), words.plain(heading))
                 .field("heading", words.plain(heading))
                 .field("body", words.rich(body))
+                .field("slide", words.rich_opt(slide))
         })
         .collect()
 }

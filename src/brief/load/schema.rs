@@ -62,6 +62,7 @@ impl Reader<'_> {
             body: r
                 .rich(t, "body", Mode::Blocks, true)
                 .unwrap_or_else(|| empty_rich(&t.span)),
+            slide: r.rich(t, "slide", Mode::Blocks, false),
         });
         let actors = self.each_table(&mut top, "actors", |r, t| Actor {
             id: r.id(t, "actor"),
