@@ -41,6 +41,10 @@ const PAPER: EmbeddedFiles = &[
     ),
     ("rich.typ", include_bytes!("../../templates/paper/rich.typ")),
     (
+        "document.typ",
+        include_bytes!("../../templates/paper/document.typ"),
+    ),
+    (
         "redline.typ",
         include_bytes!("../../templates/paper/redline.typ"),
     ),

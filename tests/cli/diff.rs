@@ -597,7 +597,18 @@ fn diff_takes_the_options_of_pdf_font_path_and_template() {
     // A memo redline: the memo's shape, with the changes marked.
     let out = Test::new()
         .file("old.toml", base())
-        .file("new.toml", edited("or a sudden rise", "or a steep rise"))
+        .file(
+            "new.toml",
+            edited(
+                "Shipping from Odesa resumed",
+                "Shipping from Odesa restarted",
+            )
+            .replacen(
+                "Underwrite war-risk insurance",
+                "Underwrite war-risk cover",
+                1,
+            ),
+        )
         .args(&[
             "diff",
             "old.toml",
@@ -611,13 +622,22 @@ fn diff_takes_the_options_of_pdf_font_path_and_template() {
     let memo = out.pdf("memo.pdf");
     let text = memo.text();
     assert!(memo.page_count() <= 2, "{}", memo.page_count());
-    assert!(text.contains("Also in the full paper"), "{text}");
+    // The memo's pointer to the full paper, which no paper has.
+    assert!(text.contains("THE FULL PAPER"), "{text}");
+    assert_eq!(
+        memo.info("Title").as_deref(),
+        Some("Grain corridors in the Black Sea (redline)")
+    );
     crate::support::assert_in_order(
         &text,
         &[
-            "REDLINE · Changes from old.toml to new.toml",
-            "sudden",
-            "steep",
+            "Changes from old.toml to new.toml",
+            "resumed",
+            "restarted",
+            "Underwrite war-risk",
+            "insurance",
+            "cover",
+            "CHANGED",
         ],
     );
 }
