@@ -480,9 +480,9 @@ pub fn prepare(
     };
     // The logo is read from inside the root only, into the brief's own copy of the template.
     if !diagnostics.iter().any(Diagnostic::is_error)
-        && let Err(diagnostic) = logo::attach(&mut template, &brief, input, root)
+        && let Err(problems) = logo::attach(&mut template, &brief, input, root)
     {
-        diagnostics.push(diagnostic);
+        diagnostics.extend(problems);
     }
     // A language the template has no labels for is printed with English ones, and says so.
     diagnostics.extend(template.label_warning(&brief));
