@@ -269,7 +269,7 @@ fn a_long_address_wraps_beside_its_qr_code_and_stays_on_the_page() {
     );
     for url in [ascii, cyrillic] {
         assert!(url.len() <= 2331, "{}", url.len());
-        for paper in ["a4", "a5"] {
+        for paper in ["a4", "us-letter"] {
             let brief = belarus_with("Public", &format!("url = \"{url}\"\npaper = \"{paper}\""));
             let out = Test::new()
                 .file("belarus.toml", brief)
@@ -286,11 +286,16 @@ fn a_long_address_wraps_beside_its_qr_code_and_stays_on_the_page() {
 }
 
 #[test]
-fn a_marking_of_sixty_characters_is_on_every_page_of_an_a5_paper() {
+fn a_marking_of_sixty_characters_is_on_every_page_and_on_the_paper() {
     let marking = "EMBARGOED UNTIL 00:01 CEST, WEDNESDAY 15 MAY – NOT FOR WIRES";
     assert_eq!(marking.chars().count(), 60);
-    for level in [marking.to_string(), "W".repeat(60)] {
-        let brief = belarus_with(&level, "paper = \"a5\"");
+    // Sixty of the widest capital, which no line can break, are the worst case.
+    for (level, paper) in [
+        (marking.to_string(), "a4"),
+        ("W".repeat(60), "a4"),
+        ("W".repeat(60), "us-letter"),
+    ] {
+        let brief = belarus_with(&level, &format!("paper = \"{paper}\""));
         let out = Test::new()
             .file("belarus.toml", brief)
             .args(&["pdf", "--quiet", "belarus.toml"])
