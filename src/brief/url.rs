@@ -17,6 +17,9 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Rich-text links may only leave the paper for the web or mail.
 pub fn check_link_url(url: &str) -> Result<(), String> {
     if let Some(address) = url.strip_prefix("mailto:") {
+        if address.chars().any(is_bidi_control) {
+            return Err("the address contains a bidirectional control character".into());
+        }
         return if address.contains('@') && !address.contains(char::is_whitespace) {
             Ok(())
         } else {
@@ -71,6 +74,7 @@ mod tests {
             Err("the address contains a bidirectional control character".into())
         );
         assert!(check_link_url("https://x.org/\u{2067}a").is_err());
+        assert!(check_link_url("mailto:ann@\u{202e}gro.x").is_err());
         for c in [
             '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
         ] {
