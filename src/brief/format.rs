@@ -118,8 +118,8 @@ struct StyleTable {
     /// The accent colour of headings, rules and marks, as "#rrggbb"; keep it dark enough to
     /// read as black in grayscale print.
     accent: Option<Accent>,
-    /// An SVG or PNG logo inside the brief's folder (or the --root folder), printed over the
-    /// masthead and on the title slide.
+    /// An SVG, PNG or JPEG logo inside the brief's folder (or the --root folder), printed over
+    /// the masthead and on the title slide.
     logo: Option<Text>,
     /// The logo's alternative text for readers who cannot see it; required with a logo.
     logo_alt: Option<Text>,

@@ -3,6 +3,11 @@
 
 use crate::diag::closest;
 
+/// The most characters a marking may have. It is printed in capitals, spaced wide, on one line
+/// at the top and the bottom of every page: 60 of ordinary text fit on an A4 page, and the
+/// template sets a wider marking smaller to fit, which beyond 60 would make it hard to read.
+pub const MAX_MARKING_CHARS: usize = 60;
+
 /// A marking scheme whose levels are fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {

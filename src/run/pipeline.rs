@@ -290,7 +290,7 @@ impl Session {
                     own.insert(path, file);
                 }
                 Ok(None) => {}
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                Err(problems) => diagnostics.extend(problems),
             }
         }
         // A language the template has no labels for is printed with English ones, and says so.

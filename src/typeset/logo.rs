@@ -1,12 +1,14 @@
 //! The brief's logo (`[style] logo`): found inside the brief's folder or `--root` and nowhere
-//! else, read with a size limit, and served to the template as a file of the brief's own (in
-//! its own world, never in the environment its template shares with other briefs).
+//! else, read with a size limit, its bytes checked (`typeset::image`), and served to the
+//! template as a file of the brief's own (in its own world, never in the environment its
+//! template shares with other briefs).
 
 use std::path::Path;
 
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
+use crate::typeset::image::{self, Named};
 use crate::typeset::template::{LOGO_STEM, TemplateFile, brief_base, inside_root_as};
 
 /// A logo is a small picture: larger files are refused rather than read.
@@ -21,17 +23,18 @@ pub fn virtual_path(logo: &str) -> String {
 }
 
 /// Reads the brief's logo, if it names one: the path the template finds it at, and the file.
-/// A path that leads out of the root (absolute, `..`, a link) or a file that cannot be read is
-/// an error at the `logo` key; nothing outside the root is read.
+/// A path that leads out of the root (absolute, `..`, a link), a file that cannot be read, and
+/// a picture that Typst should not decode (`image::check`) are errors at the `logo` key;
+/// nothing outside the root is read. `brief check` and `brief pdf` both come through here.
 pub fn read(
     brief: &Brief,
     brief_path: &Path,
     root: Option<&Path>,
-) -> Result<Option<(String, TemplateFile)>, Diagnostic> {
+) -> Result<Option<(String, TemplateFile)>, Vec<Diagnostic>> {
     let Some(logo) = brief.style.as_ref().and_then(|s| s.logo.as_ref()) else {
         return Ok(None);
     };
-    let at = |d: Diagnostic| d.at(&brief.file, logo.span.clone());
+    let at = |d: Diagnostic| vec![d.at(&brief.file, logo.span.clone())];
     let base = brief_base(brief_path);
     let real = inside_root_as(&logo.value, &base, root, "logo", "logo")
         .map_err(at)?
@@ -48,6 +51,13 @@ pub fn read(
             logo.value
         )))
     })?;
+    let named = Named {
+        what: "logo",
+        path: &logo.value,
+        file: &brief.file,
+        span: logo.span.clone(),
+    };
+    image::check(&named, &data)?;
     let path = virtual_path(&logo.value)
         .trim_start_matches('/')
         .to_string();

@@ -6,6 +6,7 @@ pub mod copy;
 pub mod coverage;
 pub mod data;
 pub mod fonts;
+pub mod image;
 pub mod impose;
 pub mod logo;
 pub mod metadata;

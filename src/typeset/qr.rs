@@ -4,11 +4,14 @@
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
+/// The error correction of every code: level M survives a crease or a staple through a printed
+/// page. The loader's limit on the `url` (`url::QR_CAPACITY`) is what this level holds.
+const LEVEL: EcLevel = EcLevel::M;
+
 /// An SVG QR code of `url`, black on white with the quiet zone the standard asks for, or None
-/// if the URL is too long for a QR code. Level M error correction survives a crease or a
-/// staple through a printed page.
+/// if the URL is too long for a QR code (a checked brief's never is).
 pub fn svg(url: &str) -> Option<Vec<u8>> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
+    let code = QrCode::with_error_correction_level(url.as_bytes(), LEVEL).ok()?;
     let image = code
         .render::<svg::Color>()
         .quiet_zone(true)
@@ -39,5 +42,18 @@ mod tests {
     #[test]
     fn a_url_too_long_for_a_code_has_none() {
         assert_eq!(svg(&"x".repeat(5000)), None);
+    }
+
+    #[test]
+    fn the_loaders_limit_is_what_a_code_holds() {
+        use crate::brief::url::QR_CAPACITY;
+        // Lower-case letters and `%` are bytes to the encoder, as most of an address is.
+        let longest = format!(
+            "https://{}",
+            "a%".repeat(QR_CAPACITY).get(..QR_CAPACITY - 8).unwrap()
+        );
+        assert_eq!(longest.len(), QR_CAPACITY);
+        assert!(svg(&longest).is_some());
+        assert_eq!(svg(&format!("{longest}b")), None);
     }
 }

@@ -222,3 +222,94 @@ fn a_typst_project_carries_the_qr_code_beside_the_data() {
     assert_eq!(data["meta"]["url"], url);
     assert_eq!(data["meta"]["marking"]["level"], "GREEN");
 }
+
+/// The words poppler finds on each page that reach beyond its edges, with the page's number
+/// (or None without poppler): text that runs off the paper.
+fn words_off_the_page(pdf: &[u8]) -> Option<Vec<(usize, String)>> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("paper.pdf"), pdf).unwrap();
+    let (ok, text) = tool(
+        "pdftotext",
+        &["-bbox", "paper.pdf", "words.html"],
+        dir.path(),
+    )?;
+    assert!(ok, "pdftotext: {text}");
+    let html = std::fs::read_to_string(dir.path().join("words.html")).unwrap();
+    let attribute = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut off = vec![];
+    let mut page = 0;
+    let mut width = 0.0;
+    for tag in html.split('<').skip(1) {
+        if tag.starts_with("page ") {
+            page += 1;
+            width = attribute(tag, "width");
+        } else if tag.starts_with("word ") {
+            let (x_min, x_max) = (attribute(tag, "xMin"), attribute(tag, "xMax"));
+            if x_min < 0.0 || x_max > width {
+                off.push((page, tag.split('>').nth(1).unwrap_or("").to_string()));
+            }
+        }
+    }
+    Some(off)
+}
+
+#[test]
+fn a_long_address_wraps_beside_its_qr_code_and_stays_on_the_page() {
+    let ascii = format!(
+        "https://example.org/briefs/{}?utm_source=print&id={}",
+        "belarus-elections-observation/".repeat(20),
+        "0123456789abcdef".repeat(8)
+    );
+    let cyrillic = format!(
+        "https://be.example.org/{}",
+        "Прэзідэнцкія_выбары_ў_Беларусі_назіранне_".repeat(12)
+    );
+    for url in [ascii, cyrillic] {
+        assert!(url.len() <= 2331, "{}", url.len());
+        for paper in ["a4", "us-letter"] {
+            let brief = belarus_with("Public", &format!("url = \"{url}\"\npaper = \"{paper}\""));
+            let out = Test::new()
+                .file("belarus.toml", brief)
+                .args(&["pdf", "--quiet", "belarus.toml"])
+                .run();
+            let bytes = out.read("belarus.pdf");
+            let pdf = Pdf::load(&bytes);
+            assert!(pdf.link_uris().iter().any(|u| *u == url), "{paper}");
+            if let Some(off) = words_off_the_page(&bytes) {
+                assert_eq!(off, vec![], "{paper}: {url}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_marking_of_sixty_characters_is_on_every_page_and_on_the_paper() {
+    let marking = "EMBARGOED UNTIL 00:01 CEST, WEDNESDAY 15 MAY – NOT FOR WIRES";
+    assert_eq!(marking.chars().count(), 60);
+    // Sixty of the widest capital, which no line can break, are the worst case.
+    for (level, paper) in [
+        (marking.to_string(), "a4"),
+        ("W".repeat(60), "a4"),
+        ("W".repeat(60), "us-letter"),
+    ] {
+        let brief = belarus_with(&level, &format!("paper = \"{paper}\""));
+        let out = Test::new()
+            .file("belarus.toml", brief)
+            .args(&["pdf", "--quiet", "belarus.toml"])
+            .run();
+        let bytes = out.read("belarus.pdf");
+        let pdf = Pdf::load(&bytes);
+        for (i, lines) in pages(&pdf).iter().enumerate() {
+            let count = lines.iter().filter(|l| **l == level).count();
+            // Free text is marked at the top of the first page, at top and bottom of the rest.
+            let expected = if i == 0 { 1 } else { 2 };
+            assert_eq!(count, expected, "page {}: {lines:#?}", i + 1);
+        }
+        if let Some(off) = words_off_the_page(&bytes) {
+            assert_eq!(off, vec![], "{level}");
+        }
+    }
+}

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use crate::support::library::sample;
 use crate::support::{Test, fixture};
 
-/// Three briefs that once cost a whole batch or a file, each a located error now.
+/// Briefs that once cost a whole batch, a file, or a paper that says what it should not, each
+/// a located error now. Their logos are in [`hostile_files`].
 fn hostile() -> Vec<(&'static str, String)> {
     let minimal = fixture("minimal.toml");
     let deep_list = format!(
@@ -18,15 +19,46 @@ fn hostile() -> Vec<(&'static str, String)> {
     );
     let control = minimal.replacen("title = \"", "title = \"\\u001b[2J\\u0000", 1);
     let template = format!("template = \"/\"\n{minimal}");
+    let logo =
+        |file: &str| format!("{minimal}\n[style]\nlogo = \"{file}\"\nlogo_alt = \"House\"\n");
+    let top = |line: &str| format!("{line}\n{minimal}");
     vec![
         ("deep-list.toml", deep_list),
         ("control.toml", control),
         ("template-root.toml", template),
+        ("logo-bomb.toml", logo("bomb.png")),
+        ("logo-entity.toml", logo("entity.svg")),
+        ("logo-gif.toml", logo("gif.png")),
+        (
+            "url-reversed.toml",
+            top("url = \"https://evil.example\\u202E/gro.elpmaxe.knab//:sptth\""),
+        ),
+        (
+            "url-too-long.toml",
+            top(&format!(
+                "url = \"https://example.org/{}\"",
+                "a".repeat(3000)
+            )),
+        ),
+        (
+            "marking-two-lines.toml",
+            top("classification = \"OFFICIAL\\nSENSITIVE\""),
+        ),
+    ]
+}
+
+/// The pictures the hostile briefs name, beside them.
+fn hostile_files() -> Vec<(&'static str, Vec<u8>)> {
+    let entity = "<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"9\" height=\"9\"><text>&x;</text></svg>";
+    vec![
+        ("bomb.png", crate::style::png_bomb(30_000, 30_000)),
+        ("entity.svg", entity.as_bytes().to_vec()),
+        ("gif.png", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()),
     ]
 }
 
 #[test]
-fn twenty_good_briefs_build_and_three_hostile_ones_fail_at_their_place() {
+fn twenty_good_briefs_build_and_the_hostile_ones_fail_at_their_place() {
     for jobs in ["1", "2"] {
         let mut test = Test::new();
         for i in 0..20 {
@@ -37,6 +69,9 @@ fn twenty_good_briefs_build_and_three_hostile_ones_fail_at_their_place() {
         }
         for (name, text) in hostile() {
             test = test.file(&format!("in/{name}"), text);
+        }
+        for (name, bytes) in hostile_files() {
+            test = test.file(&format!("in/{name}"), bytes);
         }
         let out = test
             .args(&["pdf", "in", "--out-dir", "out", "--jobs", jobs])
@@ -59,7 +94,8 @@ fn twenty_good_briefs_build_and_three_hostile_ones_fail_at_their_place() {
             assert!(out.stderr.contains(&format!("failed in/{name}")));
         }
         assert!(
-            out.stderr.contains("built 20 of 23 briefs in"),
+            out.stderr
+                .contains(&format!("built 20 of {} briefs in", 20 + hostile().len())),
             "{}",
             out.stderr
         );
@@ -119,6 +155,9 @@ fn check_and_pdf_agree_on_every_brief_of_the_corpus() {
     for (name, text) in hostile() {
         std::fs::write(dir.path().join(name), text).unwrap();
         hostile_extra.push(dir.path().join(name));
+    }
+    for (name, bytes) in hostile_files() {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let briefs: Vec<PathBuf> = corpus().into_iter().chain(hostile_extra).collect();
     assert!(briefs.len() > 70, "{} briefs", briefs.len());

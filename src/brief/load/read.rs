@@ -347,12 +347,73 @@ impl<'f> Reader<'f> {
 
     pub(super) fn url(&mut self, table: &mut Table<'_, '_>, key: &'static str) -> Option<Str> {
         let url = self.string(table, key, false)?;
-        if let Err(message) = url::check_web_url(&url.value) {
+        // A bidirectional control is reported where it is, and only once.
+        if self.in_order(key, &url)
+            && let Err(message) = url::check_web_url(&url.value)
+        {
             self.error(url.span.clone(), message)
                 .hints
                 .push("write the full address, starting with https://".into());
         }
         Some(url)
+    }
+
+    /// The brief's own `url`, which the paper prints with its QR code: it must fit one.
+    pub(super) fn qr_url(&mut self, table: &mut Table<'_, '_>) -> Option<Str> {
+        let url = self.url(table, "url")?;
+        let bytes = url.value.len();
+        if bytes > url::QR_CAPACITY {
+            self.error(
+                url.span.clone(),
+                format!(
+                    "`url` is {bytes} bytes long, more than a QR code holds ({} bytes)",
+                    url::QR_CAPACITY
+                ),
+            )
+            .hints
+            .push("give a shorter address that leads to the same page, such as a redirect".into());
+        }
+        Some(url)
+    }
+
+    /// A person's or an organisation's `name`, required; it must print in the order written.
+    pub(super) fn name(&mut self, table: &mut Table<'_, '_>) -> Option<Str> {
+        let name = self.string(table, "name", true)?;
+        self.in_order("name", &name);
+        Some(name)
+    }
+
+    /// Whether `text`, the value of `key`, is free of bidirectional controls; the first one is
+    /// reported at its place in the TOML. Rich text is not asked: right-to-left writing needs
+    /// its marks there, and nothing in a paragraph claims to be an address or a name.
+    pub(super) fn in_order(&mut self, key: &str, text: &Str) -> bool {
+        let mut found = text
+            .value
+            .char_indices()
+            .filter(|(_, c)| url::is_bidi_control(*c));
+        let Some((at, c)) = found.next() else {
+            return true;
+        };
+        let more = found.count();
+        let place =
+            SpanMap::new(self.file.text(), &text.value, &text.span).map(at..at + c.len_utf8());
+        let message = format!(
+            "`{key}` contains the bidirectional control character U+{:04X}, which would print \
+             it in another order than it is written",
+            u32::from(c)
+        );
+        let diagnostic = self.error(place, message);
+        diagnostic.hints.push(
+            "remove it: an address, a name or a marking must read the same on paper as in the brief"
+                .into(),
+        );
+        if more > 0 {
+            let such = if more == 1 { "character" } else { "characters" };
+            diagnostic
+                .hints
+                .push(format!("the same string holds {more} more such {such}"));
+        }
+        false
     }
 
     pub(super) fn choice<T>(

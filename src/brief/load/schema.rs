@@ -25,7 +25,7 @@ impl Reader<'_> {
         let number = self.number(&mut top);
         let classification = self.string(&mut top, "classification", false);
         let marking = classification.as_ref().and_then(|c| self.marking(c));
-        let url = self.url(&mut top, "url");
+        let url = self.qr_url(&mut top);
         let version = self.string(&mut top, "version", false);
         let keywords = self.strings(&mut top, "keywords");
         let disclaimer = self.rich(&mut top, "disclaimer", Mode::Blocks, false);
@@ -35,7 +35,7 @@ impl Reader<'_> {
         let style = self.style(&mut top);
 
         let authors = self.each_table(&mut top, "authors", |r, t| Author {
-            name: r.string(t, "name", true).unwrap_or_else(|| empty(&t.span)),
+            name: r.name(t).unwrap_or_else(|| empty(&t.span)),
             affiliation: r.string(t, "affiliation", false),
             bio: r.rich(t, "bio", Mode::Blocks, false),
         });
@@ -66,7 +66,7 @@ impl Reader<'_> {
         });
         let actors = self.each_table(&mut top, "actors", |r, t| Actor {
             id: r.id(t, "actor"),
-            name: r.string(t, "name", true).unwrap_or_else(|| empty(&t.span)),
+            name: r.name(t).unwrap_or_else(|| empty(&t.span)),
             kind: r
                 .choice_required(t, "kind", &ActorKind::NAMES, ActorKind::parse)
                 .map_or(ActorKind::Organization, |k| k.value),

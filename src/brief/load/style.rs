@@ -5,8 +5,9 @@
 use super::read::{Reader, Table};
 use crate::brief::model::Style;
 
-/// The logo formats a brief may name, by extension.
-pub const LOGO_EXTENSIONS: [&str; 2] = ["svg", "png"];
+/// The logo formats a brief may name, by extension. GIF is not among them: it holds nothing a
+/// PNG cannot, and every format taken is one more decoder that hostile bytes can reach.
+pub const LOGO_EXTENSIONS: [&str; 4] = ["svg", "png", "jpg", "jpeg"];
 
 impl Reader<'_> {
     pub(super) fn style(&mut self, top: &mut Table<'_, '_>) -> Option<Style> {
@@ -36,10 +37,10 @@ impl Reader<'_> {
             if !extension.is_some_and(|e| LOGO_EXTENSIONS.contains(&e.as_str())) {
                 self.error(
                     logo.span.clone(),
-                    format!("the logo `{}` is neither an SVG nor a PNG file", logo.value),
+                    format!("the logo `{}` is not an SVG, PNG or JPEG file", logo.value),
                 )
                 .hints
-                .push("name a file ending in .svg or .png".into());
+                .push("name a file ending in .svg, .png or .jpg".into());
             }
             if style.logo_alt.is_none() {
                 self.error(logo.span.clone(), "a logo needs a text alternative")

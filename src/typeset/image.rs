@@ -1,0 +1,800 @@
+//! Checks an image file's bytes before Typst decodes it: its first bytes must show the format
+//! its name promises, one the papers print (PNG, JPEG or SVG); a raster's size, read from its
+//! header, must be within bounds before anything is decoded; an SVG must be self-contained
+//! XML. Each problem is an error at the key that names the file, so that `brief check` and
+//! `brief pdf` find the same ones and Typst never meets a picture it would choke on.
+
+use std::sync::Arc;
+
+use crate::brief::model::Span;
+use crate::diag::Diagnostic;
+use crate::source::SourceFile;
+
+/// The most pixels a raster image may have: 40 megapixels. A photograph from a 40-megapixel
+/// camera fits, and so does a full-bleed A2 page at 200 pixels per inch; decoded as 16-bit
+/// RGBA that is 320 MB, which a batch on a laptop survives. Beyond it an image costs memory
+/// out of all proportion to what print can show (a 30000 × 30000 PNG of 3.5 MB needs 7 GB).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// The most pixels a raster image may have on one side: 16384, the largest texture most
+/// graphics hardware takes and 1.4 m at 300 pixels per inch. It also bounds a very thin image,
+/// which the pixel count alone would let through.
+pub const MAX_SIDE: u64 = 16_384;
+
+/// How deep SVG elements may nest, and images be embedded in images: enough for any drawing
+/// an editor exports, and far from where the SVG reader's recursion would run out of stack.
+const MAX_NESTING: usize = 256;
+const MAX_EMBEDDING: usize = 4;
+
+/// At most this many problems of one image are reported; the last says how many more.
+const MAX_PROBLEMS: usize = 5;
+
+/// The formats the papers print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Jpeg,
+    Svg,
+}
+
+impl Format {
+    /// The format a file's name promises, by its extension, if it is one of ours.
+    pub fn of_name(name: &str) -> Option<Self> {
+        let (_, extension) = name.rsplit_once('.')?;
+        match extension.to_ascii_lowercase().as_str() {
+            "png" => Some(Format::Png),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "svg" => Some(Format::Svg),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Png => "PNG",
+            Format::Jpeg => "JPEG",
+            Format::Svg => "SVG",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Png => ".png",
+            Format::Jpeg => ".jpg",
+            Format::Svg => ".svg",
+        }
+    }
+}
+
+/// An image named at a key of a brief, for messages and their place.
+pub struct Named<'a> {
+    /// What the image is, as messages name it: "logo", "figure".
+    pub what: &'a str,
+    /// The file's path as the brief writes it.
+    pub path: &'a str,
+    /// The brief, and the span of the value that names the image.
+    pub file: &'a Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// Checks the bytes `data` of the image `named` before anything decodes them: its format, its
+/// size, and for an SVG that it refers to nothing outside itself. Every problem is an error at
+/// the key that names the image.
+pub fn check(named: &Named<'_>, data: &[u8]) -> Result<Format, Vec<Diagnostic>> {
+    let problems = match inspect(Format::of_name(named.path), data, 0) {
+        Ok(format) => return Ok(format),
+        Err(problems) => problems,
+    };
+    let count = problems.len();
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(MAX_PROBLEMS)
+        .map(|problem| {
+            let message = format!("the {} `{}` {}", named.what, named.path, problem.says);
+            let mut diagnostic = Diagnostic::error(message).at(named.file, named.span.clone());
+            for hint in problem.hints {
+                diagnostic = diagnostic.hint(hint);
+            }
+            diagnostic
+        })
+        .collect();
+    if count > MAX_PROBLEMS
+        && let Some(last) = diagnostics.last_mut()
+    {
+        last.hints.push(format!(
+            "the same image has {} more such problems",
+            count - MAX_PROBLEMS
+        ));
+    }
+    Err(diagnostics)
+}
+
+/// One problem with an image: what it is, said after the image's name ("is a GIF file"), and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
+    says: String,
+    hints: Vec<String>,
+}
+
+impl Problem {
+    fn new(says: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            says: says.into(),
+            hints: vec![hint.into()],
+        }
+    }
+}
+
+/// What a file's first bytes show it to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Ours(Format),
+    /// A picture in a format the papers do not take, by its name.
+    Other(&'static str),
+    Unknown,
+}
+
+fn sniff(data: &[u8]) -> Kind {
+    let starts = |magic: &[u8]| data.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Kind::Ours(Format::Png)
+    } else if starts(b"\xff\xd8\xff") {
+        Kind::Ours(Format::Jpeg)
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Kind::Other("GIF")
+    } else if starts(b"RIFF") && data.get(8..12) == Some(b"WEBP") {
+        Kind::Other("WebP")
+    } else if starts(b"%PDF") {
+        Kind::Other("PDF")
+    } else if starts(b"\x1f\x8b") {
+        Kind::Other("compressed (gzip)")
+    } else if starts(b"BM") {
+        Kind::Other("BMP")
+    } else if starts(b"II*\0") || starts(b"MM\0*") {
+        Kind::Other("TIFF")
+    } else if data
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(data)
+        .trim_ascii_start()
+        .starts_with(b"<")
+    {
+        // Any XML; whether it is an SVG is the parser's to say.
+        Kind::Ours(Format::Svg)
+    } else {
+        Kind::Unknown
+    }
+}
+
+/// Checks an image's bytes against the format its name promises (`expected`; None for an
+/// image embedded in an SVG, which has no name). `depth` counts the images it is embedded in.
+fn inspect(expected: Option<Format>, data: &[u8], depth: usize) -> Result<Format, Vec<Problem>> {
+    if data.is_empty() {
+        return Err(vec![Problem::new(
+            "is empty",
+            "is it the right file? a picture may be a PNG, JPEG or SVG file",
+        )]);
+    }
+    let format = match (sniff(data), expected) {
+        (Kind::Ours(found), Some(named)) if found != named => {
+            return Err(vec![Problem::new(
+                format!(
+                    "is {} {} file, not {} {} file",
+                    a(found),
+                    found.name(),
+                    a(named),
+                    named.name()
+                ),
+                format!(
+                    "give the file a name that ends in {}, the format it is in",
+                    found.extension()
+                ),
+            )]);
+        }
+        (Kind::Ours(found), _) => found,
+        (Kind::Other(other), _) => {
+            return Err(vec![Problem::new(
+                format!("is {} {other} file", a_word(other)),
+                "save it as PNG, JPEG or SVG: the papers print no other format",
+            )]);
+        }
+        (Kind::Unknown, named) => {
+            let what = named.map_or("PNG, JPEG or SVG", Format::name);
+            return Err(vec![Problem::new(
+                format!("is not {} {what} file", a_word(what)),
+                "its first bytes are not those of a picture; is it damaged, or another kind of file?",
+            )]);
+        }
+    };
+    let size = match format {
+        Format::Png => png_size(data),
+        Format::Jpeg => jpeg_size(data),
+        Format::Svg => return svg::inspect(data, depth).map(|()| Format::Svg),
+    };
+    let Some((width, height)) = size.filter(|&(w, h)| w > 0 && h > 0) else {
+        return Err(vec![Problem::new(
+            format!(
+                "is damaged: its size cannot be read from its {} header",
+                format.name()
+            ),
+            "open it in an image editor and save it again",
+        )]);
+    };
+    if width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS {
+        return Err(vec![Problem::new(
+            format!(
+                "is {width} × {height} pixels, more than an image may have ({MAX_SIDE} pixels a \
+                 side, {} megapixels in all)",
+                MAX_PIXELS / 1_000_000
+            ),
+            "scale it down: 300 pixels per inch of its printed size is all that print can show",
+        )]);
+    }
+    Ok(format)
+}
+
+/// `a` or `an` before a format's name.
+fn a(format: Format) -> &'static str {
+    a_word(format.name())
+}
+
+fn a_word(word: &str) -> &'static str {
+    // Formats are named by their letters: "an SVG", "a PNG", "a JPEG".
+    match word.as_bytes().first() {
+        Some(b'S' | b'A' | b'E' | b'I' | b'O' | b'F' | b'H' | b'L' | b'M' | b'N' | b'R' | b'X') => {
+            "an"
+        }
+        _ => "a",
+    }
+}
+
+fn be16(bytes: &[u8]) -> u64 {
+    u64::from(u16::from_be_bytes([bytes[0], bytes[1]]))
+}
+
+fn be32(bytes: &[u8]) -> u64 {
+    u64::from(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+}
+
+/// A PNG's width and height from its IHDR chunk, which the standard puts first, right after
+/// the signature.
+fn png_size(data: &[u8]) -> Option<(u64, u64)> {
+    let chunk = data.get(8..24)?;
+    if chunk[..8] != *b"\0\0\0\x0dIHDR" {
+        return None;
+    }
+    Some((be32(&chunk[8..12]), be32(&chunk[12..16])))
+}
+
+/// A JPEG's width and height from its first frame header (SOFn), found by walking the marker
+/// segments from the start as a decoder does; the frame a decoder decodes is that one.
+fn jpeg_size(data: &[u8]) -> Option<(u64, u64)> {
+    let mut at = 2;
+    loop {
+        if *data.get(at)? != 0xff {
+            return None;
+        }
+        // A marker may be preceded by any number of fill bytes 0xFF.
+        while *data.get(at)? == 0xff {
+            at += 1;
+        }
+        let marker = data[at];
+        at += 1;
+        match marker {
+            0xc0..=0xc3 | 0xc5..=0xc7 | 0xc9..=0xcb | 0xcd..=0xcf => {
+                // Length (2), precision (1), height (2), width (2).
+                let frame = data.get(at..at + 7)?;
+                return Some((be16(&frame[5..7]), be16(&frame[3..5])));
+            }
+            // Markers without a segment.
+            0x01 | 0xd0..=0xd7 => {}
+            // Another start, the end, or a scan before any frame: not a JPEG a decoder takes.
+            0xd8 | 0xd9 | 0xda => return None,
+            _ => {
+                let length = be16(data.get(at..at + 2)?) as usize;
+                if length < 2 {
+                    return None;
+                }
+                at += length;
+            }
+        }
+    }
+}
+
+/// The rules for SVG: well-formed XML with an `<svg>` root, no DOCTYPE (and so no entities),
+/// no reference to anything outside the file, no scripts or foreign objects; embedded images
+/// obey the rules of images.
+mod svg {
+    use super::{MAX_EMBEDDING, MAX_NESTING, Problem};
+
+    const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
+
+    const SELF_CONTAINED: &str = "an image may refer only to its own parts (`#id`) or to data it \
+                                  embeds (`data:`); embed what it points to, or remove the reference";
+
+    pub(super) fn inspect(data: &[u8], depth: usize) -> Result<(), Vec<Problem>> {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return Err(vec![Problem::new(
+                "is not an SVG file in UTF-8",
+                "save it again as SVG, which editors write in UTF-8",
+            )]);
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        };
+        let document = match roxmltree::Document::parse_with_options(text, options) {
+            Ok(document) => document,
+            Err(roxmltree::Error::DtdDetected) => return Err(vec![doctype()]),
+            Err(error) => {
+                return Err(vec![Problem::new(
+                    format!("is not a well-formed SVG file: {error}"),
+                    "open it in an editor that reads SVG and save it again",
+                )]);
+            }
+        };
+        let root = document.root_element();
+        // An empty DOCTYPE is no error to the parser; it is to us, being the door to entities.
+        if text[..root.range().start].contains("<!DOCTYPE") {
+            return Err(vec![doctype()]);
+        }
+        let name = root.tag_name().name();
+        if name != "svg" || root.tag_name().namespace() != Some(SVG_NAMESPACE) {
+            let what = if name == "svg" {
+                "<svg> outside the SVG namespace".to_string()
+            } else {
+                format!("<{name}>")
+            };
+            return Err(vec![Problem::new(
+                format!("is not an SVG image: its root element is {what}"),
+                "an SVG file's root element is <svg xmlns=\"http://www.w3.org/2000/svg\">",
+            )]);
+        }
+        let mut problems = vec![];
+        let line = |position: usize| document.text_pos_at(position).row;
+        for node in document.root().children() {
+            if node.is_pi() && node.pi().is_some_and(|pi| pi.target == "xml-stylesheet") {
+                problems.push(Problem::new(
+                    format!("links a style sheet (line {})", line(node.range().start)),
+                    SELF_CONTAINED,
+                ));
+            }
+        }
+        // Depth first with an explicit stack: a file nested a million deep costs no recursion.
+        let mut stack = vec![(root, 1)];
+        while let Some((node, nesting)) = stack.pop() {
+            if nesting > MAX_NESTING {
+                problems.push(Problem::new(
+                    format!(
+                        "nests its elements more than {MAX_NESTING} deep (line {})",
+                        line(node.range().start)
+                    ),
+                    "simplify the drawing: ungroup it in an editor and save it again",
+                ));
+                break;
+            }
+            element(&node, depth, &line, &mut problems);
+            let children: Vec<_> = node.children().filter(|n| n.is_element()).collect();
+            stack.extend(children.into_iter().rev().map(|n| (n, nesting + 1)));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn doctype() -> Problem {
+        Problem::new(
+            "has a DOCTYPE declaration",
+            "remove the <!DOCTYPE …> and any <!ENTITY …>: nothing in them is needed to draw the \
+             image, and entities can read other files",
+        )
+    }
+
+    /// The problems of one element: its name, its references, and its embedded images.
+    fn element(
+        node: &roxmltree::Node<'_, '_>,
+        depth: usize,
+        line: &dyn Fn(usize) -> u32,
+        problems: &mut Vec<Problem>,
+    ) {
+        let name = node.tag_name().name();
+        let at = line(node.range().start);
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
+            problems.push(Problem::new(
+                format!("holds a <{name}> element (line {at})"),
+                "remove it: an image is printed as shapes, text and pictures, never as a script \
+                 or an embedded document",
+            ));
+        }
+        for attribute in node.attributes() {
+            let value = attribute.value();
+            if attribute.name() == "href" {
+                let target = value.trim();
+                if is_data(target) {
+                    if matches!(name, "image" | "feImage") {
+                        embedded(target, depth, at, problems);
+                    }
+                } else if !target.starts_with('#') {
+                    problems.push(refers(target, at));
+                }
+            }
+            for target in css_urls(value) {
+                problems.push(refers(target, at));
+            }
+        }
+        if name == "style" {
+            let css: String = node.children().filter_map(|n| n.text()).collect();
+            if css.to_ascii_lowercase().contains("@import") {
+                problems.push(Problem::new(
+                    format!("imports a style sheet (line {at})"),
+                    SELF_CONTAINED,
+                ));
+            }
+            for target in css_urls(&css) {
+                problems.push(refers(target, at));
+            }
+        }
+    }
+
+    fn refers(target: &str, line: u32) -> Problem {
+        Problem::new(
+            format!("refers to `{}` (line {line})", shown(target)),
+            SELF_CONTAINED,
+        )
+    }
+
+    /// A reference as a message shows it: cut short, and without characters a terminal acts on.
+    fn shown(target: &str) -> String {
+        let mut out: String = target
+            .chars()
+            .take(60)
+            .map(|c| {
+                if c.is_control() || crate::brief::url::is_bidi_control(c) {
+                    '�'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if target.chars().count() > 60 {
+            out.push('…');
+        }
+        out
+    }
+
+    fn is_data(target: &str) -> bool {
+        target
+            .get(..5)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"))
+    }
+
+    /// The targets of the CSS `url(…)` in `text` that lead out of the file.
+    fn css_urls(text: &str) -> Vec<&str> {
+        let lower = text.to_ascii_lowercase();
+        let mut out = vec![];
+        let mut from = 0;
+        while let Some(found) = lower[from..].find("url(") {
+            let start = from + found + 4;
+            let end = lower[start..].find(')').map_or(text.len(), |e| start + e);
+            let target = text[start..end].trim().trim_matches(['"', '\'']).trim();
+            if !target.starts_with('#') && !is_data(target) {
+                out.push(target);
+            }
+            from = end.min(text.len());
+            if from == text.len() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The problems of an image embedded as a `data:` URL, said of the image that embeds it.
+    fn embedded(target: &str, depth: usize, line: u32, problems: &mut Vec<Problem>) {
+        let decoded = data_url::DataUrl::process(target)
+            .ok()
+            .and_then(|url| url.decode_to_vec().ok());
+        let Some((bytes, _)) = decoded else {
+            problems.push(Problem::new(
+                format!("embeds an image it cannot decode (line {line})"),
+                "embed the picture again, as base64 data",
+            ));
+            return;
+        };
+        if depth + 1 > MAX_EMBEDDING {
+            problems.push(Problem::new(
+                format!("embeds images in images more than {MAX_EMBEDDING} deep (line {line})"),
+                "embed the pictures themselves, not images that embed them",
+            ));
+            return;
+        }
+        if let Err(inner) = super::inspect(None, &bytes, depth + 1) {
+            problems.extend(inner.into_iter().map(|p| Problem {
+                says: format!("embeds an image (line {line}) that {}", p.says),
+                hints: p.hints,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A PNG header and an IHDR chunk of `width` × `height`, and an IDAT of a few bytes: a
+    /// picture of any size in 50 bytes, which nothing may decode.
+    pub(crate) fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(width.to_be_bytes());
+        png.extend(height.to_be_bytes());
+        png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        png.extend(b"\0\0\0\x02IDATx\x9c\0\0\0\0\0\0\0\0IEND\xaeB`\x82");
+        png
+    }
+
+    fn says(expected: Option<Format>, data: &[u8]) -> Vec<String> {
+        match inspect(expected, data, 0) {
+            Ok(_) => vec![],
+            Err(problems) => problems.into_iter().map(|p| p.says).collect(),
+        }
+    }
+
+    const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">"#;
+
+    fn svg(body: &str) -> Vec<String> {
+        says(Some(Format::Svg), format!("{SVG}{body}</svg>").as_bytes())
+    }
+
+    #[test]
+    fn names_promise_formats() {
+        assert_eq!(Format::of_name("a/Logo.PNG"), Some(Format::Png));
+        assert_eq!(Format::of_name("x.jpeg"), Some(Format::Jpeg));
+        assert_eq!(Format::of_name("x.jpg"), Some(Format::Jpeg));
+        assert_eq!(Format::of_name("x.svg"), Some(Format::Svg));
+        assert_eq!(Format::of_name("x.gif"), None);
+        assert_eq!(Format::of_name("svg"), None);
+    }
+
+    #[test]
+    fn a_huge_png_is_refused_from_its_header() {
+        let started = std::time::Instant::now();
+        assert_eq!(
+            says(Some(Format::Png), &png_header(20_000, 20_000)),
+            [
+                "is 20000 × 20000 pixels, more than an image may have (16384 pixels a side, 40 megapixels in all)"
+            ]
+        );
+        assert!(started.elapsed().as_millis() < 100);
+        // Within the side but over the count, and thin but over the side.
+        assert_eq!(says(Some(Format::Png), &png_header(8000, 6000)).len(), 1);
+        assert_eq!(says(Some(Format::Png), &png_header(20_000, 1)).len(), 1);
+        assert_eq!(
+            inspect(Some(Format::Png), &png_header(8000, 5000), 0),
+            Ok(Format::Png)
+        );
+        assert_eq!(
+            inspect(Some(Format::Png), &png_header(16384, 2), 0),
+            Ok(Format::Png)
+        );
+    }
+
+    #[test]
+    fn a_damaged_header_is_refused() {
+        let mut png = png_header(10, 10);
+        png[12..16].copy_from_slice(b"IDAT");
+        assert_eq!(
+            says(Some(Format::Png), &png),
+            ["is damaged: its size cannot be read from its PNG header"]
+        );
+        assert_eq!(says(Some(Format::Png), &png_header(0, 10)).len(), 1);
+        assert_eq!(says(Some(Format::Png), &png_header(10, 10)[..20]).len(), 1);
+    }
+
+    /// A JPEG's start, an APP0 segment, and a baseline frame header of `width` × `height`.
+    fn jpeg(width: u16, height: u16) -> Vec<u8> {
+        let mut jpeg = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0".to_vec();
+        jpeg.extend(b"\xff\xff\xc0\0\x11\x08");
+        jpeg.extend(height.to_be_bytes());
+        jpeg.extend(width.to_be_bytes());
+        jpeg.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+        jpeg
+    }
+
+    #[test]
+    fn a_jpeg_is_measured_by_its_first_frame() {
+        assert_eq!(jpeg_size(&jpeg(640, 480)), Some((640, 480)));
+        assert_eq!(
+            inspect(Some(Format::Jpeg), &jpeg(640, 480), 0),
+            Ok(Format::Jpeg)
+        );
+        assert_eq!(says(Some(Format::Jpeg), &jpeg(65_000, 65_000)).len(), 1);
+        // Segments whose lengths lead nowhere end the walk; they never loop.
+        assert_eq!(jpeg_size(b"\xff\xd8\xff\xe0\0\0\xff\xc0"), None);
+        assert_eq!(jpeg_size(b"\xff\xd8\xff\xe0\xff\xff"), None);
+        assert_eq!(jpeg_size(b"\xff\xd8\xff\xda\0\x02"), None);
+        assert_eq!(jpeg_size(b"\xff\xd8"), None);
+    }
+
+    #[test]
+    fn the_bytes_must_be_the_format_the_name_promises() {
+        let gif = b"GIF89a\x01\0\x01\0\0\0\0;";
+        assert_eq!(says(Some(Format::Png), gif), ["is a GIF file"]);
+        assert_eq!(
+            says(Some(Format::Png), &jpeg(10, 10)),
+            ["is a JPEG file, not a PNG file"]
+        );
+        assert_eq!(
+            says(Some(Format::Svg), &png_header(10, 10)),
+            ["is a PNG file, not an SVG file"]
+        );
+        assert_eq!(
+            says(Some(Format::Jpeg), format!("{SVG}</svg>").as_bytes()),
+            ["is an SVG file, not a JPEG file"]
+        );
+        assert_eq!(says(Some(Format::Png), b"hello"), ["is not a PNG file"]);
+        assert_eq!(says(Some(Format::Png), b""), ["is empty"]);
+        assert_eq!(says(Some(Format::Png), b"%PDF-1.7"), ["is a PDF file"]);
+        assert_eq!(
+            says(Some(Format::Png), b"RIFF\0\0\0\0WEBPVP8 "),
+            ["is a WebP file"]
+        );
+    }
+
+    #[test]
+    fn a_plain_svg_passes() {
+        let logo = r##"<rect width="10" height="10" fill="url(#g)" style="fill: url( '#g' )"/><use xlink:href="#r"/><a href="#top"/>"##;
+        assert_eq!(svg(logo), Vec::<String>::new());
+        let with_prolog = format!("\u{feff}<?xml version=\"1.0\"?>\n<!-- a logo -->\n{SVG}</svg>");
+        assert_eq!(
+            says(Some(Format::Svg), with_prolog.as_bytes()),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_svg_that_reaches_outside_itself_is_refused() {
+        assert_eq!(
+            svg(r#"<image href="secret.png"/>"#),
+            ["refers to `secret.png` (line 1)"]
+        );
+        assert_eq!(
+            svg("\n<image xlink:href=\"https://example.org/x.png\"/>"),
+            ["refers to `https://example.org/x.png` (line 2)"]
+        );
+        assert_eq!(
+            svg(r#"<rect style="fill: url(file:///etc/passwd)"/>"#),
+            ["refers to `file:///etc/passwd` (line 1)"]
+        );
+        assert_eq!(
+            svg("<style>@import 'x.css'; rect { fill: URL(\"http://x/y\") }</style>"),
+            [
+                "imports a style sheet (line 1)",
+                "refers to `http://x/y` (line 1)"
+            ]
+        );
+        assert_eq!(svg(r#"<use href=""/>"#), ["refers to `` (line 1)"]);
+        assert_eq!(
+            svg("<script>alert(1)</script><foreignObject/>"),
+            [
+                "holds a <script> element (line 1)",
+                "holds a <foreignObject> element (line 1)"
+            ]
+        );
+        let sheet = format!("<?xml-stylesheet href=\"x.css\"?>{SVG}</svg>");
+        assert_eq!(
+            says(Some(Format::Svg), sheet.as_bytes()),
+            ["links a style sheet (line 1)"]
+        );
+    }
+
+    #[test]
+    fn an_svg_with_a_doctype_or_entities_is_refused() {
+        let xxe = format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{SVG}<text>&x;</text></svg>"
+        );
+        assert_eq!(
+            says(Some(Format::Svg), xxe.as_bytes()),
+            ["has a DOCTYPE declaration"]
+        );
+        let plain = format!(
+            "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">{SVG}</svg>"
+        );
+        assert_eq!(
+            says(Some(Format::Svg), plain.as_bytes()),
+            ["has a DOCTYPE declaration"]
+        );
+    }
+
+    #[test]
+    fn an_svg_that_is_not_one_is_refused() {
+        assert_eq!(
+            says(Some(Format::Svg), b"<html></html>"),
+            ["is not an SVG image: its root element is <html>"]
+        );
+        assert_eq!(
+            says(Some(Format::Svg), b"<svg width=\"1\"></svg>"),
+            ["is not an SVG image: its root element is <svg> outside the SVG namespace"]
+        );
+        let broken = says(Some(Format::Svg), format!("{SVG}<g>").as_bytes());
+        assert!(
+            broken[0].starts_with("is not a well-formed SVG file: "),
+            "{broken:?}"
+        );
+        assert_eq!(
+            says(Some(Format::Svg), b"<svg \xff>"),
+            ["is not an SVG file in UTF-8"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_costs_no_stack() {
+        let depth = 200_000;
+        let deep = format!("{SVG}{}{}</svg>", "<g>".repeat(depth), "</g>".repeat(depth));
+        let found = says(Some(Format::Svg), deep.as_bytes());
+        assert_eq!(found, ["nests its elements more than 256 deep (line 1)"]);
+    }
+
+    #[test]
+    fn embedded_images_obey_the_rules_of_images() {
+        let base64 = |bytes: &[u8]| {
+            const ALPHABET: &[u8] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in bytes.chunks(3) {
+                let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b))
+                    << (8 * (3 - chunk.len()));
+                for i in 0..=chunk.len() {
+                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+                }
+                out.push_str(&"=".repeat(3 - chunk.len()));
+            }
+            out
+        };
+        let small = base64(&png_header(10, 10));
+        assert_eq!(
+            svg(&format!("<image href=\"data:image/png;base64,{small}\"/>")),
+            Vec::<String>::new()
+        );
+        let huge = base64(&png_header(30_000, 30_000));
+        assert_eq!(
+            svg(&format!("<image href=\"data:image/png;base64,{huge}\"/>")),
+            [
+                "embeds an image (line 1) that is 30000 × 30000 pixels, more than an image may have (16384 pixels a side, 40 megapixels in all)"
+            ]
+        );
+        let inner = base64(format!("{SVG}<image href=\"/etc/passwd\"/></svg>").as_bytes());
+        assert_eq!(
+            svg(&format!(
+                "<image href=\"data:image/svg+xml;base64,{inner}\"/>"
+            )),
+            ["embeds an image (line 1) that refers to `/etc/passwd` (line 1)"]
+        );
+        let gif = base64(b"GIF89a\x01\0\x01\0\0\0\0;");
+        assert_eq!(
+            svg(&format!("<image href=\"data:image/gif;base64,{gif}\"/>")),
+            ["embeds an image (line 1) that is a GIF file"]
+        );
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        // A cheap deterministic generator: the headers' parsers see every prefix of noise.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for round in 0..2000 {
+            let mut bytes = match round % 3 {
+                0 => b"\x89PNG\r\n\x1a\n".to_vec(),
+                1 => b"\xff\xd8\xff".to_vec(),
+                _ => b"<svg".to_vec(),
+            };
+            for _ in 0..(round % 64) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                bytes.push((state >> 24) as u8);
+            }
+            let _ = inspect(None, &bytes, 0);
+        }
+    }
+}
