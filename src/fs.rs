@@ -233,13 +233,39 @@ pub fn remove_temporary_files_and_exit(code: i32) -> ! {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
 /// readers see either the old file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    put_in_place(vec![stage(path, bytes)?])
+}
+
+/// A file written in full to a temporary file beside its destination, waiting to be moved
+/// there by [`put_in_place`]. Dropped instead, it is removed.
+pub struct Staged {
+    /// Taken when the file is moved into place.
+    temporary: Option<tempfile::TempPath>,
+    path: PathBuf,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(file) = self.temporary.take() {
+            let registered = file.to_path_buf();
+            // Removed before it leaves the registry, so that a signal in between still finds it.
+            drop(file);
+            temporary().remove(&registered);
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` and leaves it there, registered for
+/// removal should a signal end the process, until [`put_in_place`] moves it into place with
+/// the files staged with it. The file is closed once written, so that thousands can wait.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, Error> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let fail = Error::doing("write", path);
     // Made and registered under the lock, so that a signal never misses a file just made.
-    let (mut file, registered) = {
+    let (mut file, staged) = {
         let mut registry = temporary();
         let file = match tempfile::Builder::new()
             .prefix(".brief-")
@@ -249,9 +275,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             Ok(file) => file,
             Err(e) => return Err(fail(e)),
         };
-        let registered = file.path().to_path_buf();
-        registry.insert(registered.clone());
-        (file, registered)
+        registry.insert(file.path().to_path_buf());
+        let (file, temporary_path) = file.into_parts();
+        let staged = Staged {
+            temporary: Some(temporary_path),
+            path: path.to_path_buf(),
+        };
+        (file, staged)
     };
     let result = (|| -> io::Result<()> {
         file.write_all(bytes)?;
@@ -262,20 +292,50 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             Ok(existing) if existing.is_file() => existing.permissions(),
             _ => default_permissions(),
         };
-        file.as_file().set_permissions(permissions)?;
-        file.as_file().sync_all()?;
-        // Checked again just before the rename: the path may have become a link or a FIFO.
-        if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
-            return Err(error::io_error(
-                io::ErrorKind::InvalidInput,
-                "it is no longer a regular file",
-            ));
-        }
-        file.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        file.set_permissions(permissions)?;
+        file.sync_all()
     })();
-    temporary().remove(&registered);
-    result.map_err(fail)
+    // Closed: only the name waits for its rename. On failure, dropping `staged` removes it.
+    drop(file);
+    result.map_err(fail)?;
+    Ok(staged)
+}
+
+/// Moves staged files into place, in order, each by a rename. The registry of temporary
+/// files stays locked throughout, so that Ctrl-C or SIGTERM waits until every file is in
+/// place instead of leaving some: files that belong together (numbered copies and their
+/// register) appear together. On a failure the files not yet in place are removed.
+pub fn put_in_place(mut files: Vec<Staged>) -> Result<(), Error> {
+    let result = {
+        let mut registry = temporary();
+        let mut result = Ok(());
+        for staged in &mut files {
+            let Some(file) = staged.temporary.take() else {
+                continue;
+            };
+            let registered = file.to_path_buf();
+            let path = &staged.path;
+            // Checked again just before the rename: the path may have become a link or a FIFO.
+            let moved = if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+                Err(error::io_error(
+                    io::ErrorKind::InvalidInput,
+                    "it is no longer a regular file",
+                ))
+            } else {
+                // On failure the temporary file comes back in the error, and is removed with it.
+                file.persist(path).map_err(|e| e.error)
+            };
+            registry.remove(&registered);
+            if let Err(e) = moved {
+                result = Err(Error::io("write", path, e));
+                break;
+            }
+        }
+        result
+    };
+    // Those not moved are removed now that the lock is free (dropping one takes it).
+    drop(files);
+    result
 }
 
 /// In debug builds only, `BRIEF_TEST_SLOW_WRITE_MS` holds a write open for that long, so that

