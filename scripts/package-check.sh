@@ -3,15 +3,16 @@
 # and typesets the Belarus brief with it:
 #
 #   1. `dist build` for this machine's target: the archive and its SHA-256; the archive must
-#      hold the binary, README, LICENSE and the fonts' licences;
-#   2. the GitHub Action's install steps (scripts/action-install.sh) on that archive, with a
+#      hold the binary, README, LICENSE and the fonts' licences; its binary typesets the brief;
+#   2. dist's shell installer, downloading from a server on 127.0.0.1 that serves dist's folder;
+#   3. the GitHub Action's install steps (scripts/action-install.sh) on the archive, with a
 #      stand-in for `gh` that serves it from disk: the checksum is verified (and a wrong one
 #      refused), the binary unpacked;
-#   3. `maturin build` of the wheel, with the same profile, target and target folder as dist,
+#   4. `maturin build` of the wheel, with the same profile, target and target folder as dist,
 #      so Typst is compiled once for both; the wheel must hold the licences; it is installed
 #      into a fresh virtual environment, and `brief` from there typesets the brief.
 #
-# The three PDFs must be byte for byte the same. Needs Rust, python3 and network access to PyPI
+# The PDFs must be byte for byte the same. Needs Rust, python3 and network access to PyPI
 # (maturin) and crates.io (dist, when it is not installed: `cargo install cargo-dist`, several
 # minutes). The first run compiles Typst in the `dist` profile (about 20 minutes on two cores);
 # CARGO_TARGET_DIR is honoured, so a folder that holds that build makes a rerun take seconds.
@@ -93,6 +94,30 @@ tar -xJf "$distrib/$archive" -C "$work/archive" --strip-components 1
 "$work/archive/brief" pdf briefs/belarus.toml -o "$work/archive.pdf"
 is_pdf "$work/archive.pdf"
 
+step "the shell installer installs the archive"
+dist build --artifacts=global
+# The installer downloads from a server on the loopback address that serves dist's folder.
+python3 - "$distrib" "$work/port" <<'EOF' &
+import functools, http.server, sys
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=sys.argv[1])
+with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+    with open(sys.argv[2], "w") as port:
+        print(server.server_address[1], file=port)
+    server.serve_forever()
+EOF
+server=$!
+trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || fail "the local server did not start"
+env -u XDG_BIN_HOME -u XDG_DATA_HOME HOME="$work/home" BRIEF_NO_MODIFY_PATH=1 \
+  BRIEF_DOWNLOAD_URL="http://127.0.0.1:$(cat "$work/port")" sh "$distrib/brief-installer.sh"
+kill "$server"
+"$work/home/.local/bin/brief" pdf briefs/belarus.toml -o "$work/installer.pdf"
+cmp "$work/archive.pdf" "$work/installer.pdf" || fail "the installer's brief made another PDF"
+
 step "the GitHub Action installs the archive"
 # A stand-in for `gh release view/download`, serving the release from dist's output folder.
 mkdir "$work/bin"
@@ -170,4 +195,4 @@ python3 -m venv "$work/venv"
 is_pdf "$work/wheel.pdf"
 cmp "$work/archive.pdf" "$work/wheel.pdf" || fail "the wheel's brief made another PDF"
 
-step "done: the archive, the action and the wheel all typeset the same PDF"
+step "done: the archive, the installer, the action and the wheel typeset the same PDF"
