@@ -173,6 +173,7 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
             "brief.json",
             "components.typ",
             "copy.json",
+            "document.typ",
             "fonts",
             "labels",
             "labels.typ",
