@@ -21,10 +21,10 @@ pub const MAX_RECIPIENTS: usize = 10_000;
 const KEYS: [&str; 3] = ["name", "organisation", "note"];
 
 /// The longest `name` and `organisation`, in characters. Every page's foot prints "Copy 1999
-/// of 2000 · Issued to NAME, ORGANISATION", which must stay within two lines of the paper's
-/// 138 mm measure at its small size (about 90 characters a line), whatever the language of
-/// the labels. Real names and ministries are far shorter; a longer value is a pasted
-/// paragraph, which would push the foot off the page.
+/// of 2000 · Issued to NAME, ORGANISATION" on one line of the paper's 138 mm measure at its
+/// small size (about 90 characters), beside the classification, and cuts it at a word where it
+/// does not fit. Real names and ministries are far shorter; a longer value is a pasted
+/// paragraph, and the copy would name its recipient only in part.
 pub const MAX_NAME_CHARS: usize = 60;
 pub const MAX_ORGANISATION_CHARS: usize = 80;
 
