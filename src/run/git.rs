@@ -54,8 +54,8 @@ impl Entry {
     }
 }
 
-/// A path in the working tree and where git is asked about it: the folder git runs in (the
-/// nearest folder that exists) with the commit the revision names there, and the entry there.
+/// Where git is asked about a path (the nearest folder of it that exists: git runs in a
+/// folder) and what the path is at the revision, if it is there.
 struct At {
     folder: PathBuf,
     entry: Option<Entry>,
