@@ -289,7 +289,7 @@ fn jpeg_size(data: &[u8]) -> Option<(u64, u64)> {
             // Markers without a segment.
             0x01 | 0xd0..=0xd7 => {}
             // Another start, the end, or a scan before any frame: not a JPEG a decoder takes.
-            0xd8 | 0xd9 | 0xda => return None,
+            0xd8..=0xda => return None,
             _ => {
                 let length = be16(data.get(at..at + 2)?) as usize;
                 if length < 2 {

@@ -277,7 +277,7 @@ fn a_long_address_wraps_beside_its_qr_code_and_stays_on_the_page() {
                 .run();
             let bytes = out.read("belarus.pdf");
             let pdf = Pdf::load(&bytes);
-            assert!(pdf.link_uris().iter().any(|u| *u == url), "{paper}");
+            assert!(pdf.link_uris().contains(&url), "{paper}");
             if let Some(off) = words_off_the_page(&bytes) {
                 assert_eq!(off, vec![], "{paper}: {url}");
             }
