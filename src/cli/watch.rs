@@ -27,7 +27,9 @@ pub struct WatchArgs {
     pub output: Option<PathBuf>,
 
     /// Also serve a live preview of the pages in the browser, at ADDR (host:port) [default:
-    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise.
+    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise; on any other
+    /// address it asks for the token it prints, and never serves a brief marked TLP:AMBER,
+    /// TLP:RED or a UK level above OFFICIAL.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = preview::DEFAULT_ADDRESS)]
     pub serve: Option<String>,
 
@@ -49,9 +51,18 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
     let human = printer.format() == DiagnosticFormat::Human;
     let preview = Arc::new(Preview::default());
     if let Some(address) = &args.serve {
-        match preview::serve(address, preview.clone()) {
+        match preview::serve(address, &job.input, preview.clone()) {
             // Always said, whatever the format: the address is what the user came for.
-            Ok(server) => eprintln!("serving the preview at http://{}/", server.address),
+            Ok(server) => {
+                eprintln!("serving the preview at {}", server.url);
+                if server.exposed {
+                    printer.print(&[Diagnostic::warning(format!(
+                        "the preview is served to the network on {}: whoever has the address \
+                         with its token can read the brief",
+                        server.address
+                    ))]);
+                }
+            }
             Err(error) => {
                 printer.print(&[Diagnostic::error(error.to_string())]);
                 return Status::Usage;
@@ -70,11 +81,11 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Status {
             diag::sort(&mut diagnostics);
             printer.print(&diagnostics);
             let line = build.line(&job);
+            if serving && let Some(notice) = preview.built(build, line.clone()) {
+                printer.print(&[Diagnostic::warning(notice)]);
+            }
             if human {
                 eprintln!("{line}");
-            }
-            if serving {
-                preview.built(build, line);
             }
         },
         &mut |brief, document| {
