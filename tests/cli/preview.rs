@@ -502,15 +502,37 @@ fn a_brief_marked_for_limited_sharing_is_never_served_beyond_loopback() {
         ("OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"),
         ("SECRET", "SECRET"),
     ] {
-        crate::support::Test::new()
-            .file("b.toml", minimal_with(marking))
-            .args(&["watch", "b.toml", "--serve", "0.0.0.0:0"])
-            .status(2)
-            .stderr(&format!(
-                "error: b.toml is marked {printed}: its preview is served on loopback only \
-                 (leave out the address of --serve to serve it on 127.0.0.1)\n\n"
-            ))
-            .run();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.toml"), minimal_with(marking)).unwrap();
+        // Spawned rather than run to the end, so that a preview that starts anyway fails the
+        // test instead of hanging it.
+        let (mut child, lines) = spawn_watch(dir.path(), &["b.toml", "--serve", "0.0.0.0:0"]);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                let said: Vec<String> = lines.try_iter().collect();
+                panic!("{marking}: the preview started: {said:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let said: Vec<String> = lines.iter().collect();
+        assert_eq!(status.code(), Some(2), "{marking}: {said:?}");
+        assert_eq!(
+            said,
+            [
+                format!(
+                    "error: b.toml is marked {printed}: its preview is served on loopback only \
+                     (leave out the address of --serve to serve it on 127.0.0.1)"
+                ),
+                String::new(),
+            ],
+            "{marking}"
+        );
+        assert!(!dir.path().join("b.pdf").exists());
     }
     // On loopback it is served as any other brief.
     let dir = tempfile::tempdir().unwrap();

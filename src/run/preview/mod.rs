@@ -27,8 +27,6 @@ use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
 
 use self::http::{Request, Response};
 
-pub use self::http::{HEAD_TIMEOUT, MAX_HEAD_BYTES, QUEUE, WORKERS};
-
 /// The address the preview listens on unless told otherwise: loopback only, a free port.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:0";
 
