@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use crate::cli::args::{OutputArgs, RenderArgs, StandardArgs};
-use crate::diag::{self, DiagnosticFormat, Printer};
+use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
@@ -25,7 +25,9 @@ pub struct WatchArgs {
     pub output: Option<PathBuf>,
 
     /// Also serve a live preview of the pages in the browser, at ADDR (host:port) [default:
-    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise.
+    /// 127.0.0.1 and a free port]. It listens on loopback unless told otherwise; on any other
+    /// address it asks for the token it prints, and never serves a brief marked TLP:AMBER,
+    /// TLP:RED or a UK level above OFFICIAL.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = preview::DEFAULT_ADDRESS)]
     pub serve: Option<String>,
 
@@ -44,9 +46,16 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
     let human = printer.format() == DiagnosticFormat::Human;
     let preview = Arc::new(Preview::default());
     if let Some(address) = &args.serve {
-        let server = preview::serve(address, preview.clone())?;
+        let server = preview::serve(address, &job.input, preview.clone())?;
         // Always said, whatever the format: the address is what the user came for.
-        eprintln!("serving the preview at http://{}/", server.address);
+        eprintln!("serving the preview at {}", server.url);
+        if server.exposed {
+            printer.print(&[Diagnostic::warning(format!(
+                "the preview is served to the network on {}: whoever has the address with its \
+                 token can read the brief",
+                server.address
+            ))]);
+        }
     }
     if human {
         eprintln!("watching {} (Ctrl-C to stop)", job.input.display());
@@ -60,11 +69,11 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
             diag::sort(&mut diagnostics);
             printer.print(&diagnostics);
             let line = build.line(&job);
+            if serving && let Some(notice) = preview.built(build, line.clone()) {
+                printer.print(&[Diagnostic::warning(notice)]);
+            }
             if human {
                 eprintln!("{line}");
-            }
-            if serving {
-                preview.built(build, line);
             }
         },
         &mut |brief, document| {

@@ -1,19 +1,32 @@
-//! `brief watch`: rebuild a brief's PDF on every save of the brief or of the template folder it
-//! uses. One `Session` lives for the whole watch, so the fonts, the template's environment and
-//! Typst's memoized layout stay warm and an edit to one field costs a fraction of a cold
-//! build; old memoized results are evicted after each build so memory stays flat.
+//! `brief watch`: rebuild a brief's PDF whenever the content of one of its inputs changes (the
+//! brief, the files of its template folder, its logo). One `Session` lives for the whole
+//! watch, so the fonts, the template's environment and Typst's memoized layout stay warm and
+//! an edit to one field costs a fraction of a cold build; old memoized results are evicted
+//! after each build so memory stays flat.
+//!
+//! A file event only wakes the watch: the build follows when a fingerprint of the inputs'
+//! content differs from the one the last build started from. So the watch's own PDF, an
+//! editor's swap file, a file read (open and close events) or a save of the same bytes never
+//! start a build.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
+use crate::brief::load;
+use crate::brief::marking::Marking;
 use crate::brief::model::Brief;
 use crate::error::Error;
+use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Session};
 use crate::typeset::compile::{self, PagedDocument};
+use crate::typeset::template::{LOGO_STEM, Template};
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
 /// warm, older states go.
@@ -29,6 +42,32 @@ pub struct Build {
     pub number: usize,
     pub outcome: Outcome,
     pub elapsed: Duration,
+    /// The brief's classification as read from disk for this build.
+    pub classification: Classification,
+}
+
+/// A brief's classification as read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classification {
+    /// The brief was read: its marking, or `None` when it has no `classification`.
+    Read(Option<Marking>),
+    /// The marking cannot be known: the brief cannot be read or is not TOML, its
+    /// `classification` names a level its scheme does not have, or it changed during the build.
+    Unknown,
+}
+
+/// Reads the classification of the brief at `input` as it is on disk now.
+pub fn classification(input: &Path) -> Classification {
+    let Ok(file) = load::read(input) else {
+        return Classification::Unknown;
+    };
+    match load::load(&file).0 {
+        Some(brief) if brief.classification.is_some() && brief.marking.is_none() => {
+            Classification::Unknown
+        }
+        Some(brief) => Classification::Read(brief.marking),
+        None => Classification::Unknown,
+    }
 }
 
 impl Build {
@@ -66,7 +105,7 @@ impl Build {
     }
 }
 
-/// Builds `job` now and after every change to its brief or template folder, calling `report`
+/// Builds `job` now and again whenever the content of its inputs changes, calling `report`
 /// after each build, until the process is interrupted. Returns only when watching fails.
 pub fn watch(session: &Session, job: &Job, report: impl FnMut(&Build)) -> Error {
     watch_then(session, job, report, &mut |_, _| {})
@@ -91,8 +130,9 @@ pub fn watch_then(
     if let Err(e) = watcher.watch(&folder, RecursiveMode::NonRecursive) {
         return Error::message(format!("cannot watch {}: {e}", folder.display()));
     }
-    let brief = folder.join(job.input.file_name().unwrap_or_default());
-    let mut templates: Vec<PathBuf> = vec![];
+    let mut watched: Vec<(PathBuf, RecursiveMode)> = vec![];
+    // Taken before each build, so that a save during the build is a change after it.
+    let mut inputs = Inputs::read(session, job);
     let mut number = 0;
     loop {
         number += 1;
@@ -100,29 +140,138 @@ pub fn watch_then(
         let outcome = build(session, job, written);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();
-        // The template folder may have changed with the brief's `template` key. Watched
+        // The template folder and the logo may have changed with the brief's keys. Watched
         // before the build is reported, so that no save after the report goes unseen.
-        let now = template_folders(session, job);
-        if now != templates {
-            for old in &templates {
+        let now = folders_to_watch(&inputs.folders, &folder);
+        if now != watched {
+            for (old, _) in &watched {
                 let _ = watcher.unwatch(old);
             }
-            for new in &now {
-                let _ = watcher.watch(new, RecursiveMode::Recursive);
+            for (new, mode) in &now {
+                let _ = watcher.watch(new, *mode);
             }
-            templates = now;
+            watched = now;
         }
+        // A failed build shows its problems, not new pages: if the marking read before it is
+        // not the one on disk after it, the brief changed meanwhile and its marking is unknown
+        // until the next build.
+        let classification =
+            if outcome.made.is_none() && classification(&job.input) != inputs.classification {
+                Classification::Unknown
+            } else {
+                inputs.classification.clone()
+            };
         report(&Build {
             number,
             outcome,
             elapsed,
+            classification,
         });
-        match wait_for_change(&events, &brief, &templates) {
-            Some(Change::Template) => session.forget_templates(),
-            Some(Change::Brief) => {}
-            None => return Error::message("the file watcher stopped"),
+        loop {
+            if !wait_for_event(&events) {
+                return Error::message("the file watcher stopped");
+            }
+            let now = Inputs::read(session, job);
+            if now.template != inputs.template {
+                session.forget_templates();
+            }
+            if now.brief != inputs.brief || now.template != inputs.template {
+                inputs = now;
+                break;
+            }
         }
     }
+}
+
+/// A fingerprint of what a build reads from disk, and where it lies.
+struct Inputs {
+    /// The brief's bytes (or why they cannot be read).
+    brief: u64,
+    /// The names and content of the template's files and the logo as they are on disk now;
+    /// `None` when the brief cannot be read or checked now.
+    template: Option<u64>,
+    classification: Classification,
+    /// The template's files on disk, by their name in the template.
+    folders: Vec<(String, PathBuf)>,
+}
+
+impl Inputs {
+    fn read(session: &Session, job: &Job) -> Self {
+        let mut hasher = DefaultHasher::new();
+        match fs::read(&job.input, "brief file", fs::MAX_BRIEF_BYTES) {
+            Ok(bytes) => bytes.hash(&mut hasher),
+            Err(error) => error.to_string().hash(&mut hasher),
+        }
+        let brief = hasher.finish();
+        let template = session.template_of(&job.input);
+        let folders = template.as_ref().map(disk_files).unwrap_or_default();
+        let template = template.map(|template| fingerprint(&template));
+        Self {
+            brief,
+            template,
+            classification: classification(&job.input),
+            folders,
+        }
+    }
+}
+
+fn disk_files(template: &Template) -> Vec<(String, PathBuf)> {
+    template
+        .files
+        .iter()
+        .filter_map(|(name, file)| Some((name.clone(), file.disk.clone()?)))
+        .collect()
+}
+
+/// The template's files as they are on disk now, not as the session holds them: a template
+/// given on the command line is read once, and its folder is still watched.
+fn fingerprint(template: &Template) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for (name, file) in &template.files {
+        name.hash(&mut hasher);
+        match &file.disk {
+            Some(path) => match fs::read(path, "template file", fs::MAX_ASSET_BYTES) {
+                Ok(bytes) => bytes.hash(&mut hasher),
+                Err(error) => error.to_string().hash(&mut hasher),
+            },
+            None => file.data.hash(&mut hasher),
+        }
+    }
+    hasher.finish()
+}
+
+/// The folders to watch beside the brief's own: each template folder with all it holds (a new
+/// file there may override a built-in one), and the logo's folder alone. The logo's folder is
+/// often the brief's, which holds the PDF: watching it whole would wake the watch for every
+/// file written below it.
+fn folders_to_watch(
+    files: &[(String, PathBuf)],
+    brief_folder: &Path,
+) -> Vec<(PathBuf, RecursiveMode)> {
+    let parents = |logo: bool| -> Vec<PathBuf> {
+        let mut folders: Vec<PathBuf> = files
+            .iter()
+            .filter(|(name, _)| name.starts_with(LOGO_STEM) == logo)
+            .filter_map(|(_, path)| path.parent().map(absolute))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        folders
+    };
+    let templates = parents(false);
+    // A folder inside another is watched with it.
+    let mut folders: Vec<(PathBuf, RecursiveMode)> = templates
+        .iter()
+        .filter(|f| !templates.iter().any(|o| o != *f && f.starts_with(o)))
+        .map(|f| (f.clone(), RecursiveMode::Recursive))
+        .collect();
+    for logo in parents(true) {
+        let covered = logo == brief_folder || templates.iter().any(|t| logo.starts_with(t));
+        if !covered {
+            folders.push((logo, RecursiveMode::NonRecursive));
+        }
+    }
+    folders
 }
 
 /// One build on a thread with a batch worker's stack.
@@ -137,73 +286,36 @@ fn build(
     .unwrap_or_else(|failure| Outcome::of(Err(failure)))
 }
 
-/// The folders of the template the brief uses, if it is a folder on disk.
-fn template_folders(session: &Session, job: &Job) -> Vec<PathBuf> {
-    let Some(template) = session.template_of(&job.input) else {
-        return vec![];
-    };
-    let mut folders: Vec<PathBuf> = template
-        .disk_files()
-        .filter_map(|file| file.parent().map(absolute))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    // A folder inside another is watched with it.
-    let roots: Vec<PathBuf> = folders
-        .iter()
-        .filter(|f| !folders.iter().any(|o| o != *f && f.starts_with(o)))
-        .cloned()
-        .collect();
-    roots
+/// Whether an event may mean new content. Opening or reading a file (the build reads the
+/// logo and the template, the fingerprint reads them again) changes nothing; closing a file
+/// written to may.
+fn may_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
 }
 
-enum Change {
-    Brief,
-    Template,
-}
-
-/// Waits for a change to the brief or a template folder, then for the files to settle.
-fn wait_for_change(
-    events: &Receiver<notify::Result<notify::Event>>,
-    brief: &Path,
-    templates: &[PathBuf],
-) -> Option<Change> {
-    let classify = |event: &notify::Event| -> Option<Change> {
-        if event.kind.is_access() {
-            return None;
-        }
-        if event.paths.iter().any(|p| p == brief) {
-            Some(Change::Brief)
-        } else if event
-            .paths
-            .iter()
-            .any(|p| templates.iter().any(|t| p.starts_with(t)))
-        {
-            Some(Change::Template)
-        } else {
-            None
-        }
-    };
-    let mut change = loop {
-        match events.recv().ok()? {
-            Ok(event) => {
-                if let Some(change) = classify(&event) {
-                    break change;
-                }
-            }
-            Err(_) => continue,
-        }
-    };
+/// Waits for an event that may change an input, then for the files to settle. False when the
+/// watcher stopped.
+fn wait_for_event(events: &Receiver<notify::Result<notify::Event>>) -> bool {
     loop {
-        match events.recv_timeout(SETTLE) {
-            Ok(Ok(event)) => {
-                if let Some(Change::Template) = classify(&event) {
-                    change = Change::Template;
-                }
-            }
-            Ok(Err(_)) => {}
-            Err(RecvTimeoutError::Timeout) => return Some(change),
-            Err(RecvTimeoutError::Disconnected) => return None,
+        match events.recv() {
+            Ok(Ok(event)) if may_change(&event.kind) => break,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    let mut quiet_from = Instant::now() + SETTLE;
+    loop {
+        let left = quiet_from.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(Ok(event)) if may_change(&event.kind) => quiet_from = Instant::now() + SETTLE,
+            // An event that changes nothing does not hold the build back.
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
         }
     }
 }

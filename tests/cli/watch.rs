@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Child, Command};
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::support::{Pdf, fixture, repo_file, spawn_watch};
 
@@ -39,6 +39,21 @@ impl Watching {
                 Err(_) => panic!("no build line; so far:\n{}", seen.join("\n")),
             }
         }
+    }
+
+    /// The build lines printed within `time`.
+    fn builds_within(&self, time: Duration) -> Vec<String> {
+        let end = Instant::now() + time;
+        let mut builds = vec![];
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(end.saturating_duration_since(Instant::now()))
+        {
+            if line.starts_with("built ") || line.starts_with("failed ") {
+                builds.push(line);
+            }
+        }
+        builds
     }
 
     /// Stops the watch as Ctrl-C does and returns its exit status.
@@ -161,4 +176,63 @@ fn watch_refuses_what_pdf_refuses() {
         .status(2)
         .stderr("error: failed to write b.toml (it is an input of this run)\n\n")
         .run();
+}
+
+const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#8b1e1e"/></svg>"##;
+
+/// How long a watch with nothing to do is watched doing nothing.
+const QUIET: Duration = Duration::from_secs(3);
+
+#[test]
+fn a_watch_builds_only_when_an_input_changes() {
+    // The logo lies in the brief's folder, beside the PDF the watch writes.
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let with_logo = |title: &str| {
+        format!(
+            "{}\n[style]\nlogo = \"logo.svg\"\nlogo_alt = \"House\"\n",
+            brief(title)
+        )
+    };
+    std::fs::write(dir.join("b.toml"), with_logo("Logo")).unwrap();
+    std::fs::write(dir.join("logo.svg"), LOGO).unwrap();
+    let watch = Watching::start(dir, &["b.toml"]);
+    let lines = watch.next_build();
+    assert!(
+        lines.last().unwrap().starts_with("built b.pdf"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        watch.builds_within(QUIET),
+        Vec::<String>::new(),
+        "with no edit"
+    );
+
+    // Saves of the same bytes, in place and by rename, a file read, a new file that is no
+    // input, a change of mode: nothing to build.
+    std::fs::write(dir.join("b.toml"), with_logo("Logo")).unwrap();
+    save_by_rename(dir, &with_logo("Logo"));
+    std::fs::write(dir.join("logo.svg"), LOGO).unwrap();
+    std::fs::read(dir.join("logo.svg")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not an input").unwrap();
+    let pdf = dir.join("b.pdf");
+    let mode = std::fs::metadata(&pdf).unwrap().permissions();
+    std::fs::set_permissions(&pdf, mode).unwrap();
+    assert_eq!(
+        watch.builds_within(QUIET),
+        Vec::<String>::new(),
+        "with no change"
+    );
+
+    // A new logo: one build.
+    std::fs::write(dir.join("logo.svg"), LOGO.replace("8b1e1e", "1e1e8b")).unwrap();
+    let builds = watch.builds_within(QUIET);
+    assert_eq!(builds.len(), 1, "{builds:?}");
+    assert!(builds[0].starts_with("built b.pdf"), "{builds:?}");
+
+    // A new title: one build, with it.
+    save_by_rename(dir, &with_logo("Second"));
+    let builds = watch.builds_within(QUIET);
+    assert_eq!(builds.len(), 1, "{builds:?}");
+    assert_eq!(title_of(dir).as_deref(), Some("Second"));
 }

@@ -2,26 +2,38 @@
 //! pictures of the paper's pages (Typst's SVG renderer) and the state of the last build as
 //! JSON, which the page polls to swap the pictures in place and show problems over the last
 //! good pages. It serves nothing from disk: any other path is 404, whatever it asks for.
+//!
+//! Who may ask: on loopback, only requests for the preview's own host and port (so that a web
+//! page whose name was made to resolve to 127.0.0.1 reads nothing); on any other address,
+//! only requests with the random token printed at start, and never while the brief is marked
+//! for limited sharing (TLP:AMBER and above, a UK level above OFFICIAL) or its marking cannot
+//! be read.
 
-use std::net::SocketAddr;
+mod http;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
+use crate::brief::marking::{Marking, Scheme};
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::error::Error;
-use crate::run::watch::Build;
+use crate::run::watch::{self, Build, Classification};
 use crate::typeset::compile::PagedDocument;
 use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
+
+use self::http::{Request, Response};
 
 /// The address the preview listens on unless told otherwise: loopback only, a free port.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:0";
 
 const PAGE: &str = include_str!("page.html");
 
-/// Threads answering requests.
-const SERVER_THREADS: usize = 4;
+/// Random bytes in the token of a preview served beyond loopback.
+const TOKEN_BYTES: usize = 16;
 
 /// What the preview shows, updated by the watch after each build.
 #[derive(Default)]
@@ -37,8 +49,16 @@ struct State {
     pages_generation: u64,
     title: String,
     status: String,
-    pages: Vec<Arc<Vec<u8>>>,
+    pages: Vec<Arc<[u8]>>,
     problems: Vec<Problem>,
+    /// Whether the server listens beyond loopback.
+    exposed: bool,
+    /// Why the brief may not be served beyond loopback now, if it may not.
+    withheld: Option<String>,
+    /// Whether the build under way wrote pages (and so set `withheld` from their brief).
+    wrote: bool,
+    /// Whether the preview was withheld after the last build.
+    was_withheld: bool,
 }
 
 #[derive(Serialize)]
@@ -62,24 +82,50 @@ struct StateJson<'a> {
 
 impl Preview {
     /// After a build that wrote the PDF: the pictures of its pages.
+    /// The pages' own brief decides whether they may go beyond loopback, in the same step
+    /// that makes them visible.
     pub fn written(&self, brief: &Brief, document: &PagedDocument) {
-        let pages: Vec<Arc<Vec<u8>>> = (0..render::page_count(document))
+        let pages: Vec<Arc<[u8]>> = (0..render::page_count(document))
             .filter_map(|i| render::render(document, i, ImageFormat::Svg, DEFAULT_PPI).ok())
-            .map(Arc::new)
+            .map(Arc::from)
             .collect();
+        let withheld = withheld_because(&Classification::Read(brief.marking.clone()));
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pages = pages;
         state.title = brief.title.value.clone();
         state.pages_generation += 1;
+        state.withheld = withheld;
+        state.wrote = true;
     }
 
-    /// After every build: its problems and its line.
-    pub fn built(&self, build: &Build, line: String) {
+    /// After every build: its problems and its line. Returns what to tell the user when the
+    /// preview, served beyond loopback, stops or starts again serving the brief there.
+    pub fn built(&self, build: &Build, line: String) -> Option<String> {
         let problems = build.outcome.diagnostics.iter().map(problem).collect();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let before = state.was_withheld;
+        // A build that wrote no pages shows its problems: the marking read for it decides.
+        if !std::mem::take(&mut state.wrote) {
+            state.withheld = withheld_because(&build.classification);
+        }
         state.problems = problems;
         state.status = line;
         state.generation += 1;
+        state.was_withheld = state.withheld.is_some();
+        match (&state.withheld, before) {
+            _ if !state.exposed => None,
+            (Some(reason), false) => Some(format!(
+                "the preview is withheld from the network: {reason}; it answers 403 until that \
+                 changes (serve it on loopback to see it)"
+            )),
+            (None, true) => Some("the preview is served to the network again".into()),
+            _ => None,
+        }
+    }
+
+    fn withheld(&self) -> Option<String> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.withheld.clone()
     }
 
     fn state_json(&self) -> String {
@@ -95,7 +141,7 @@ impl Preview {
         .expect("the state is JSON")
     }
 
-    fn page(&self, number: usize) -> Option<Arc<Vec<u8>>> {
+    fn page(&self, number: usize) -> Option<Arc<[u8]>> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         number
             .checked_sub(1)
@@ -119,52 +165,175 @@ fn problem(diagnostic: &Diagnostic) -> Problem {
     }
 }
 
+/// Whether a marking limits sharing beyond its recipients: TLP:AMBER, TLP:AMBER+STRICT and
+/// TLP:RED, and UK levels above OFFICIAL. Free text limits nothing a program can know.
+fn limits_sharing(marking: &Marking) -> bool {
+    match marking.level {
+        Some((Scheme::Tlp, level)) => matches!(level, "AMBER" | "AMBER+STRICT" | "RED"),
+        Some((Scheme::Uk, level)) => level != "OFFICIAL",
+        None => false,
+    }
+}
+
+/// Why a brief so classified may not be served beyond loopback, if it may not.
+fn withheld_because(classification: &Classification) -> Option<String> {
+    match classification {
+        Classification::Read(Some(marking)) if limits_sharing(marking) => {
+            Some(format!("the brief is marked {}", marking.text))
+        }
+        Classification::Read(_) => None,
+        Classification::Unknown => Some("the brief's marking cannot be read".into()),
+    }
+}
+
 /// A running preview server.
 pub struct Server {
     /// The address it listens on, with the port it was given.
     pub address: SocketAddr,
+    /// The address to open, with the token when there is one.
+    pub url: String,
+    /// Whether it listens beyond loopback (and so asks for the token).
+    pub exposed: bool,
 }
 
-/// Starts serving `preview` on `address` (`host:port`; port 0 picks a free one) on a thread of
-/// its own, which lives as long as the process.
-pub fn serve(address: &str, preview: Arc<Preview>) -> Result<Server, Error> {
-    let server = tiny_http::Server::http(address)
+/// Starts serving `preview` of the brief at `input` on `address` (`host:port`; port 0 picks a
+/// free one) on threads of their own, which live as long as the process. Beyond loopback it
+/// asks for a token, and refuses a brief marked for limited sharing.
+pub fn serve(address: &str, input: &Path, preview: Arc<Preview>) -> Result<Server, Error> {
+    let listener = TcpListener::bind(address)
         .map_err(|e| Error::message(format!("cannot listen on {address}: {e}")))?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::message(format!("{address} is not an IP address")))?;
-    // A browser asks for every page at once; a few threads answer them side by side.
-    let server = Arc::new(server);
-    for _ in 0..SERVER_THREADS {
-        let server = server.clone();
-        let preview = preview.clone();
-        std::thread::Builder::new()
-            .name("preview".into())
-            .spawn(move || {
-                for request in server.incoming_requests() {
-                    let response = respond(request.method(), request.url(), &preview);
-                    let _ = request.respond(response);
-                }
-            })
-            .map_err(|e| Error::message(format!("cannot start the preview server: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::message(format!("cannot listen on {address}: {e}")))?;
+    let exposed = !bound.ip().to_canonical().is_loopback();
+    let mut token = None;
+    if exposed {
+        if let Classification::Read(Some(marking)) = watch::classification(input)
+            && limits_sharing(&marking)
+        {
+            return Err(Error::message(format!(
+                "{} is marked {}: its preview is served on loopback only (leave out the \
+                 address of --serve to serve it on 127.0.0.1)",
+                input.display(),
+                marking.text,
+            )));
+        }
+        let mut bytes = [0; TOKEN_BYTES];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Error::message(format!("cannot make the preview's token: {e}")))?;
+        token = Some(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
     }
-    Ok(Server { address })
+    let url = match &token {
+        Some(token) => format!("http://{bound}/?token={token}"),
+        None => format!("http://{bound}/"),
+    };
+    preview
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .exposed = exposed;
+    let access = Access {
+        address: bound,
+        token,
+    };
+    http::serve(listener, move |request| {
+        access
+            .check(request, &preview)
+            .unwrap_or_else(|| respond(request, &preview))
+    })
+    .map_err(|e| Error::message(format!("cannot start the preview server: {e}")))?;
+    Ok(Server {
+        address: bound,
+        url,
+        exposed,
+    })
 }
 
-type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+/// Who may ask the preview for anything.
+struct Access {
+    address: SocketAddr,
+    /// Asked for beyond loopback.
+    token: Option<String>,
+}
+
+impl Access {
+    /// The refusal of a request that may not be answered, or `None`.
+    fn check(&self, request: &Request, preview: &Preview) -> Option<Response> {
+        let Some(token) = &self.token else {
+            return (!self.own_host(request.host))
+                .then(|| Response::text(421, "this preview answers only for its own address"));
+        };
+        if !query_has_token(request.target, token) {
+            return Some(Response::text(
+                403,
+                "this preview needs the token it printed when it started",
+            ));
+        }
+        preview
+            .withheld()
+            .map(|reason| Response::text(403, &format!("the preview is withheld: {reason}")))
+    }
+
+    /// Whether `host` names the loopback address the preview listens on, with its port: a
+    /// browser sends the name it resolved, and a name of another site is refused.
+    fn own_host(&self, host: Option<&str>) -> bool {
+        let Some(host) = host else {
+            return false;
+        };
+        let port = self.address.port();
+        let (name, given) = match host.rsplit_once(':') {
+            Some((name, given)) if !name.ends_with(':') && !given.contains(']') => {
+                (name, given.parse::<u16>().ok())
+            }
+            _ => (host, None),
+        };
+        // Without a port, a browser means port 80.
+        if given.unwrap_or(80) != port {
+            return false;
+        }
+        let own = match self.address.ip() {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        let name = name.to_ascii_lowercase();
+        ["localhost", "127.0.0.1", "[::1]", own.as_str()].contains(&name.as_str())
+    }
+}
+
+/// Whether the query of `target` has `token=TOKEN`, compared in time that does not depend on
+/// where the first difference lies.
+fn query_has_token(target: &str, token: &str) -> bool {
+    let Some((_, query)) = target.split_once('?') else {
+        return false;
+    };
+    query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("token="))
+        .any(|given| {
+            given.len() == token.len()
+                && given
+                    .bytes()
+                    .zip(token.bytes())
+                    .fold(0, |differ, (a, b)| differ | (a ^ b))
+                    == 0
+        })
+}
 
 /// The whole of what the preview serves: its page, its state, the pictures of the pages.
 /// The path is matched as sent (after the query), never decoded or joined to a folder, so no
 /// path can reach a file.
-fn respond(method: &tiny_http::Method, url: &str, preview: &Preview) -> Response {
-    if *method != tiny_http::Method::Get {
-        return status(405, "only GET");
+fn respond(request: &Request, preview: &Preview) -> Response {
+    if request.method != "GET" {
+        return Response::text(405, "only GET");
     }
-    let path = url.split_once('?').map_or(url, |(path, _)| path);
+    let target = request.target;
+    let path = target.split_once('?').map_or(target, |(path, _)| path);
     match path {
-        "/" => content(PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
-        "/state" => content(preview.state_json().into_bytes(), "application/json"),
+        "/" => content(Arc::from(PAGE.as_bytes()), "text/html; charset=utf-8"),
+        "/state" => content(
+            Arc::from(preview.state_json().into_bytes()),
+            "application/json",
+        ),
         _ => {
             let page = path
                 .strip_prefix("/page/")
@@ -173,47 +342,38 @@ fn respond(method: &tiny_http::Method, url: &str, preview: &Preview) -> Response
                 .and_then(|n| n.parse::<usize>().ok())
                 .and_then(|n| preview.page(n));
             match page {
-                Some(svg) => content(svg.to_vec(), "image/svg+xml"),
-                None => status(404, "not found"),
+                Some(svg) => content(svg, "image/svg+xml"),
+                None => Response::text(404, "not found"),
             }
         }
     }
 }
 
-fn content(body: Vec<u8>, kind: &str) -> Response {
-    // With its length known, each answer is sent whole rather than in chunks.
-    let mut response = tiny_http::Response::from_data(body).with_chunked_threshold(usize::MAX);
-    for (name, value) in [
-        ("Content-Type", kind),
-        ("Cache-Control", "no-store"),
-        // The page runs only its own script and loads only its own pictures.
-        (
-            "Content-Security-Policy",
-            "default-src 'none'; img-src 'self' blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'",
-        ),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
+fn content(body: Arc<[u8]>, kind: &'static str) -> Response {
+    Response {
+        status: 200,
+        kind,
+        body,
     }
-    response
-}
-
-fn status(code: u16, text: &str) -> Response {
-    content(text.as_bytes().to_vec(), "text/plain; charset=utf-8").with_status_code(code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn get(target: &str) -> Request<'_> {
+        Request {
+            method: "GET",
+            target,
+            host: Some("127.0.0.1:8000"),
+        }
+    }
+
     #[test]
     fn only_the_preview_paths_are_served() {
         let preview = Preview::default();
-        let get = tiny_http::Method::Get;
-        assert_eq!(respond(&get, "/", &preview).status_code().0, 200);
-        assert_eq!(respond(&get, "/state?x=1", &preview).status_code().0, 200);
+        assert_eq!(respond(&get("/"), &preview).status, 200);
+        assert_eq!(respond(&get("/state?x=1"), &preview).status, 200);
         for path in [
             "/../../etc/passwd",
             "/%2e%2e/%2e%2e/etc/passwd",
@@ -225,14 +385,98 @@ mod tests {
             "/page/1.svg/../../etc/passwd",
             "//etc/passwd",
             "/index.html",
+            "http://127.0.0.1:8000/",
         ] {
-            assert_eq!(respond(&get, path, &preview).status_code().0, 404, "{path}");
+            assert_eq!(respond(&get(path), &preview).status, 404, "{path}");
         }
-        assert_eq!(
-            respond(&tiny_http::Method::Post, "/", &preview)
-                .status_code()
-                .0,
-            405
-        );
+        let post = Request {
+            method: "POST",
+            ..get("/")
+        };
+        assert_eq!(respond(&post, &preview).status, 405);
+    }
+
+    #[test]
+    fn on_loopback_only_its_own_host_and_port_are_answered() {
+        let access = Access {
+            address: "127.0.0.1:8000".parse().unwrap(),
+            token: None,
+        };
+        for host in [
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "LOCALHOST:8000",
+            "[::1]:8000",
+        ] {
+            assert!(access.own_host(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example:8000",
+            "127.0.0.1:8001",
+            "127.0.0.1",
+            "localhost",
+            "localhost.:8000",
+            "127.0.0.1.evil.example:8000",
+            "[::1]",
+            "",
+            "127.0.0.1:8000:8000",
+        ] {
+            assert!(!access.own_host(Some(host)), "{host}");
+        }
+        assert!(!access.own_host(None));
+        let on_80 = Access {
+            address: "[::1]:80".parse().unwrap(),
+            token: None,
+        };
+        assert!(on_80.own_host(Some("[::1]")));
+        assert!(on_80.own_host(Some("localhost")));
+        assert!(!on_80.own_host(Some("::1")));
+    }
+
+    #[test]
+    fn beyond_loopback_the_token_is_asked_for() {
+        let token = "0123456789abcdef0123456789abcdef";
+        assert!(query_has_token(&format!("/?token={token}"), token));
+        assert!(query_has_token(
+            &format!("/page/1.svg?build=3&token={token}"),
+            token
+        ));
+        for target in [
+            "/",
+            "/?token=",
+            "/?token=0123456789abcdef0123456789abcdee",
+            "/?token=0123456789abcdef",
+            "/?xtoken=0123456789abcdef0123456789abcdef",
+            "/token=0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(!query_has_token(target, token), "{target}");
+        }
+    }
+
+    #[test]
+    fn markings_that_limit_sharing() {
+        let limits = |text: &str| limits_sharing(&crate::brief::marking::parse(text).unwrap());
+        for text in [
+            "TLP:RED",
+            "TLP:AMBER",
+            "TLP:AMBER+STRICT",
+            "OFFICIAL-SENSITIVE",
+            "SECRET",
+            "TOP SECRET",
+            "UK:SECRET",
+        ] {
+            assert!(limits(text), "{text}");
+        }
+        for text in [
+            "TLP:CLEAR",
+            "TLP:GREEN",
+            "OFFICIAL",
+            "UK:OFFICIAL",
+            "Internal",
+        ] {
+            assert!(!limits(text), "{text}");
+        }
+        assert!(withheld_because(&Classification::Unknown).is_some());
+        assert_eq!(withheld_because(&Classification::Read(None)), None);
     }
 }
