@@ -71,7 +71,7 @@ pub fn on_worker<T: Send>(
     };
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
-        match worker.spawn_scoped(scope, &run) {
+        match worker.spawn_scoped(scope, run) {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|_| Err(Failure::Internal(internal_error(what, "a panic")))),

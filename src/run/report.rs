@@ -100,17 +100,16 @@ impl Reporter {
             );
             diagnostics.push(Diagnostic::error(summary));
         }
-        let line = match outcome.made {
-            Some(made) => Some(format!(
+        let line = outcome.made.map(|made| {
+            format!(
                 "{} {} -> {} ({}, {:.2} s)",
                 if outcome.cached { "cached" } else { "built " },
                 job.input.display(),
                 job.output.display(),
                 what(made),
                 elapsed.as_secs_f64()
-            )),
-            None => None,
-        };
+            )
+        });
         match &self.bar {
             // The bar counts the briefs that built; only failures get a line of their own.
             Some(bar) => {
