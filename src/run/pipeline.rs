@@ -242,12 +242,6 @@ impl Session {
             .clear();
     }
 
-    /// The template `input` would be typeset with, or `None` when the brief cannot be read
-    /// or checked now.
-    pub fn template_of(&self, input: &Path) -> Option<Template> {
-        self.prepare(input).ok().map(|prepared| prepared.template)
-    }
-
     // ---- read, load, check ----
 
     /// Reads and checks a brief and finds its template and files: everything short of

@@ -203,7 +203,12 @@ impl Inputs {
             Err(error) => error.to_string().hash(&mut hasher),
         }
         let brief = hasher.finish();
-        let template = session.template_of(&job.input);
+        // The template's files and the brief's own (its logo), as one list of what it reads.
+        let template = session.prepare(&job.input).ok().map(|prepared| {
+            let mut files = prepared.template;
+            files.files.extend(prepared.own);
+            files
+        });
         let folders = template.as_ref().map(disk_files).unwrap_or_default();
         let template = template.map(|template| fingerprint(&template));
         Self {
