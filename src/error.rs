@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic, Printer};
 use crate::exit::Status;
 
 /// A plain failure, printed as one sentence.
@@ -147,6 +147,15 @@ impl Failure {
             Failure::Plain(_) => Status::Usage,
             Failure::Internal(_) => Status::Internal,
         }
+    }
+
+    /// Prints the failure's diagnostics, in order, and gives the status it ends a run with.
+    pub fn report(self, printer: &Printer) -> Status {
+        let status = self.status();
+        let mut diagnostics = self.into_diagnostics();
+        diag::sort(&mut diagnostics);
+        printer.print(&diagnostics);
+        status
     }
 
     /// The failure as the diagnostics that report it.

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::diag::{self, DiagnosticFormat, Printer};
+use crate::diag::{DiagnosticFormat, Printer};
 use crate::error::Failure;
 use crate::exit::Status;
 use crate::fs;
@@ -98,13 +98,7 @@ pub fn main() -> ExitCode {
     let printer = cli.command.printer();
     let status = match isolate::catch_result("running brief", || dispatch(&cli.command, &printer)) {
         Ok(status) => status,
-        Err(failure) => {
-            let status = failure.status();
-            let mut diagnostics = failure.into_diagnostics();
-            diag::sort(&mut diagnostics);
-            printer.print(&diagnostics);
-            status
-        }
+        Err(failure) => failure.report(&printer),
     };
     status.into()
 }

@@ -256,13 +256,7 @@ fn reported(
 fn report(written: Result<(), Failure>, printer: &Printer) -> Status {
     match written {
         Ok(()) => Status::Success,
-        Err(failure) => {
-            let status = failure.status();
-            let mut diagnostics = failure.into_diagnostics();
-            diag::sort(&mut diagnostics);
-            printer.print(&diagnostics);
-            status
-        }
+        Err(failure) => failure.report(printer),
     }
 }
 

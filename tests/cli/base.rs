@@ -2,32 +2,7 @@
 //! path that is nowhere, a blob too large or not text, a brief that was a link, a deleted
 //! folder, and revisions that are not one commit, each in a fresh git repository.
 
-use crate::support::{Test, fixture, repo_file};
-
-/// Runs git in `dir`, or returns false when git is not installed and not required.
-fn git(dir: &std::path::Path, args: &[&str]) -> bool {
-    match std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .output()
-    {
-        Ok(output) => {
-            assert!(output.status.success(), "git {args:?}: {output:?}");
-            true
-        }
-        Err(_) if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() => {
-            panic!("git is required but not installed")
-        }
-        Err(_) => {
-            eprintln!("git is not installed; skipping the --base check");
-            false
-        }
-    }
-}
+use crate::support::{Test, fixture, git, repo_file};
 
 /// `test`'s folder made a repository with everything in it committed, then `after` applied to
 /// the working tree; none when git is not installed.

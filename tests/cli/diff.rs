@@ -2,7 +2,7 @@
 //! the text summary checked line by line, the Markdown summary of each pair against its snapshot
 //! in `tests/fixtures/diff/` (`BLESS=1` rewrites them; review the diff), the JSON read back.
 
-use crate::support::{Output, Test, fixture, repo_file};
+use crate::support::{Output, Test, fixture, git, repo_file};
 
 fn base() -> String {
     repo_file("tests/fixtures/diff/base.toml")
@@ -433,31 +433,6 @@ fn the_redline_goes_beside_the_new_brief_by_default() {
         .args(&["diff", "old.toml", "new.toml"])
         .run();
     assert_eq!(out.files(), ["new.redline.pdf", "new.toml", "old.toml"]);
-}
-
-/// Runs git in `dir`, or returns false when git is not installed and not required.
-fn git(dir: &std::path::Path, args: &[&str]) -> bool {
-    match std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .output()
-    {
-        Ok(output) => {
-            assert!(output.status.success(), "git {args:?}: {output:?}");
-            true
-        }
-        Err(_) if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() => {
-            panic!("git is required but not installed")
-        }
-        Err(_) => {
-            eprintln!("git is not installed; skipping the --base check");
-            false
-        }
-    }
 }
 
 /// A repository whose first commit has three briefs; since then one changed, one was deleted

@@ -289,3 +289,28 @@ pub fn spawn_watch(
     });
     (child, lines)
 }
+
+/// Runs git in `dir`, or returns false when git is not installed and not required.
+pub fn git(dir: &std::path::Path, args: &[&str]) -> bool {
+    match std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+    {
+        Ok(output) => {
+            assert!(output.status.success(), "git {args:?}: {output:?}");
+            true
+        }
+        Err(_) if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() => {
+            panic!("git is required but not installed")
+        }
+        Err(_) => {
+            eprintln!("git is not installed; skipping the --base check");
+            false
+        }
+    }
+}
