@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
-use crate::run::pipeline::{Job, Session};
+use crate::run::pipeline::{Job, Outcome, Session};
 use crate::run::report::Reporter;
 use crate::typeset::compile;
 
@@ -107,6 +107,18 @@ pub fn plan(
     output: Option<&Path>,
     out_dir: Option<&Path>,
 ) -> Result<Vec<Job>, Error> {
+    plan_as(briefs, output, out_dir, "pdf", "PDF")
+}
+
+/// `plan` for another kind of output (`html`, "page"): `--out-dir/STEM.EXTENSION`, else beside
+/// the brief.
+pub fn plan_as(
+    briefs: Vec<PathBuf>,
+    output: Option<&Path>,
+    out_dir: Option<&Path>,
+    extension: &str,
+    noun: &str,
+) -> Result<Vec<Job>, Error> {
     if let Some(output) = output {
         return match briefs.as_slice() {
             [single] => Ok(vec![Job {
@@ -114,7 +126,7 @@ pub fn plan(
                 output: output.to_path_buf(),
             }]),
             _ => Err(Error::message(format!(
-                "-o names one PDF but there are {} briefs; use --out-dir for several",
+                "-o names one {noun} but there are {} briefs; use --out-dir for several",
                 briefs.len()
             ))),
         };
@@ -123,10 +135,10 @@ pub fn plan(
         .into_iter()
         .map(|input| {
             let output = match out_dir {
-                Some(dir) => {
-                    dir.join(Path::new(input.file_stem().unwrap_or_default()).with_extension("pdf"))
-                }
-                None => input.with_extension("pdf"),
+                Some(dir) => dir.join(
+                    Path::new(input.file_stem().unwrap_or_default()).with_extension(extension),
+                ),
+                None => input.with_extension(extension),
             };
             Job { input, output }
         })
@@ -148,6 +160,20 @@ pub fn plan(
 /// Typesets every job on `threads` threads. A failing brief does not stop the others; the
 /// status is the worst of all briefs.
 pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter) -> Status {
+    run_each(session, jobs, threads, reporter, &|job| {
+        session.typeset(&job.input, &job.output)
+    })
+}
+
+/// `run` with other work than typesetting a PDF for each job (a web page): the same threads,
+/// reports and statuses.
+pub fn run_each(
+    session: &Session,
+    jobs: &[Job],
+    threads: usize,
+    reporter: &Reporter,
+    each: &(dyn Fn(&Job) -> Outcome + Sync),
+) -> Status {
     let start = Instant::now();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(Status, bool)>> = Mutex::new(Vec::with_capacity(jobs.len()));
@@ -159,7 +185,7 @@ pub fn run(session: &Session, jobs: &[Job], threads: usize, reporter: &Reporter)
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(index) else { break };
             let began = Instant::now();
-            let outcome = session.typeset(&job.input, &job.output);
+            let outcome = each(job);
             compile::evict(max_age);
             reporter.finished(job, &outcome, began.elapsed());
             results
