@@ -5,6 +5,7 @@
 pub mod args;
 mod check;
 mod diff;
+mod html;
 mod new;
 mod pdf;
 mod pictures;
@@ -45,6 +46,11 @@ pub enum Command {
     Typ(TypArgs),
     /// Compare two versions of a brief item by item and summarise what changed.
     Diff(diff::DiffArgs),
+    /// Write briefs as self-contained, accessible HTML pages, from the same data as the PDF.
+    Html(html::HtmlArgs),
+    /// Publish a folder of briefs as a static site: each brief's page and PDF, an index, an
+    /// Atom feed and a sitemap. Briefs whose marking does not allow publication are left out.
+    Site(html::SiteArgs),
     /// Rebuild a brief's PDF on every save of the brief or its template folder.
     Watch(watch::WatchArgs),
     /// Render a brief's pages as PNG pictures, STEM-1.png, STEM-2.png, ...
@@ -112,6 +118,8 @@ fn dispatch(command: &Command, printer: &Printer) -> Result<Status, Failure> {
         Command::Check(args) => check::run(args, printer),
         Command::Typ(args) => typ::run(args, printer),
         Command::Diff(args) => diff::run(args, printer),
+        Command::Html(args) => html::run(args, printer),
+        Command::Site(args) => html::site(args, printer),
         Command::Watch(args) => watch::run(args, printer),
         Command::Png(args) => pictures::run(&args.pictures, ImageFormat::Png, args.ppi, printer),
         Command::Svg(args) => pictures::run(args, ImageFormat::Svg, DEFAULT_PPI, printer),
@@ -132,6 +140,8 @@ impl Command {
             Command::Check(args) => args.output_args.diagnostic_format.into(),
             Command::Typ(args) => args.output_args.diagnostic_format.into(),
             Command::Diff(args) => args.output_args.diagnostic_format.into(),
+            Command::Html(args) => args.output_args.diagnostic_format.into(),
+            Command::Site(args) => args.output_args.diagnostic_format.into(),
             Command::Watch(args) => args.output_args.diagnostic_format.into(),
             Command::Png(args) => args.pictures.output_args.diagnostic_format.into(),
             Command::Svg(args) => args.output_args.diagnostic_format.into(),
