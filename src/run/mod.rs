@@ -15,3 +15,4 @@ pub mod starter;
 pub mod templates;
 pub mod typ;
 pub mod watch;
+pub mod web;
