@@ -1,0 +1,497 @@
+//! The web edition: a brief as one self-contained HTML page (`brief html`, and the pages of
+//! `brief site`), made from the same template data as its PDF by the one pipeline
+//! (`Session::prepare`, then `Session::data`) and written with the minijinja templates of
+//! `templates/web/`, which a template folder's `web/` files replace file by file.
+//!
+//! It lives in `run` because it is one more thing made of a prepared brief, beside the PDF
+//! and the pictures; the preview of `brief watch --serve` can show it from here.
+
+pub mod dates;
+pub mod rich;
+pub mod site;
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, State};
+
+use crate::diag::Diagnostic;
+use crate::error::Failure;
+use crate::fs;
+use crate::run::isolate;
+use crate::run::pipeline::{Built, Edit, Job, Made, Outcome, Prepared, Session};
+use crate::typeset::template::{FALLBACK_LANGUAGE, Template};
+
+/// The built-in web templates, by their path in a template folder.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "web/base.html",
+        include_str!("../../../templates/web/base.html"),
+    ),
+    (
+        "web/page.html",
+        include_str!("../../../templates/web/page.html"),
+    ),
+    (
+        "web/figure.html",
+        include_str!("../../../templates/web/figure.html"),
+    ),
+    (
+        "web/index.html",
+        include_str!("../../../templates/web/index.html"),
+    ),
+    (
+        "web/style.css",
+        include_str!("../../../templates/web/style.css"),
+    ),
+    (
+        "web/feed.xml",
+        include_str!("../../../templates/web/feed.xml"),
+    ),
+    (
+        "web/sitemap.xml",
+        include_str!("../../../templates/web/sitemap.xml"),
+    ),
+];
+
+/// Where a template folder keeps its web templates.
+const FOLDER: &str = "web/";
+
+/// How much work one page's templates may do (minijinja's instructions): a brief of the
+/// format's largest size takes well under a tenth of it, and a template folder's template that
+/// loops without end stops here instead of holding the run.
+const FUEL: u64 = 50_000_000;
+
+/// Languages written from right to left, by their primary subtag.
+const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+
+/// Whether a language is written from right to left.
+pub fn is_right_to_left(primary: &str) -> bool {
+    RIGHT_TO_LEFT.contains(&primary)
+}
+
+/// The web templates of a brief's template: the built-in ones, with the `web/` files of its
+/// folder over them.
+pub fn environment(template: &Template) -> Result<Environment<'static>, Failure> {
+    let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    // Escaping by the name's ending, as minijinja does by default, spelled out because the
+    // brief's safety rests on it: `.html` and `.xml` escape every value, the style sheet is
+    // the template's own and holds no brief text.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    let mut sources: Vec<(String, String, String)> = BUILT_IN
+        .iter()
+        .map(|(path, text)| {
+            (
+                path.to_string(),
+                text.to_string(),
+                format!("templates/{path}"),
+            )
+        })
+        .collect();
+    for (path, file) in &template.files {
+        if !path.starts_with(FOLDER) {
+            continue;
+        }
+        let text = String::from_utf8(file.data.clone()).map_err(|_| {
+            Failure::Brief(vec![Diagnostic::error(format!(
+                "the web template {} is not UTF-8",
+                file.origin
+            ))])
+        })?;
+        sources.retain(|(p, _, _)| p != path);
+        sources.push((path.clone(), text, file.origin.clone()));
+    }
+    for (path, text, origin) in sources {
+        let name = path
+            .strip_prefix(FOLDER)
+            .expect("a web template")
+            .to_string();
+        env.add_template_owned(name, text)
+            .map_err(|e| template_error(&origin, &e))?;
+    }
+    env.add_function("rich", |state: &State, blocks: Value| {
+        write_rich(state, &blocks, true)
+    });
+    env.add_function("inline", |state: &State, inlines: Value| {
+        write_rich(state, &inlines, false)
+    });
+    env.add_function("cite", |state: &State, notes: Value| {
+        let marks = state.get_or_set_temp_object("brief-marks", rich::Marks::default);
+        let words = words(state);
+        let mut writer = rich::Writer {
+            marks: &marks,
+            words: &words,
+            out: String::new(),
+        };
+        writer.cite(&notes);
+        Value::from_safe_string(writer.out)
+    });
+    env.add_filter("date", |state: &State, date: Value| {
+        dates::format(&date, &dates::Words::of(&labels(state)))
+    });
+    env.add_function("range", |state: &State, from: Value, to: Value| {
+        dates::range(&from, &to, &dates::Words::of(&labels(state)))
+    });
+    env.add_filter("iso", |date: Value| dates::iso(&date));
+    env.add_filter("fill", |line: String, n: Value| {
+        line.replace("{n}", &n.to_string())
+    });
+    Ok(env)
+}
+
+/// A template's failure, as the brief's diagnostic: where in which file, and why.
+fn template_error(origin: &str, error: &minijinja::Error) -> Failure {
+    let mut message = format!("the web template {origin} failed: {}", error.kind());
+    if let Some(detail) = error.detail() {
+        message.push_str(&format!(": {detail}"));
+    }
+    if let Some(line) = error.line() {
+        message.push_str(&format!(" (line {line})"));
+    }
+    Failure::Brief(vec![Diagnostic::error(message)])
+}
+
+fn labels(state: &State) -> Value {
+    state.lookup("labels").unwrap_or_default()
+}
+
+fn words(state: &State) -> rich::Words {
+    let labels = labels(state);
+    let word = |key: &str, default: &str| {
+        labels
+            .get_attr(key)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| default.to_string())
+    };
+    rich::Words {
+        table: word("table-ref", "Table {n}"),
+        figure: word("figure-ref", "Figure {n}"),
+    }
+}
+
+fn write_rich(state: &State, value: &Value, blocks: bool) -> Value {
+    let marks = state.get_or_set_temp_object("brief-marks", rich::Marks::default);
+    let words = words(state);
+    let mut writer = rich::Writer {
+        marks: &marks,
+        words: &words,
+        out: String::new(),
+    };
+    if blocks {
+        writer.blocks(value);
+    } else {
+        writer.inlines(value);
+    }
+    Value::from_safe_string(writer.out)
+}
+
+/// The label table of a language from a template's files (`labels/LANG.toml`), English where
+/// the template has none for it.
+pub fn label_table(template: &Template, language: &str) -> Result<toml::Table, Failure> {
+    let file = template
+        .files
+        .get(&format!("labels/{language}.toml"))
+        .or_else(|| {
+            template
+                .files
+                .get(&format!("labels/{FALLBACK_LANGUAGE}.toml"))
+        });
+    let Some(file) = file else {
+        return Ok(toml::Table::new());
+    };
+    let text = std::str::from_utf8(&file.data).map_err(|_| {
+        Failure::Brief(vec![Diagnostic::error(format!(
+            "{} is not UTF-8",
+            file.origin
+        ))])
+    })?;
+    toml::from_str(text).map_err(|e| {
+        Failure::Brief(vec![Diagnostic::error(format!(
+            "{}: {}",
+            file.origin,
+            e.message()
+        ))])
+    })
+}
+
+/// A brief's page: its HTML and the warnings met on the way.
+pub fn page(session: &Session, prepared: &Prepared) -> Result<String, Failure> {
+    let env = environment(&prepared.template)?;
+    page_with(&env, session, prepared, &Links::default())
+}
+
+/// Where a page links beyond itself: its PDF, the site's index (for `brief site`).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Links {
+    pub pdf: Option<String>,
+    pub index: Option<String>,
+}
+
+/// A brief's page with the given templates.
+pub fn page_with(
+    env: &Environment<'static>,
+    session: &Session,
+    prepared: &Prepared,
+    links: &Links,
+) -> Result<String, Failure> {
+    let json = session.data(prepared, Edit::None);
+    let data: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
+        Failure::Brief(vec![Diagnostic::error(format!(
+            "the template data is not JSON: {e}"
+        ))])
+    })?;
+    let brief = &prepared.brief;
+    let language = &brief.language.value;
+    let labels = label_table(&prepared.template, &language.primary)?;
+    let lang = match &language.region {
+        Some(region) => format!("{}-{region}", language.primary),
+        None => language.primary.clone(),
+    };
+    let dir = if is_right_to_left(&language.primary) {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let data_value = Value::from_serialize(&data);
+    let description = description(&data_value);
+    let logo = prepared
+        .own
+        .iter()
+        .next()
+        .map(|(path, file)| data_url(path, &file.data));
+    let context = minijinja::context! {
+        brief => data_value,
+        labels => Value::from_serialize(&labels),
+        lang => lang,
+        dir => dir,
+        description => description,
+        jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
+        logo => logo,
+        links => Value::from_serialize(links),
+        generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
+    };
+    render(env, "page.html", context, &prepared.template)
+}
+
+/// Renders one of the web templates, its failures named by the file they come from.
+pub fn render(
+    env: &Environment<'static>,
+    name: &str,
+    context: Value,
+    template: &Template,
+) -> Result<String, Failure> {
+    let origin = template
+        .files
+        .get(&format!("{FOLDER}{name}"))
+        .map(|f| f.origin.clone())
+        .unwrap_or_else(|| format!("templates/{FOLDER}{name}"));
+    env.get_template(name)
+        .and_then(|t| t.render(context))
+        .map_err(|e| template_error(&origin, &e))
+}
+
+/// What a page says of itself to search engines and link previews: the summary's first words.
+fn description(data: &Value) -> String {
+    let summary = data
+        .get_attr("summary")
+        .and_then(|s| s.get_attr("text"))
+        .unwrap_or_default();
+    let mut text = String::new();
+    rich::plain(&summary, &mut text);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    const LIMIT: usize = 200;
+    if text.chars().count() <= LIMIT {
+        return text;
+    }
+    let cut: String = text.chars().take(LIMIT).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) => &cut[..space],
+        None => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// The page's schema.org `Report` as JSON-LD, safe inside `<script type="application/ld+json">`:
+/// `<`, `>` and `&` are written as JSON escapes, so no `</script>` or comment can appear.
+fn json_ld(data: &serde_json::Value, description: &str, lang: &str) -> String {
+    use serde_json::{Value as J, json};
+    let meta = &data["meta"];
+    let text = |v: &J| v.as_str().map(str::to_string);
+    let mut report = serde_json::Map::new();
+    report.insert("@context".into(), json!("https://schema.org"));
+    report.insert("@type".into(), json!("Report"));
+    report.insert("headline".into(), meta["title"].clone());
+    report.insert("name".into(), meta["title"].clone());
+    if let Some(subtitle) = text(&meta["subtitle"]) {
+        report.insert("alternativeHeadline".into(), json!(subtitle));
+    }
+    report.insert(
+        "datePublished".into(),
+        json!(dates::iso_json(&meta["date"])),
+    );
+    report.insert("inLanguage".into(), json!(lang));
+    if !description.is_empty() {
+        report.insert("description".into(), json!(description));
+    }
+    let authors: Vec<J> = data["authors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let mut person = json!({ "@type": "Person", "name": a["name"] });
+            if let Some(affiliation) = text(&a["affiliation"]) {
+                person["affiliation"] = json!({ "@type": "Organization", "name": affiliation });
+            }
+            person
+        })
+        .collect();
+    if !authors.is_empty() {
+        report.insert("author".into(), J::Array(authors));
+    }
+    if let Some(publisher) = text(&meta["publisher"]) {
+        report.insert(
+            "publisher".into(),
+            json!({ "@type": "Organization", "name": publisher }),
+        );
+    }
+    if let Some(number) = text(&meta["number"]) {
+        report.insert("reportNumber".into(), json!(number));
+    }
+    if let Some(url) = text(&meta["url"]) {
+        report.insert("url".into(), json!(url));
+    }
+    if let Some(keywords) = meta["keywords"].as_array().filter(|k| !k.is_empty()) {
+        let words: Vec<&str> = keywords.iter().filter_map(J::as_str).collect();
+        report.insert("keywords".into(), json!(words.join(", ")));
+    }
+    let json = serde_json::to_string(&J::Object(report)).expect("plain data");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A file of the brief's own (its logo) as a `data:` URL, so that the page loads nothing.
+pub fn data_url(path: &str, bytes: &[u8]) -> String {
+    let mime = match path.rsplit('.').next().unwrap_or_default() {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    };
+    format!("data:{mime};base64,{}", base64_encode(bytes))
+}
+
+/// Standard base64 with padding (RFC 4648), for `data:` URLs.
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `brief html`'s work for one brief: its page written to the job's output, atomically and
+/// never over one of its inputs.
+pub fn write(session: &Session, job: &Job) -> Outcome {
+    Outcome::of(isolate::catch_result("writing the web page", || {
+        isolate::test_panic(&format!(
+            "html:{}",
+            job.input.file_stem().unwrap_or_default().to_string_lossy()
+        ));
+        let prepared = session.prepare(&job.input)?;
+        fs::check_output(&job.output, &prepared.inputs())?;
+        let warnings = session.deny(prepared.warnings.clone())?;
+        let html = page(session, &prepared)?;
+        fs::write_atomically(&job.output, html.as_bytes())?;
+        Ok(Built {
+            warnings,
+            made: Made {
+                pages: 1,
+                sheets: None,
+            },
+            cached: false,
+        })
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_vectors() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64_encode(plain.as_bytes()), coded);
+        }
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let data = serde_json::json!({
+            "meta": { "title": "</script><script>alert(1)</script> & <!--", "date": { "year": 2022 } },
+            "authors": [],
+        });
+        let out = json_ld(&data, "", "en");
+        assert!(
+            !out.contains('<') && !out.contains('>') && !out.contains('&'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            back["headline"],
+            "</script><script>alert(1)</script> & <!--"
+        );
+    }
+
+    #[test]
+    fn every_built_in_web_template_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/web");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| format!("web/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = BUILT_IN.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+}
