@@ -29,4 +29,5 @@ mod support;
 mod templates;
 mod tools;
 mod watch;
+mod web;
 mod writing;
