@@ -86,6 +86,15 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
             AutoEscape::None
         }
     });
+    // Strings are escaped by `rich::escape` (the five characters that matter, so that an
+    // address keeps its slashes); everything else as minijinja writes it.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            out.write_str(&rich::escape(text))?;
+            Ok(())
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     let mut sources: Vec<(String, String, String)> = BUILT_IN
         .iter()
         .map(|(path, text)| {

@@ -1,0 +1,548 @@
+//! `brief html`: the web edition of a brief. The page is read back as text here, and checked by
+//! the tools a web page answers to: headless Chromium (screenshots at a phone's and a desktop's
+//! width, the requests the page makes, its text as a reader gets it), axe-core's accessibility
+//! audit run inside the page, and the Nu HTML Checker (vnu). Each tool's check skips with a note
+//! when the tool is missing, unless BRIEF_REQUIRE_TOOLS=1 (CI installs them: see `.ci/run`).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{Test, fixture_lines, repo_file};
+
+/// A guard against a hang, not a measure of speed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Where CI installs the npm packages (`axe-core`, `vnu-jar`).
+fn node_modules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/web/node_modules")
+}
+
+/// Says that a tool is missing: a skip with a note, or a failure when tools are required.
+fn missing(what: &str) {
+    if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() {
+        panic!("{what} is required but not installed");
+    }
+    eprintln!("{what} is not installed; skipping its check");
+}
+
+/// The page of one brief, written by `brief html` in a fresh folder.
+fn page_of(name: &str, text: &str) -> (crate::support::Output, String) {
+    let out = Test::new()
+        .file(name, text)
+        .args(&["html", name, "--quiet"])
+        .any_stderr()
+        .run();
+    let html = String::from_utf8(out.read(&name.replace(".toml", ".html"))).unwrap();
+    (out, html)
+}
+
+/// Text as it appears escaped in an HTML page.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[test]
+fn a_page_is_made_of_the_papers_data() {
+    let out = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .args(&["html", "belarus.toml"])
+        .stderr("wrote belarus.html (1 page, T s)\n")
+        .run();
+    let html = String::from_utf8(out.read("belarus.html")).unwrap();
+    crate::support::assert_in_order(
+        &html,
+        &[
+            "<!DOCTYPE html>",
+            r##"<html lang="en" dir="ltr">"##,
+            r##"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">"##,
+            r##"<script type="application/ld+json">{"@context":"https://schema.org","@type":"Report""##,
+            r##"<p class="marking marking-top"><span class="visually-hidden">Classification: </span><span class="marking-text">Public</span></p>"##,
+            "<h1>Belarus and the War in Ukraine: A Captured Regime, a Resisting Society</h1>",
+            // The typography of the paper: curly apostrophes, true dashes.
+            "How Minsk became Moscow’s staging ground — and why",
+            r##"<time datetime="2022-03-10">10 March 2022</time>"##,
+            r##"<aside class="summary" aria-labelledby="summary">"##,
+            r##"<a href="#note-1" id="ref-1" role="doc-noteref">1</a>"##,
+            "<h2 id=\"section-1\">What Moscow wants from Belarus</h2>",
+            r##"<section class="timeline" aria-labelledby="timeline">"##,
+            r##"<section class="recommendations" aria-labelledby="recommendations">"##,
+            r##"<section class="notes" role="doc-endnotes" aria-labelledby="notes">"##,
+            r##"<li id="note-1">"##,
+            r##"<a href="#ref-1" role="doc-backlink""##,
+            r##"<p class="marking marking-bottom"##,
+        ],
+    );
+    // One script, the JSON-LD data, which browsers do not run.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(!html.contains("src=\"http") && !html.contains("<link rel=\"stylesheet\""));
+}
+
+#[test]
+fn a_brief_with_an_address_names_it_as_the_canonical_one() {
+    let brief = repo_file("tests/fixtures/minimal.toml");
+    let (_, html) = page_of(
+        "m.toml",
+        &format!("url = \"https://example.org/briefs/m?a=1&b=2\"\n{brief}"),
+    );
+    for line in [
+        r##"<link rel="canonical" href="https://example.org/briefs/m?a=1&amp;b=2">"##,
+        r##"<meta property="og:url" content="https://example.org/briefs/m?a=1&amp;b=2">"##,
+        r##""url":"https://example.org/briefs/m?a=1\u0026b=2""##,
+    ] {
+        assert!(html.contains(line), "{line}");
+    }
+}
+
+#[test]
+fn every_citation_mark_and_note_link_to_each_other() {
+    let (_, html) = page_of("belarus.toml", &repo_file("briefs/belarus.toml"));
+    let ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "an id is used twice");
+    let targets: Vec<&str> = html
+        .split("href=\"#")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(targets.len() > 20);
+    for target in &targets {
+        assert!(ids.contains(target), "#{target} leads nowhere");
+    }
+    // Every note links back to a mark in the text.
+    for id in ids.iter().filter(|id| id.starts_with("note-")) {
+        let back = format!("ref-{}", &id[5..]);
+        assert!(targets.contains(&back.as_str()), "{id} has no way back");
+    }
+}
+
+#[test]
+fn the_labels_and_language_are_the_briefs() {
+    let (_, html) = page_of("belarus-be.toml", &repo_file("briefs/belarus-be.toml"));
+    assert!(html.contains(r##"<html lang="be" dir="ltr">"##));
+    assert!(html.contains(r##"<h2 id="summary">Галоўнае</h2>"##));
+    assert!(html.contains(r##"<a class="skip" href="#main">Перайсці да тэксту</a>"##));
+    assert!(html.contains(">10 сакавіка 2022</time>"));
+}
+
+#[test]
+fn a_tlp_marking_is_coloured_at_the_top_and_the_bottom() {
+    let brief = repo_file("tests/fixtures/minimal.toml");
+    let (_, html) = page_of(
+        "m.toml",
+        &format!("classification = \"TLP:AMBER+STRICT\"\n{brief}"),
+    );
+    for place in ["top", "bottom"] {
+        assert!(
+            html.contains(&format!(
+                r##"<p class="marking marking-{place} tlp tlp-amber-strict"><span class="visually-hidden">Classification: </span><span class="marking-text">TLP:AMBER+STRICT</span></p>"##
+            )),
+            "{place}"
+        );
+    }
+}
+
+#[test]
+fn injection_payloads_are_escaped_text() {
+    let (_, html) = page_of(
+        "injection.toml",
+        &repo_file("tests/fixtures/injection.toml"),
+    );
+    for payload in fixture_lines("injection.expect.txt") {
+        assert!(html.contains(&escaped(&payload)), "{payload} is missing");
+    }
+    for raw in ["<label>", "<m>", "<script>", "<image", "<box"] {
+        assert!(!html.contains(raw), "{raw} reached the page as markup");
+    }
+    assert_eq!(html.matches("<script").count(), 1);
+}
+
+#[test]
+fn a_template_folder_replaces_web_templates_file_by_file() {
+    let brief = repo_file("tests/fixtures/minimal.toml");
+    let out = Test::new()
+        .file("b.toml", format!("template = \"house\"\n{brief}"))
+        .file(
+            "house/web/page.html",
+            "{% extends \"base.html\" %}{% block title %}House{% endblock %}\
+             {% block body %}<main><h1>{{ brief.meta.title }}</h1>{{ rich(brief.summary.text) }}</main>{% endblock %}",
+        )
+        .args(&["html", "b.toml", "--quiet"])
+        .run();
+    let html = String::from_utf8(out.read("b.html")).unwrap();
+    // The folder's page, inside the built-in frame with its policy.
+    assert!(html.contains("<title>House</title>"), "{html}");
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(html.contains("<h1>Minimal brief</h1>"), "{html}");
+}
+
+#[test]
+fn a_broken_web_template_is_reported_with_its_file_and_line() {
+    let brief = repo_file("tests/fixtures/minimal.toml");
+    Test::new()
+        .file("b.toml", format!("template = \"house\"\n{brief}"))
+        .file("house/web/page.html", "<p>\n{{ brief.meta.title \n")
+        .args(&["html", "b.toml"])
+        .status(1)
+        .stderr(
+            "error: the web template house/web/page.html failed: syntax error: unexpected end of input, expected end of variable block (line 2)\n\
+             \n\
+             error: b.toml was not typeset: 1 error\n\n",
+        )
+        .run();
+}
+
+#[test]
+fn a_batch_goes_on_past_a_bad_brief_and_never_writes_over_an_input() {
+    let out = Test::new()
+        .file("in/a.toml", repo_file("tests/fixtures/minimal.toml"))
+        .file("in/b.toml", "title = ")
+        .args(&["html", "in", "--out-dir", "web", "--quiet", "--jobs", "2"])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert!(out.path("web/a.html").is_file());
+    assert!(!out.path("web/b.html").exists());
+    Test::new()
+        .file("a.toml", repo_file("tests/fixtures/minimal.toml"))
+        .args(&["html", "a.toml", "-o", "a.toml"])
+        .status(2)
+        .stderr("error: failed to write a.toml (it is an input of this run)\n\n")
+        .run();
+    Test::new()
+        .file("a.toml", repo_file("tests/fixtures/minimal.toml"))
+        .file("b.toml", repo_file("tests/fixtures/minimal.toml"))
+        .args(&["html", "a.toml", "b.toml", "-o", "x.html"])
+        .status(2)
+        .stderr("error: -o names one page but there are 2 briefs; use --out-dir for several\n\n")
+        .run();
+}
+
+// ---- in the tools a web page answers to ----
+
+/// Headless Chromium, driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
+/// JSON messages ended by NUL, commands on fd 3 and replies on fd 4), keeping the events it
+/// sends (the requests a page makes).
+struct Browser {
+    child: Child,
+    commands: ChildStdin,
+    replies: BufReader<ChildStdout>,
+    next_id: u64,
+    session: Option<String>,
+    events: Vec<Value>,
+    _profile: tempfile::TempDir,
+}
+
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok());
+    if found.is_none() {
+        missing("chromium");
+    }
+    found
+}
+
+impl Browser {
+    fn start() -> Option<Self> {
+        let binary = chromium()?;
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new("sh")
+            .args([
+                "-c",
+                "exec \"$0\" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+                 --no-first-run --remote-debugging-pipe --user-data-dir=\"$1\" about:blank \
+                 3<&0 4>&1 </dev/null >/dev/null 2>/dev/null",
+                binary,
+                profile.path().to_str().unwrap(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let commands = child.stdin.take().unwrap();
+        let replies = BufReader::new(child.stdout.take().unwrap());
+        Some(Self {
+            child,
+            commands,
+            replies,
+            next_id: 0,
+            session: None,
+            events: vec![],
+            _profile: profile,
+        })
+    }
+
+    fn send(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = &self.session {
+            message["sessionId"] = json!(session);
+        }
+        self.commands
+            .write_all(format!("{message}\0").as_bytes())
+            .unwrap();
+        self.commands.flush().unwrap();
+        loop {
+            let mut bytes = vec![];
+            let read = self.replies.read_until(0, &mut bytes).unwrap();
+            assert!(read > 0, "chromium closed its pipe");
+            bytes.pop();
+            let reply: Value = serde_json::from_slice(&bytes).unwrap();
+            if reply["id"] == json!(id) {
+                if let Some(error) = reply.get("error") {
+                    panic!("{method}: {error}");
+                }
+                return reply["result"].clone();
+            }
+            if reply.get("method").is_some() {
+                self.events.push(reply);
+            }
+        }
+    }
+
+    /// Opens a page at a viewport `width` pixels wide, with the network watched from the
+    /// first request, and waits until it has loaded.
+    fn open(&mut self, url: &str, width: u32) {
+        let target = self.send("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = self.send(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+        self.send("Network.enable", json!({}));
+        self.send("Page.enable", json!({}));
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+        self.events.clear();
+        self.send("Page.navigate", json!({ "url": url }));
+        let start = Instant::now();
+        while self.eval("document.readyState") != json!("complete") {
+            assert!(start.elapsed() < PATIENCE, "the page never loaded");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn eval(&mut self, expression: &str) -> Value {
+        let result = self.send(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+        );
+        if let Some(exception) = result.get("exceptionDetails") {
+            panic!("{expression:.80}: {exception}");
+        }
+        result["result"]["value"].clone()
+    }
+
+    /// The addresses the page asked for.
+    fn requests(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter(|e| e["method"] == "Network.requestWillBeSent")
+            .map(|e| e["params"]["request"]["url"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A brief's page written into a folder of its own, for the tools to open.
+fn written(name: &str, text: &str) -> (crate::support::Output, PathBuf) {
+    let (out, _) = page_of(name, text);
+    let path = out.path(&name.replace(".toml", ".html"));
+    (out, path)
+}
+
+#[test]
+fn the_page_reads_at_a_phones_and_a_desktops_width_and_asks_for_nothing() {
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    let (_out, page) = written("belarus.toml", &repo_file("briefs/belarus.toml"));
+    let url = format!("file://{}", page.display());
+    for width in [390, 1280] {
+        browser.open(&url, width);
+        // Nothing is loaded but the page itself.
+        assert_eq!(browser.requests(), [url.clone()], "at {width} px");
+        // The text fits the screen: nothing wider than the viewport, the measure readable.
+        assert_eq!(
+            browser.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+            json!(true),
+            "the page scrolls sideways at {width} px"
+        );
+        let measure = browser
+            .eval("document.querySelector('main p').getBoundingClientRect().width")
+            .as_f64()
+            .unwrap();
+        assert!(
+            measure <= 700.0 && measure >= 300.0,
+            "{measure} px at {width}"
+        );
+        let size = browser
+            .eval("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+            .as_f64()
+            .unwrap();
+        assert!(size >= 16.0, "{size} px text at {width} px");
+    }
+    // The policy stops what the page could not have asked for anyway.
+    assert_eq!(
+        browser.eval(
+            "(() => { const p = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); \
+             return p && p.content; })()"
+        ),
+        json!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+    );
+}
+
+#[test]
+fn screenshots_at_390_and_1280_pixels() {
+    let Some(binary) = chromium() else {
+        return;
+    };
+    let (_out, page) = written("belarus.toml", &repo_file("briefs/belarus.toml"));
+    // Kept in the target folder for a person to look at.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for width in [390u32, 1280] {
+        let shot = shots.join(format!("belarus-{width}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let profile = tempfile::tempdir().unwrap();
+        let status = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                &format!("--user-data-dir={}", profile.path().display()),
+                &format!("--screenshot={}", shot.display()),
+                &format!("--window-size={width},2000"),
+                &format!("file://{}", page.display()),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!(reader.info().width, width);
+        eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+#[test]
+fn axe_finds_no_accessibility_violation() {
+    let axe = node_modules().join("axe-core/axe.min.js");
+    if !axe.is_file() {
+        missing("axe-core (npm install axe-core in target/ci-tools/web)");
+        return;
+    }
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    let source = std::fs::read_to_string(&axe).unwrap();
+    for (name, text) in [
+        ("belarus.toml", repo_file("briefs/belarus.toml")),
+        ("belarus-be.toml", repo_file("briefs/belarus-be.toml")),
+        ("injection.toml", repo_file("tests/fixtures/injection.toml")),
+    ] {
+        let (_out, page) = written(name, &text);
+        for width in [390, 1280] {
+            browser.open(&format!("file://{}", page.display()), width);
+            // Injected over the protocol, which the page's policy does not govern.
+            browser.eval(&source);
+            let violations = browser.eval(
+                "axe.run(document).then(r => r.violations.map(v => v.id + ': ' + v.help + ' ' + \
+                 v.nodes.map(n => n.target.join(' ')).join(', ')))",
+            );
+            assert_eq!(violations, json!([]), "{name} at {width} px");
+        }
+    }
+}
+
+#[test]
+fn the_nu_html_checker_finds_no_error() {
+    let vnu = node_modules().join("vnu-jar/build/dist/vnu.jar");
+    if !vnu.is_file() {
+        missing("vnu-jar (npm install vnu-jar in target/ci-tools/web)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = vec![];
+    for (name, text) in [
+        ("belarus.toml", repo_file("briefs/belarus.toml")),
+        ("belarus-be.toml", repo_file("briefs/belarus-be.toml")),
+        ("injection.toml", repo_file("tests/fixtures/injection.toml")),
+    ] {
+        let (out, page) = written(name, &text);
+        let kept = dir.path().join(page.file_name().unwrap());
+        std::fs::copy(&page, &kept).unwrap();
+        drop(out);
+        pages.push(kept);
+    }
+    let output = match Command::new("java")
+        .arg("-jar")
+        .arg(&vnu)
+        .arg("--errors-only")
+        .args(&pages)
+        .output()
+    {
+        Ok(output) => output,
+        Err(_) => return missing("java"),
+    };
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && text.is_empty(), "vnu:\n{text}");
+}
+
+#[test]
+fn injection_payloads_read_as_text_in_the_browser() {
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    let (_out, page) = written(
+        "injection.toml",
+        &repo_file("tests/fixtures/injection.toml"),
+    );
+    let url = format!("file://{}", page.display());
+    browser.open(&url, 1280);
+    let text = browser.eval("document.body.innerText");
+    let text = text.as_str().unwrap();
+    for payload in fixture_lines("injection.expect.txt") {
+        assert!(
+            text.contains(&payload),
+            "{payload} is not on the page as text"
+        );
+    }
+    // No payload became an element or an attribute.
+    assert_eq!(
+        browser.eval(
+            "document.querySelectorAll('label, m, image, box, script:not([type=\"application/ld+json\"]), \
+             [onerror], [onload], iframe, object, embed').length"
+        ),
+        json!(0)
+    );
+    assert_eq!(browser.requests(), [url]);
+}
