@@ -40,6 +40,23 @@ fn page_of(name: &str, text: &str) -> (crate::support::Output, String) {
     (out, html)
 }
 
+/// The page of the figures fixture (its tables, charts and pictures), written from the
+/// repository's folder into a fresh one.
+fn figures_page() -> (crate::support::Output, PathBuf) {
+    let brief = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures/figures.toml");
+    let out = Test::new()
+        .args(&[
+            "html",
+            brief.to_str().unwrap(),
+            "-o",
+            "figures.html",
+            "--quiet",
+        ])
+        .run();
+    let path = out.path("figures.html");
+    (out, path)
+}
+
 /// Text as it appears escaped in an HTML page.
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -136,6 +153,34 @@ fn the_labels_and_language_are_the_briefs() {
     assert!(html.contains(r##"<h2 id="summary">Галоўнае</h2>"##));
     assert!(html.contains(r##"<a class="skip" href="#main">Перайсці да тэксту</a>"##));
     assert!(html.contains(">10 сакавіка 2022</time>"));
+}
+
+#[test]
+fn figures_are_tables_pictures_and_charts_with_their_data() {
+    let (_out, path) = figures_page();
+    let html = std::fs::read_to_string(path).unwrap();
+    crate::support::assert_in_order(
+        &html,
+        &[
+            r##"<figure id="figure-transit-table">"##,
+            r##"<figcaption><span class="figure-label">Table 1</span> Monthly transit, 2019–2023 (illustrative)</figcaption>"##,
+            r##"<th scope="col" class="align-left">Month</th>"##,
+            r##"<td class="align-right">−2.8</td>"##,
+            r##"<figure id="figure-energy">"##,
+            r##"<svg xmlns="http://www.w3.org/2000/svg""##,
+            r##"role="img" aria-label="Columns for oil, gas and electricity from 2018 to 2022"##,
+            "<details>",
+            r##"<th scope="row">2021</th>"##,
+            r##"<figure id="figure-corridor">"##,
+            r##"<img src="data:image/svg+xml;base64,"##,
+            r##"alt="A schematic map: the Polish–Lithuanian border"##,
+            r##"<figure id="figure-terrain">"##,
+            r##"<img src="data:image/png;base64,"##,
+            r##"alt="" width="480" height="240">"##,
+        ],
+    );
+    // A reference in the text links to its figure.
+    assert!(html.contains(r##"<a href="#figure-"##));
 }
 
 #[test]
@@ -467,8 +512,13 @@ fn axe_finds_no_accessibility_violation() {
         ("belarus.toml", repo_file("briefs/belarus.toml")),
         ("belarus-be.toml", repo_file("briefs/belarus-be.toml")),
         ("injection.toml", repo_file("tests/fixtures/injection.toml")),
+        ("figures.toml", String::new()),
     ] {
-        let (_out, page) = written(name, &text);
+        let (_out, page) = if name == "figures.toml" {
+            figures_page()
+        } else {
+            written(name, &text)
+        };
         for width in [390, 1280] {
             browser.open(&format!("file://{}", page.display()), width);
             // Injected over the protocol, which the page's policy does not govern.
@@ -495,8 +545,13 @@ fn the_nu_html_checker_finds_no_error() {
         ("belarus.toml", repo_file("briefs/belarus.toml")),
         ("belarus-be.toml", repo_file("briefs/belarus-be.toml")),
         ("injection.toml", repo_file("tests/fixtures/injection.toml")),
+        ("figures.toml", String::new()),
     ] {
-        let (out, page) = written(name, &text);
+        let (out, page) = if name == "figures.toml" {
+            figures_page()
+        } else {
+            written(name, &text)
+        };
         let kept = dir.path().join(page.file_name().unwrap());
         std::fs::copy(&page, &kept).unwrap();
         drop(out);

@@ -6,9 +6,12 @@
 //! It lives in `run` because it is one more thing made of a prepared brief, beside the PDF
 //! and the pictures; the preview of `brief watch --serve` can show it from here.
 
+pub mod chart;
 pub mod dates;
 pub mod rich;
 pub mod site;
+
+use std::collections::BTreeMap;
 
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, State};
@@ -18,7 +21,7 @@ use crate::error::Failure;
 use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Built, Edit, Job, Made, Outcome, Prepared, Session};
-use crate::typeset::template::{FALLBACK_LANGUAGE, Template};
+use crate::typeset::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
 
 /// The built-in web templates, by their path in a template folder.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -150,6 +153,17 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
         dates::range(&from, &to, &dates::Words::of(&labels(state)))
     });
     env.add_filter("iso", |date: Value| dates::iso(&date));
+    env.add_function("chart", |figure: Value| {
+        let alt = figure
+            .get_attr("alt")
+            .ok()
+            .and_then(|a| a.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Value::from_safe_string(chart::svg(
+            &figure.get_attr("chart").unwrap_or_default(),
+            &alt,
+        ))
+    });
     env.add_filter("fill", |line: String, n: Value| {
         line.replace("{n}", &n.to_string())
     });
@@ -272,11 +286,19 @@ pub fn page_with(
     };
     let data_value = Value::from_serialize(&data);
     let description = description(&data_value);
+    // The brief's own pictures travel inside the page, as `data:` URLs: its logo, and its
+    // figures' images by the path the data gives them (`/brief-figure-6.svg`).
     let logo = prepared
         .own
         .iter()
-        .next()
+        .find(|(path, _)| path.starts_with(LOGO_STEM))
         .map(|(path, file)| data_url(path, &file.data));
+    let images: BTreeMap<String, String> = prepared
+        .own
+        .iter()
+        .filter(|(path, _)| path.starts_with(FIGURE_STEM) && !path.ends_with(".csv"))
+        .map(|(path, file)| (format!("/{path}"), data_url(path, &file.data)))
+        .collect();
     let context = minijinja::context! {
         brief => data_value,
         labels => Value::from_serialize(&labels),
@@ -285,6 +307,7 @@ pub fn page_with(
         description => description,
         jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
         logo => logo,
+        images => images,
         links => Value::from_serialize(links),
         generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
     };
@@ -403,6 +426,8 @@ pub fn data_url(path: &str, bytes: &[u8]) -> String {
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
         _ => "application/octet-stream",
     };
     format!("data:{mime};base64,{}", base64_encode(bytes))

@@ -1,0 +1,293 @@
+//! A chart of the template data (`figure.chart`: its type, categories, series and the value
+//! axis `typeset::chart` worked out) drawn as inline SVG for the web page: columns, bars,
+//! stacks and lines on the paper's axis and ticks, one colour per series with a legend. The
+//! whole picture is one `role="img"` named by the figure's alt text; its numbers are in the
+//! data table beside it. Every string in it is escaped.
+
+use std::fmt::Write;
+
+use minijinja::value::Value;
+
+use crate::run::web::rich::escape;
+
+/// Series colours, distinguishable in colour-blind vision and dark enough against white.
+const PALETTE: [&str; 6] = [
+    "#1d3b5c", "#c0631b", "#3f8f6b", "#8c4f9f", "#b8860b", "#5f6b73",
+];
+
+const WIDTH: f64 = 640.0;
+
+struct Series {
+    name: String,
+    values: Vec<Option<f64>>,
+}
+
+struct Chart {
+    kind: String,
+    labels: Vec<String>,
+    series: Vec<Series>,
+    min: f64,
+    max: f64,
+    ticks: Vec<(f64, String)>,
+    legend: bool,
+}
+
+fn read(chart: &Value) -> Option<Chart> {
+    let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
+    let number = |v: &Value| f64::try_from(v.clone()).ok().filter(|n| n.is_finite());
+    let attr = |v: &Value, name: &str| v.get_attr(name).unwrap_or_default();
+    let list = |v: &Value| {
+        v.try_iter()
+            .map(|i| i.collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let axis = attr(chart, "axis");
+    let (min, max) = (number(&attr(&axis, "min"))?, number(&attr(&axis, "max"))?);
+    if max <= min {
+        return None;
+    }
+    Some(Chart {
+        kind: text(&attr(chart, "type")),
+        labels: list(&attr(chart, "labels")).iter().map(text).collect(),
+        series: list(&attr(chart, "series"))
+            .iter()
+            .map(|s| Series {
+                name: text(&attr(s, "name")),
+                values: list(&attr(s, "values")).iter().map(number).collect(),
+            })
+            .collect(),
+        min,
+        max,
+        ticks: list(&attr(&axis, "ticks"))
+            .iter()
+            .filter_map(|t| Some((number(&attr(t, "value"))?, text(&attr(t, "text")))))
+            .collect(),
+        legend: attr(chart, "legend").is_true(),
+    })
+}
+
+/// The chart as an SVG element named by `alt`, or nothing when its data has no shape to draw.
+pub fn svg(chart: &Value, alt: &str) -> String {
+    let Some(chart) = read(chart) else {
+        return String::new();
+    };
+    let horizontal = chart.kind == "bar" || chart.kind == "stacked-bar";
+    let stacked = chart.kind.starts_with("stacked");
+    let categories = chart.labels.len().max(1) as f64;
+    let legend_height = if chart.legend { 28.0 } else { 0.0 };
+    let (left, right, top) = if horizontal {
+        (130.0, 16.0, 8.0)
+    } else {
+        (52.0, 12.0, 12.0)
+    };
+    let bottom = 28.0;
+    let plot_w = WIDTH - left - right;
+    let (height, plot_h) = if horizontal {
+        let per = if stacked {
+            34.0
+        } else {
+            14.0 * chart.series.len().max(1) as f64 + 16.0
+        };
+        let plot_h = per * categories;
+        (top + plot_h + bottom + legend_height, plot_h)
+    } else {
+        (300.0 + legend_height, 300.0 - top - bottom)
+    };
+    // Where a value lies along the value axis, in pixels from the plot's start.
+    let span = chart.max - chart.min;
+    let along = |v: f64| {
+        let share = (v - chart.min) / span;
+        if horizontal {
+            left + share * plot_w
+        } else {
+            top + plot_h - share * plot_h
+        }
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" width=\"{WIDTH}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{}\" class=\"chart\" font-family=\"system-ui, sans-serif\" font-size=\"14\">",
+        escape(alt)
+    );
+    // Grid lines and ticks.
+    for (value, text) in &chart.ticks {
+        let at = along(*value);
+        let (stroke, weight) = if *value == 0.0 {
+            ("currentColor", 1.2)
+        } else {
+            ("#9a9a9a", 0.5)
+        };
+        if horizontal {
+            let _ = write!(
+                out,
+                "<line x1=\"{at:.1}\" y1=\"{top}\" x2=\"{at:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"{weight}\"/><text x=\"{at:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"currentColor\">{}</text>",
+                top + plot_h,
+                top + plot_h + 16.0,
+                escape(text)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<line x1=\"{left}\" y1=\"{at:.1}\" x2=\"{:.1}\" y2=\"{at:.1}\" stroke=\"{stroke}\" stroke-width=\"{weight}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">{}</text>",
+                left + plot_w,
+                left - 6.0,
+                at + 4.0,
+                escape(text)
+            );
+        }
+    }
+    let band = if horizontal { plot_h } else { plot_w } / categories;
+    let zero = along(0.0_f64.clamp(chart.min, chart.max));
+    // Category labels.
+    for (i, label) in chart.labels.iter().enumerate() {
+        let middle = (i as f64 + 0.5) * band;
+        if horizontal {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"currentColor\">{}</text>",
+                left - 6.0,
+                top + middle + 4.0,
+                escape(label)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"currentColor\">{}</text>",
+                left + middle,
+                top + plot_h + 16.0,
+                escape(label)
+            );
+        }
+    }
+    if chart.kind == "line" {
+        for (s, series) in chart.series.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            let mut run: Vec<(f64, f64)> = vec![];
+            let mut runs = vec![];
+            for (i, value) in series.values.iter().enumerate() {
+                match value {
+                    Some(v) => run.push((left + (i as f64 + 0.5) * band, along(*v))),
+                    None => runs.push(std::mem::take(&mut run)),
+                }
+            }
+            runs.push(run);
+            for run in runs.iter().filter(|r| !r.is_empty()) {
+                let points: Vec<String> =
+                    run.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+                let _ = write!(
+                    out,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+                    points.join(" ")
+                );
+                for (x, y) in run {
+                    let _ = write!(
+                        out,
+                        "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>"
+                    );
+                }
+            }
+        }
+    } else {
+        let count = chart.series.len().max(1) as f64;
+        let inner = band * 0.7;
+        for i in 0..chart.labels.len() {
+            let start = i as f64 * band + (band - inner) / 2.0;
+            let (mut up, mut down) = (0.0_f64, 0.0_f64);
+            for (s, series) in chart.series.iter().enumerate() {
+                let Some(Some(value)) = series.values.get(i).copied() else {
+                    continue;
+                };
+                let (from, to, offset, thickness) = if stacked {
+                    let base = if value >= 0.0 { &mut up } else { &mut down };
+                    let from = *base;
+                    *base += value;
+                    (from, *base, start, inner)
+                } else {
+                    (0.0, value, start + s as f64 * inner / count, inner / count)
+                };
+                let (a, b) = (along(from), along(to));
+                let (low, size) = (a.min(b), (a - b).abs().max(0.5));
+                let colour = PALETTE[s % PALETTE.len()];
+                if horizontal {
+                    let _ = write!(
+                        out,
+                        "<rect x=\"{low:.1}\" y=\"{:.1}\" width=\"{size:.1}\" height=\"{thickness:.1}\" fill=\"{colour}\"/>",
+                        top + offset
+                    );
+                } else {
+                    let _ = write!(
+                        out,
+                        "<rect x=\"{:.1}\" y=\"{low:.1}\" width=\"{thickness:.1}\" height=\"{size:.1}\" fill=\"{colour}\"/>",
+                        left + offset
+                    );
+                }
+            }
+        }
+        // The baseline over the bars.
+        if horizontal {
+            let _ = write!(
+                out,
+                "<line x1=\"{zero:.1}\" y1=\"{top}\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"currentColor\"/>",
+                top + plot_h
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<line x1=\"{left}\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\" stroke=\"currentColor\"/>",
+                left + plot_w
+            );
+        }
+    }
+    if chart.legend {
+        let y = height - 10.0;
+        let mut x = left;
+        for (s, series) in chart.series.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"currentColor\">{}</text>",
+                y - 10.0,
+                x + 16.0,
+                escape(&series.name)
+            );
+            x += 28.0 + 7.0 * series.name.chars().count() as f64;
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(json: &str) -> Value {
+        Value::from_serialize(serde_json::from_str::<serde_json::Value>(json).unwrap())
+    }
+
+    #[test]
+    fn a_chart_is_one_named_picture_with_its_words_escaped() {
+        let out = svg(
+            &chart(
+                r#"{"type":"column","labels":["<a>","b"],"legend":true,
+                "series":[{"name":"x & y","values":[1.0,null]},{"name":"z","values":[2.0,3.0]}],
+                "axis":{"min":0,"max":4,"ticks":[{"value":0,"text":"0"},{"value":4,"text":"4"}]}}"#,
+            ),
+            "Columns \"<script>\"",
+        );
+        assert!(out.starts_with("<svg "));
+        assert!(out.contains(r#"role="img" aria-label="Columns &quot;&lt;script&gt;&quot;""#));
+        assert!(out.contains("&lt;a&gt;") && out.contains("x &amp; y"));
+        // Three values drawn, the missing one left out.
+        assert_eq!(out.matches("<rect").count(), 3 + 2);
+    }
+
+    #[test]
+    fn an_axis_without_a_span_draws_nothing() {
+        let out = svg(
+            &chart(r#"{"type":"bar","labels":[],"series":[],"axis":{"min":0,"max":0,"ticks":[]}}"#),
+            "",
+        );
+        assert_eq!(out, "");
+    }
+}
