@@ -24,6 +24,7 @@ mod safety;
 mod schema;
 mod seams;
 mod shapes;
+mod site;
 mod style;
 mod support;
 mod templates;

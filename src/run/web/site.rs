@@ -18,7 +18,7 @@ use crate::fs;
 use crate::run::batch;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Session};
-use crate::run::report::Reporter;
+use crate::run::report::{self, Reporter};
 use crate::run::web::{self, Links, dates, rich};
 use crate::typeset::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
 
@@ -46,7 +46,6 @@ struct Entry {
     subtitle: Option<String>,
     date: String,
     iso: String,
-    iso_day: String,
     timestamp: String,
     lang: String,
     dir: &'static str,
@@ -152,6 +151,20 @@ pub fn build(
             .then(a.key.3.cmp(&b.key.3))
     });
     write_indexes(session, site, &entries, &protected)?;
+    let left = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(", {} left out", left_out.len())
+    };
+    report::wrote(
+        printer,
+        quiet,
+        &format!(
+            "wrote {} ({} published{left}; index.html, feed.xml, sitemap.xml)",
+            site.out_dir.display(),
+            plural(entries.len(), "brief", "briefs"),
+        ),
+    );
     Ok(status)
 }
 
@@ -193,6 +206,10 @@ fn brief(
         .unwrap_or_else(|e| e.into_inner())
         .push(entry);
     outcome
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn file_name(path: &Path) -> String {
@@ -245,7 +262,6 @@ fn entry(
         subtitle: text("subtitle"),
         date: dates::format(&date, &words),
         iso: dates::iso(&date),
-        iso_day: dates::iso(&date),
         timestamp: dates::timestamp(&date),
         lang: match &language.region {
             Some(region) => format!("{}-{region}", language.primary),

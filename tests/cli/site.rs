@@ -1,0 +1,195 @@
+//! `brief site`: a folder of briefs published as a static site. What must hold: a brief whose
+//! marking forbids publication appears in no file of the output, the feed is Atom with an
+//! entry per published brief, and every link of the site resolves inside it.
+
+use std::path::Path;
+
+use crate::support::{Test, repo_file};
+
+/// The repository's briefs and a TLP:AMBER one, in `briefs/`.
+fn briefs() -> Test {
+    let amber = repo_file("tests/fixtures/minimal.toml").replace(
+        "title = \"Minimal brief\"",
+        "title = \"Operation Quiet Lantern\"",
+    );
+    Test::new()
+        .file("briefs/belarus.toml", repo_file("briefs/belarus.toml"))
+        .file(
+            "briefs/belarus-be.toml",
+            repo_file("briefs/belarus-be.toml"),
+        )
+        .file(
+            "briefs/lantern.toml",
+            format!("classification = \"TLP:AMBER\"\n{amber}"),
+        )
+}
+
+const AMBER_WARNING: &str = "\
+warning: briefs/lantern.toml is left out of the site: its marking TLP:AMBER does not allow publication
+ --> briefs/lantern.toml:1:18
+  |
+1 | classification = \"TLP:AMBER\"
+  |                  ^^^^^^^^^^^
+  = hint: only TLP:CLEAR, UK OFFICIAL and unmarked briefs are published without being named
+
+";
+
+/// Every file under `dir`, by its path relative to it.
+fn files(dir: &Path) -> Vec<String> {
+    let mut found = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(
+                files(&path)
+                    .into_iter()
+                    .map(|f| format!("{}/{f}", path.file_name().unwrap().to_string_lossy())),
+            );
+        } else {
+            found.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The values of an attribute in a page (`href`, `src`), entities decoded where links need it.
+fn attributes<'a>(html: &'a str, name: &str) -> Vec<String> {
+    html.split(&format!(" {name}=\""))
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() {
+    let out = briefs()
+        .args(&[
+            "site",
+            "briefs",
+            "--out-dir",
+            "public",
+            "--publish-marking",
+            "Public",
+            "--publish-marking",
+            "Для публікацыі",
+            "--quiet",
+        ])
+        .stderr(AMBER_WARNING)
+        .run();
+    let public = out.path("public");
+    assert_eq!(
+        files(&public),
+        [
+            "belarus-be.html",
+            "belarus-be.pdf",
+            "belarus.html",
+            "belarus.pdf",
+            "feed.xml",
+            "index.html",
+            "sitemap.xml"
+        ]
+    );
+    // The AMBER brief is in no file: not its title, not its name.
+    for name in files(&public) {
+        let bytes = std::fs::read(public.join(&name)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["Operation Quiet Lantern", "lantern"] {
+            assert!(!text.contains(secret), "{secret} in {name}");
+        }
+    }
+
+    // The feed is Atom, an entry per published brief, newest first, links inside the site.
+    let feed = String::from_utf8(out.read("public/feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let atom = "http://www.w3.org/2005/Atom";
+    assert!(doc.root_element().has_tag_name((atom, "feed")));
+    let entries: Vec<_> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name((atom, "entry")))
+        .collect();
+    assert_eq!(entries.len(), 2);
+    for entry in &entries {
+        for required in ["id", "title", "updated", "author"] {
+            assert!(
+                entry.children().any(|n| n.has_tag_name((atom, required))),
+                "an entry without {required}"
+            );
+        }
+        for link in entry.children().filter(|n| n.has_tag_name((atom, "link"))) {
+            let href = link.attribute("href").unwrap();
+            assert!(public.join(href).is_file(), "the feed links to {href}");
+        }
+    }
+    let sitemap = String::from_utf8(out.read("public/sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    // Newest first; on one date, by title.
+    assert_eq!(locs, ["index.html", "belarus.html", "belarus-be.html"]);
+
+    // Every link of every page leads to a file of the site (and an anchor in it), or off
+    // the site altogether to an address of the brief's.
+    for page in files(&public).iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        for link in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+        {
+            if link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
+            {
+                continue;
+            }
+            assert!(
+                !link.starts_with('/') && !link.contains("://"),
+                "{link} in {page}"
+            );
+            let (file, anchor) = link.split_once('#').unwrap_or((&link, ""));
+            let file = if file.is_empty() { page.as_str() } else { file };
+            let target = public.join(file);
+            assert!(target.is_file(), "{link} in {page} leads nowhere");
+            if !anchor.is_empty() {
+                let html = std::fs::read_to_string(&target).unwrap();
+                assert!(
+                    html.contains(&format!(" id=\"{anchor}\"")),
+                    "#{anchor} of {link} in {page} is missing"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_free_text_marking_is_published_only_when_named() {
+    let out = briefs()
+        .args(&["site", "briefs", "--out-dir", "public", "--publish-marking", "Public", "--quiet"])
+        .stderr(&format!("warning: briefs/belarus-be.toml is left out of the site: its marking `Для публікацыі` is not one named with --publish-marking
+  --> briefs/belarus-be.toml:11:18
+   |
+11 | classification = \"Для публікацыі\"
+   |                  ^^^^^^^^^^^^^^^^
+   = hint: publish briefs marked so with --publish-marking 'Для публікацыі'
+   = hint: only TLP:CLEAR, UK OFFICIAL and unmarked briefs are published without being named
+
+{AMBER_WARNING}"))
+        .run();
+    assert!(!out.path("public/belarus-be.html").exists());
+    assert!(!out.path("public/belarus-be.pdf").exists());
+    let index = String::from_utf8(out.read("public/index.html")).unwrap();
+    assert_eq!(index.matches("<li ").count(), 1);
+}
+
+#[test]
+fn a_site_says_what_it_wrote() {
+    briefs()
+        .file("briefs/lantern.toml", repo_file("tests/fixtures/minimal.toml"))
+        .args(&["site", "briefs/lantern.toml", "--out-dir", "public"])
+        .stderr("wrote public/lantern.pdf (1 page, T s)\nwrote public (1 brief published; index.html, feed.xml, sitemap.xml)\n")
+        .run();
+}
