@@ -54,7 +54,7 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 /// The values of an attribute in a page (`href`, `src`), entities decoded where links need it.
-fn attributes<'a>(html: &'a str, name: &str) -> Vec<String> {
+fn attributes(html: &str, name: &str) -> Vec<String> {
     html.split(&format!(" {name}=\""))
         .skip(1)
         .map(|rest| rest[..rest.find('"').unwrap()].replace("&amp;", "&"))
