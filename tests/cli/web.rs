@@ -429,7 +429,11 @@ fn the_page_reads_at_a_phones_and_a_desktops_width_and_asks_for_nothing() {
     for width in [390, 1280] {
         browser.open(&url, width);
         // Nothing is loaded but the page itself.
-        assert_eq!(browser.requests(), std::slice::from_ref(&url), "at {width} px");
+        assert_eq!(
+            browser.requests(),
+            std::slice::from_ref(&url),
+            "at {width} px"
+        );
         // The text fits the screen: nothing wider than the viewport, the measure readable.
         assert_eq!(
             browser.eval("document.documentElement.scrollWidth <= window.innerWidth"),
