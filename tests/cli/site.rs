@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::support::{Test, repo_file};
+use crate::web;
 
 /// The repository's briefs and a TLP:AMBER one, in `briefs/`.
 fn briefs() -> Test {
@@ -163,6 +164,71 @@ fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() 
             }
         }
     }
+}
+
+#[test]
+fn the_index_is_valid_accessible_and_the_same_on_every_run() {
+    let args = [
+        "site",
+        "briefs",
+        "--out-dir",
+        "public",
+        "--publish-marking",
+        "Public",
+        "--publish-marking",
+        "Для публікацыі",
+        "--quiet",
+    ];
+    let mut outputs = vec![];
+    for jobs in ["1", "2"] {
+        let mut all = args.to_vec();
+        all.extend(["--jobs", jobs]);
+        outputs.push(briefs().args(&all).stderr(AMBER_WARNING).run());
+    }
+    for name in [
+        "index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "belarus.html",
+        "belarus.pdf",
+    ] {
+        let path = format!("public/{name}");
+        assert!(
+            outputs[0].read(&path) == outputs[1].read(&path),
+            "{name} differs"
+        );
+    }
+    let index = outputs[0].path("public/index.html");
+    let vnu = web::node_modules().join("vnu-jar/build/dist/vnu.jar");
+    if !vnu.is_file() {
+        web::missing("vnu-jar");
+    } else if let Ok(output) = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&vnu)
+        .arg("--errors-only")
+        .arg(&index)
+        .output()
+    {
+        assert!(
+            output.status.success(),
+            "vnu:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    } else {
+        web::missing("java");
+    }
+    let axe = web::node_modules().join("axe-core/axe.min.js");
+    if !axe.is_file() {
+        return web::missing("axe-core");
+    }
+    let Some(mut browser) = web::Browser::start() else {
+        return;
+    };
+    let url = format!("file://{}", index.display());
+    browser.open(&url, 390);
+    let source = std::fs::read_to_string(&axe).unwrap();
+    assert_eq!(browser.axe(&source), serde_json::json!([]));
+    assert_eq!(browser.requests(), [url]);
 }
 
 #[test]

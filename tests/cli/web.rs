@@ -17,12 +17,12 @@ use crate::support::{Test, fixture_lines, repo_file};
 const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Where CI installs the npm packages (`axe-core`, `vnu-jar`).
-fn node_modules() -> PathBuf {
+pub(crate) fn node_modules() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/web/node_modules")
 }
 
 /// Says that a tool is missing: a skip with a note, or a failure when tools are required.
-fn missing(what: &str) {
+pub(crate) fn missing(what: &str) {
     if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() {
         panic!("{what} is required but not installed");
     }
@@ -281,7 +281,7 @@ fn a_batch_goes_on_past_a_bad_brief_and_never_writes_over_an_input() {
 /// Headless Chromium, driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
 /// JSON messages ended by NUL, commands on fd 3 and replies on fd 4), keeping the events it
 /// sends (the requests a page makes).
-struct Browser {
+pub(crate) struct Browser {
     child: Child,
     commands: ChildStdin,
     replies: BufReader<ChildStdout>,
@@ -302,7 +302,7 @@ fn chromium() -> Option<&'static str> {
 }
 
 impl Browser {
-    fn start() -> Option<Self> {
+    pub(crate) fn start() -> Option<Self> {
         let binary = chromium()?;
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new("sh")
@@ -362,7 +362,7 @@ impl Browser {
 
     /// Opens a page at a viewport `width` pixels wide, with the network watched from the
     /// first request, and waits until it has loaded.
-    fn open(&mut self, url: &str, width: u32) {
+    pub(crate) fn open(&mut self, url: &str, width: u32) {
         let target = self.send("Target.createTarget", json!({ "url": "about:blank" }));
         let attached = self.send(
             "Target.attachToTarget",
@@ -384,7 +384,7 @@ impl Browser {
         }
     }
 
-    fn eval(&mut self, expression: &str) -> Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> Value {
         let result = self.send(
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
@@ -395,8 +395,19 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
+    /// The violations axe-core (its source `axe`) finds in the open page, each as its rule,
+    /// its help and the elements at fault.
+    pub(crate) fn axe(&mut self, axe: &str) -> Value {
+        // Injected over the protocol, which the page's policy does not govern.
+        self.eval(axe);
+        self.eval(
+            "axe.run(document).then(r => r.violations.map(v => v.id + ': ' + v.help + ' ' + \
+             v.nodes.map(n => n.target.join(' ')).join(', ')))",
+        )
+    }
+
     /// The addresses the page asked for.
-    fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.events
             .iter()
             .filter(|e| e["method"] == "Network.requestWillBeSent")
@@ -525,13 +536,7 @@ fn axe_finds_no_accessibility_violation() {
         };
         for width in [390, 1280] {
             browser.open(&format!("file://{}", page.display()), width);
-            // Injected over the protocol, which the page's policy does not govern.
-            browser.eval(&source);
-            let violations = browser.eval(
-                "axe.run(document).then(r => r.violations.map(v => v.id + ': ' + v.help + ' ' + \
-                 v.nodes.map(n => n.target.join(' ')).join(', ')))",
-            );
-            assert_eq!(violations, json!([]), "{name} at {width} px");
+            assert_eq!(browser.axe(&source), json!([]), "{name} at {width} px");
         }
     }
 }
