@@ -266,6 +266,16 @@ pub fn page_with(
     prepared: &Prepared,
     links: &Links,
 ) -> Result<String, Failure> {
+    page_and_data(env, session, prepared, links).map(|(html, _)| html)
+}
+
+/// A brief's page, and the template data it was made from.
+pub fn page_and_data(
+    env: &Environment<'static>,
+    session: &Session,
+    prepared: &Prepared,
+    links: &Links,
+) -> Result<(String, serde_json::Value), Failure> {
     let json = session.data(prepared, Edit::None);
     let data: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
         Failure::Brief(vec![Diagnostic::error(format!(
@@ -311,7 +321,8 @@ pub fn page_with(
         links => Value::from_serialize(links),
         generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
     };
-    render(env, "page.html", context, &prepared.template)
+    let html = render(env, "page.html", context, &prepared.template)?;
+    Ok((html, data))
 }
 
 /// Renders one of the web templates, its failures named by the file they come from.

@@ -3,9 +3,12 @@
 //! feed and a sitemap, with relative links only. A brief whose marking does not allow
 //! publication is left out, with a warning, before anything of it is made.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
+use minijinja::Environment;
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -17,7 +20,7 @@ use crate::exit::Status;
 use crate::fs;
 use crate::run::batch;
 use crate::run::isolate;
-use crate::run::pipeline::{Job, Outcome, Session};
+use crate::run::pipeline::{Job, Outcome, Prepared, Session};
 use crate::run::report::{self, Reporter};
 use crate::run::web::{self, Links, dates, rich};
 use crate::typeset::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
@@ -116,31 +119,35 @@ pub fn build(
     batch::check_outputs(&jobs, &protected)?;
     fs::create_dir_all(site.out_dir)?;
 
-    // Publication is decided first, so that nothing of a brief left out is ever made.
+    // Publication is decided first, so that nothing of a brief left out is ever made. The
+    // briefs read for it are not kept (a brief's own files, its figures' pictures, may be
+    // large, and a site may have thousands): each is read again when its turn comes.
+    let decisions = decide(session, &jobs, site);
     let mut left_out = vec![];
     let mut published = vec![];
-    for job in jobs {
-        match session.prepare(&job.input) {
-            Ok(prepared) => match publishable(&prepared.brief, site.publish) {
-                Ok(()) => published.push(job),
-                Err(warning) => left_out.push(warning),
-            },
-            // A brief that does not read is the batch's to report, with the others.
-            Err(_) => published.push(job),
+    for (job, decision) in jobs.into_iter().zip(decisions) {
+        match decision {
+            Decision::Publish => published.push(job),
+            Decision::LeaveOut(warning) => left_out.push(*warning),
         }
     }
     printer.print(&left_out);
+    let work = Work {
+        session,
+        environments: Mutex::new(HashMap::new()),
+        entries: Mutex::new(vec![]),
+        protected: &protected,
+    };
 
-    let entries: Mutex<Vec<Entry>> = Mutex::new(vec![]);
     let status = if published.is_empty() {
         Status::Success
     } else {
         let reporter = Reporter::new(*printer, published.len(), quiet);
         batch::run_each(session, &published, site.threads, &reporter, &|job| {
-            brief(session, job, &entries, &protected)
+            work.brief(job)
         })
     };
-    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut entries = work.entries.into_inner().unwrap_or_else(|e| e.into_inner());
     // Newest first; on one date, by title, so that every run writes the same files.
     entries.sort_by(|a, b| {
         b.key
@@ -168,44 +175,99 @@ pub fn build(
     Ok(status)
 }
 
-/// One brief of the site: its page staged, its PDF typeset, then its page put in place, so
-/// that a brief whose PDF fails leaves neither behind.
-fn brief(
-    session: &Session,
-    job: &Job,
-    entries: &Mutex<Vec<Entry>>,
-    protected: &[PathBuf],
-) -> Outcome {
-    let page_path = job.output.with_extension("html");
-    let staged = isolate::catch_result("writing the web page", || {
-        let prepared = session.prepare(&job.input)?;
-        fs::check_output(&page_path, protected)?;
-        let pdf = file_name(&job.output);
-        let links = Links {
-            pdf: Some(pdf.clone()),
-            index: Some("index.html".into()),
-        };
-        let env = web::environment(&prepared.template)?;
-        let html = web::page_with(&env, session, &prepared, &links)?;
-        let entry = entry(session, &prepared, file_name(&page_path), pdf)?;
-        Ok((fs::stage(&page_path, html.as_bytes())?, entry))
-    });
-    let (staged, entry) = match staged {
-        Ok(staged) => staged,
-        Err(failure) => return Outcome::of(Err(failure)),
+/// Whether a brief is published (also when it does not read, which its build will report),
+/// or left out with a warning.
+enum Decision {
+    Publish,
+    LeaveOut(Box<Diagnostic>),
+}
+
+/// Reads every brief on the run's threads and decides its publication, in the jobs' order.
+fn decide(session: &Session, jobs: &[Job], site: &Site<'_>) -> Vec<Decision> {
+    let next = AtomicUsize::new(0);
+    let decided: Mutex<Vec<(usize, Decision)>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else { break };
+            let decision = match isolate::catch_result("reading", || session.prepare(&job.input)) {
+                Ok(prepared) => match publishable(&prepared.brief, site.publish) {
+                    Ok(()) => Decision::Publish,
+                    Err(warning) => Decision::LeaveOut(Box::new(warning)),
+                },
+                // A brief that does not read is the batch's to report, with the others.
+                Err(_) => Decision::Publish,
+            };
+            decided
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((index, decision));
+        }
     };
-    let outcome = session.typeset(&job.input, &job.output);
-    if outcome.status != Status::Success {
-        return outcome;
+    std::thread::scope(|scope| {
+        isolate::spawn_workers(scope, site.threads.clamp(1, jobs.len().max(1)), &work);
+    });
+    let mut decided = decided.into_inner().unwrap_or_else(|e| e.into_inner());
+    decided.sort_by_key(|(index, _)| *index);
+    decided.into_iter().map(|(_, decision)| decision).collect()
+}
+
+/// What the briefs of a site share while they are built.
+struct Work<'a> {
+    session: &'a Session,
+    /// The web templates, by the digest of the template they belong to.
+    environments: Mutex<HashMap<[u8; 32], Arc<Environment<'static>>>>,
+    entries: Mutex<Vec<Entry>>,
+    protected: &'a [PathBuf],
+}
+
+impl Work<'_> {
+    fn environment(&self, template: &Template) -> Result<Arc<Environment<'static>>, Failure> {
+        let key = template.digest();
+        let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(env) = environments.get(&key) {
+            return Ok(env.clone());
+        }
+        let env = Arc::new(web::environment(template)?);
+        environments.insert(key, env.clone());
+        Ok(env)
     }
-    if let Err(error) = fs::put_in_place(vec![staged]) {
-        return Outcome::of(Err(error.into()));
+
+    /// One brief of the site: its page staged, its PDF typeset, then its page put in place,
+    /// so that a brief whose PDF fails leaves neither behind.
+    fn brief(&self, job: &Job) -> Outcome {
+        let session = self.session;
+        let page_path = job.output.with_extension("html");
+        let staged = isolate::catch_result("writing the web page", || {
+            let prepared = session.prepare(&job.input)?;
+            fs::check_output(&page_path, self.protected)?;
+            let pdf = file_name(&job.output);
+            let links = Links {
+                pdf: Some(pdf.clone()),
+                index: Some("index.html".into()),
+            };
+            let env = self.environment(&prepared.template)?;
+            let (html, data) = web::page_and_data(&env, session, &prepared, &links)?;
+            let entry = entry(&prepared, &data, file_name(&page_path), pdf)?;
+            Ok((fs::stage(&page_path, html.as_bytes())?, entry))
+        });
+        let (staged, entry) = match staged {
+            Ok(staged) => staged,
+            Err(failure) => return Outcome::of(Err(failure)),
+        };
+        let outcome = session.typeset(&job.input, &job.output);
+        if outcome.status != Status::Success {
+            return outcome;
+        }
+        if let Err(error) = fs::put_in_place(vec![staged]) {
+            return Outcome::of(Err(error.into()));
+        }
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
+        outcome
     }
-    entries
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(entry);
-    outcome
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -221,15 +283,12 @@ fn file_name(path: &Path) -> String {
 
 /// What the index, feed and sitemap say of a brief, from its template data.
 fn entry(
-    session: &Session,
-    prepared: &crate::run::pipeline::Prepared,
+    prepared: &Prepared,
+    data: &serde_json::Value,
     page: String,
     pdf: String,
 ) -> Result<Entry, Failure> {
-    let json = session.data(prepared, crate::run::pipeline::Edit::None);
-    let data: serde_json::Value = serde_json::from_slice(&json)
-        .map_err(|e| Error::message(format!("the template data is not JSON: {e}")))?;
-    let value = Value::from_serialize(&data);
+    let value = Value::from_serialize(data);
     let meta = value.get_attr("meta").unwrap_or_default();
     let text = |key: &str| {
         meta.get_attr(key)
