@@ -331,7 +331,7 @@ impl Browser {
         })
     }
 
-    fn send(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn send(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -538,6 +538,16 @@ fn axe_finds_no_accessibility_violation() {
             browser.open(&format!("file://{}", page.display()), width);
             assert_eq!(browser.axe(&source), json!([]), "{name} at {width} px");
         }
+        // And in the dark scheme, whose colours must keep their contrast too.
+        browser.send(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+        );
+        assert_eq!(
+            browser.eval("getComputedStyle(document.body).backgroundColor"),
+            json!("rgb(18, 20, 22)")
+        );
+        assert_eq!(browser.axe(&source), json!([]), "{name} in the dark scheme");
     }
 }
 
