@@ -10,7 +10,9 @@ use minijinja::value::Value;
 
 use crate::run::web::rich::escape;
 
-/// Series colours, distinguishable in colour-blind vision and dark enough against white.
+/// Series colours, distinguishable in colour-blind vision and dark enough against white; the
+/// marks carry their series' class (`s0`, `s1`, ...), by which the style sheet lightens them
+/// in the dark scheme.
 const PALETTE: [&str; 6] = [
     "#1d3b5c", "#c0631b", "#3f8f6b", "#8c4f9f", "#b8860b", "#5f6b73",
 ];
@@ -176,13 +178,15 @@ pub fn svg(chart: &Value, alt: &str) -> String {
                     run.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
                 let _ = write!(
                     out,
-                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+                    "<polyline class=\"s{}\" points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+                    s % PALETTE.len(),
                     points.join(" ")
                 );
                 for (x, y) in run {
                     let _ = write!(
                         out,
-                        "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>"
+                        "<circle class=\"s{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>",
+                        s % PALETTE.len()
                     );
                 }
             }
@@ -211,13 +215,15 @@ pub fn svg(chart: &Value, alt: &str) -> String {
                 if horizontal {
                     let _ = write!(
                         out,
-                        "<rect x=\"{low:.1}\" y=\"{:.1}\" width=\"{size:.1}\" height=\"{thickness:.1}\" fill=\"{colour}\"/>",
+                        "<rect class=\"s{}\" x=\"{low:.1}\" y=\"{:.1}\" width=\"{size:.1}\" height=\"{thickness:.1}\" fill=\"{colour}\"/>",
+                        s % PALETTE.len(),
                         top + offset
                     );
                 } else {
                     let _ = write!(
                         out,
-                        "<rect x=\"{:.1}\" y=\"{low:.1}\" width=\"{thickness:.1}\" height=\"{size:.1}\" fill=\"{colour}\"/>",
+                        "<rect class=\"s{}\" x=\"{:.1}\" y=\"{low:.1}\" width=\"{thickness:.1}\" height=\"{size:.1}\" fill=\"{colour}\"/>",
+                        s % PALETTE.len(),
                         left + offset
                     );
                 }
@@ -245,7 +251,8 @@ pub fn svg(chart: &Value, alt: &str) -> String {
             let colour = PALETTE[s % PALETTE.len()];
             let _ = write!(
                 out,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"currentColor\">{}</text>",
+                "<rect class=\"s{}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"currentColor\">{}</text>",
+                s % PALETTE.len(),
                 y - 10.0,
                 x + 16.0,
                 escape(&series.name)
