@@ -209,6 +209,8 @@ fn injection_payloads_are_escaped_text() {
     for payload in fixture_lines("injection.expect.txt") {
         assert!(html.contains(&escaped(&payload)), "{payload} is missing");
     }
+    // A span of dates as the paper prints it.
+    assert!(html.contains(r##"<time datetime="2022-06-01">1 June 2022 – July 2022</time>"##));
     for raw in ["<label>", "<m>", "<script>", "<image", "<box"] {
         assert!(!html.contains(raw), "{raw} reached the page as markup");
     }
@@ -244,6 +246,49 @@ fn a_broken_web_template_is_reported_with_its_file_and_line() {
         .status(1)
         .stderr(
             "error: the web template house/web/page.html failed: syntax error: unexpected end of input, expected end of variable block (line 2)\n\
+             \n\
+             error: b.toml was not typeset: 1 error\n\n",
+        )
+        .run();
+}
+
+#[test]
+fn a_house_template_cannot_print_brief_text_as_markup() {
+    let brief = repo_file("tests/fixtures/minimal.toml").replace("Minimal brief", "<b>bold</b>");
+    let test = || {
+        Test::new()
+            .file("b.toml", format!("template = \"house\"\n{brief}"))
+            .args(&["html", "b.toml"])
+            .status(1)
+    };
+    test()
+        .file(
+            "house/web/page.html",
+            "{% autoescape false %}{{ brief.meta.title }}{% endautoescape %}",
+        )
+        .stderr(
+            "error: the web template house/web/page.html turns escaping off (`autoescape`)\n  \
+             = hint: brief text is always escaped on a page; print rich text with rich() or inline()\n\
+             \n\
+             error: b.toml was not typeset: 1 error\n\n",
+        )
+        .run();
+    // A template that would loop for ever stops at its budget.
+    test()
+        .file(
+            "house/web/page.html",
+            "{% for a in range(10000) %}{% for b in range(10000) %}{% endfor %}{% endfor %}",
+        )
+        .stderr(
+            "error: the web template house/web/page.html failed: engine ran out of fuel (line 1)\n\
+             \n\
+             error: b.toml was not typeset: 1 error\n\n",
+        )
+        .run();
+    test()
+        .file("house/web/page.html", "{{ brief.meta.title|safe }}")
+        .stderr(
+            "error: the web template house/web/page.html failed: unknown filter: filter safe is unknown (line 1)\n\
              \n\
              error: b.toml was not typeset: 1 error\n\n",
         )

@@ -118,6 +118,17 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
                 file.origin
             ))])
         })?;
+        // Brief text reaches a page as text, whatever a house template wants: escaping may
+        // not be turned off (and `safe` is no filter here, below).
+        if turns_escaping_off(&text) {
+            return Err(Failure::Brief(vec![
+                Diagnostic::error(format!(
+                    "the web template {} turns escaping off (`autoescape`)",
+                    file.origin
+                ))
+                .hint("brief text is always escaped on a page; print rich text with rich() or inline()"),
+            ]));
+        }
         sources.retain(|(p, _, _)| p != path);
         sources.push((path.clone(), text, file.origin.clone()));
     }
@@ -129,6 +140,8 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
         env.add_template_owned(name, text)
             .map_err(|e| template_error(&origin, &e))?;
     }
+    // Only `brief`'s own helpers (`rich`, `inline`, `cite`, `chart`) make markup.
+    env.remove_filter("safe");
     env.add_function("rich", |state: &State, blocks: Value| {
         write_rich(state, &blocks, true)
     });
@@ -149,7 +162,7 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
     env.add_filter("date", |state: &State, date: Value| {
         dates::format(&date, &dates::Words::of(&labels(state)))
     });
-    env.add_function("range", |state: &State, from: Value, to: Value| {
+    env.add_function("date_range", |state: &State, from: Value, to: Value| {
         dates::range(&from, &to, &dates::Words::of(&labels(state)))
     });
     env.add_filter("iso", |date: Value| dates::iso(&date));
@@ -168,6 +181,17 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
         line.replace("{n}", &n.to_string())
     });
     Ok(env)
+}
+
+/// Whether a template's source has an `{% autoescape %}` block, which could print brief text
+/// unescaped.
+fn turns_escaping_off(text: &str) -> bool {
+    text.match_indices("{%").any(|(at, _)| {
+        text[at + 2..]
+            .trim_start_matches(['-', '+', '~'])
+            .trim_start()
+            .starts_with("autoescape")
+    })
 }
 
 /// A template's failure, as the brief's diagnostic: where in which file, and why.
