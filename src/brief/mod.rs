@@ -3,10 +3,12 @@
 
 pub mod date;
 pub mod diff;
+pub mod figure_data;
 pub mod format;
 pub mod load;
 pub mod marking;
 pub mod model;
+pub mod number;
 pub mod recipients;
 pub mod richtext;
 pub mod sample;

@@ -151,6 +151,8 @@ pub struct Brief {
     pub timeline: Vec<Event>,
     pub recommendations: Vec<Recommendation>,
     pub sources: Vec<Source>,
+    /// Tables, charts and images, which sections place and rich text refers to.
+    pub figures: Vec<Figure>,
 }
 
 /// The `[style]` table: a house's branding, as data the templates read.
@@ -185,6 +187,8 @@ pub struct Section {
     pub body: RichText,
     /// The words of the section's slide, when the author gives them.
     pub slide: Option<RichText>,
+    /// The ids of the figures printed after the section's body, in order.
+    pub figures: Vec<Str>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,4 +228,174 @@ pub struct Source {
     pub publisher: Option<Str>,
     pub date: Option<Spanned<PartialDate>>,
     pub url: Option<Str>,
+}
+
+/// A table, chart or image (`[[figures]]`).
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// In the same namespace as the sources' ids: `[@id]` names one or the other.
+    pub id: Str,
+    pub caption: RichText,
+    /// Where the figure's data come from, printed as "Source: …".
+    pub source: Option<RichText>,
+    pub note: Option<RichText>,
+    /// The text alternative: required for charts, and for images unless decorative.
+    pub alt: Option<Str>,
+    pub content: FigureContent,
+}
+
+impl Figure {
+    pub fn kind(&self) -> FigureKind {
+        match self.content {
+            FigureContent::Table(_) => FigureKind::Table,
+            FigureContent::Chart(_) => FigureKind::Chart,
+            FigureContent::Image(_) => FigureKind::Image,
+        }
+    }
+
+    /// The file the figure's data or picture is read from, if any.
+    pub fn file(&self) -> Option<&Str> {
+        match &self.content {
+            FigureContent::Table(table) => table.data.as_ref(),
+            FigureContent::Chart(chart) => chart.data.as_ref(),
+            FigureContent::Image(image) => Some(&image.file),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    Table,
+    Chart,
+    Image,
+}
+
+impl FigureKind {
+    pub const NAMES: [&'static str; 3] = ["table", "chart", "image"];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "table" => Some(FigureKind::Table),
+            "chart" => Some(FigureKind::Chart),
+            "image" => Some(FigureKind::Image),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum FigureContent {
+    Table(TableFigure),
+    Chart(ChartFigure),
+    Image(ImageFigure),
+}
+
+/// A table's cells: written in the brief (`columns`, `rows`) or read from a CSV file (`data`),
+/// whose cells fill `columns` and `rows` when the brief is prepared.
+#[derive(Debug, Clone, Default)]
+pub struct TableFigure {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub data: Option<Str>,
+    /// One per column, when the brief gives them.
+    pub align: Option<Spanned<Vec<Align>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+impl Align {
+    pub const NAMES: [&'static str; 3] = ["left", "center", "right"];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "left" => Some(Align::Left),
+            "center" => Some(Align::Center),
+            "right" => Some(Align::Right),
+            _ => None,
+        }
+    }
+}
+
+/// A chart's values: written in the brief (`labels`, `series`) or read from a CSV file
+/// (`data`: the first column the labels, one column per series).
+#[derive(Debug, Clone)]
+pub struct ChartFigure {
+    pub chart: ChartType,
+    pub unit: Option<Str>,
+    pub labels: Vec<String>,
+    pub series: Vec<Series>,
+    pub data: Option<Str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    /// `None` where a value is missing.
+    pub values: Vec<Option<Number>>,
+}
+
+/// A number as the brief wrote it: its value, and how many decimals it was written with, so
+/// that labels keep the precision the author chose ("19.0", not "19").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub decimals: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartType {
+    Bar,
+    Column,
+    Line,
+    StackedBar,
+    StackedColumn,
+}
+
+impl ChartType {
+    pub const NAMES: [&'static str; 5] = ["bar", "column", "line", "stacked-bar", "stacked-column"];
+    const ALL: [ChartType; 5] = [
+        ChartType::Bar,
+        ChartType::Column,
+        ChartType::Line,
+        ChartType::StackedBar,
+        ChartType::StackedColumn,
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
+    }
+
+    pub fn is_stacked(self) -> bool {
+        matches!(self, ChartType::StackedBar | ChartType::StackedColumn)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageFigure {
+    /// A PNG, JPEG or SVG file inside the brief's folder (or `--root`).
+    pub file: Str,
+    /// A picture that adds nothing a reader needs: no alt text, an artifact to screen readers.
+    pub decorative: bool,
+    /// Its size in pixels (a PNG's or JPEG's), once its file is read.
+    pub pixels: Option<(u64, u64)>,
 }

@@ -363,7 +363,7 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
 /// Where the record that the reader's position `at` leads to begins. The reader ends a record
 /// at its `\r` and reads the `\n` of a CRLF line ending (Excel's) with the next record, so its
 /// position can still lie on the line before: the record begins after the line endings.
-fn record_start(text: &str, at: usize) -> usize {
+pub(crate) fn record_start(text: &str, at: usize) -> usize {
     let rest = text.get(at..).unwrap_or("");
     at + rest.len() - rest.trim_start_matches(['\r', '\n']).len()
 }
@@ -371,7 +371,7 @@ fn record_start(text: &str, at: usize) -> usize {
 /// The spans of a record's fields in the file, quotes included, from its `start` to the first
 /// line ending outside quotes (or `end`, the reader's position after the record), so that a
 /// problem with a value is reported at the value.
-fn field_spans(text: &str, start: usize, end: usize) -> Vec<Range<usize>> {
+pub(crate) fn field_spans(text: &str, start: usize, end: usize) -> Vec<Range<usize>> {
     let end = end.clamp(start, text.len());
     let mut spans = vec![];
     let mut field = start;

@@ -46,8 +46,20 @@ pub enum Inline {
         #[serde(skip)]
         refs: Vec<CiteRef>,
         notes: Vec<usize>,
+        /// The space the author wrote before it, which a note mark drops ("claim¹") and a
+        /// reference to a figure keeps ("see Table 1").
+        #[serde(skip)]
+        spaced: bool,
     },
     Linebreak,
+    /// `[@id]` naming a table or figure: "Table 1", "Figure 2". Made from a citation when the
+    /// template data is built, once every figure has its number.
+    Ref {
+        id: String,
+        /// `table` or `figure`: what the reference is printed as.
+        class: &'static str,
+        number: usize,
+    },
 }
 
 /// One source id inside a citation, with its place in the field's text.
@@ -368,6 +380,7 @@ impl Builder<'_> {
             (TagEnd::Link, Frame::Cite(refs)) => self.push_inline(Inline::Cite {
                 refs,
                 notes: vec![],
+                spaced: false,
             }),
             (_, frame) => self.push(frame),
         }
@@ -443,9 +456,11 @@ impl Builder<'_> {
             | Some(Frame::Strong(content))
             | Some(Frame::Link { content, .. }) => {
                 // A note mark sits against the word it follows: "claim [@x]." prints "claim¹."
-                if matches!(inline, Inline::Cite { .. })
+                let mut inline = inline;
+                if let Inline::Cite { spaced, .. } = &mut inline
                     && let Some(Inline::Text { text }) = content.last_mut()
                 {
+                    *spaced = text.ends_with(char::is_whitespace);
                     text.truncate(text.trim_end().len());
                 }
                 content.push(inline)
@@ -541,7 +556,7 @@ pub fn for_each_citation<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a CiteRef
                 Inline::Emph { content }
                 | Inline::Strong { content }
                 | Inline::Link { content, .. } => inlines(content, f),
-                Inline::Text { .. } | Inline::Linebreak => {}
+                Inline::Text { .. } | Inline::Linebreak | Inline::Ref { .. } => {}
             }
         }
     }
@@ -709,7 +724,7 @@ pub(crate) mod tests {
                     | Inline::Strong { content }
                     | Inline::Link { content, .. } => 1 + inlines(content),
                     Inline::Cite { .. } => 1,
-                    Inline::Text { .. } | Inline::Linebreak => 0,
+                    Inline::Text { .. } | Inline::Linebreak | Inline::Ref { .. } => 0,
                 })
                 .max()
                 .unwrap_or(0)

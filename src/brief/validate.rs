@@ -31,8 +31,33 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         &mut error,
     );
 
+    let figure_ids = unique_ids(
+        file,
+        brief.figures.iter().map(|f| &f.id),
+        "figure",
+        &mut error,
+    );
+    // `[@id]` names a source or a figure: one id may not name both.
+    for figure in &brief.figures {
+        if let Some(source) = source_ids.get(figure.id.value.as_str()) {
+            let line = file.line_column(source.span.start).0;
+            error(
+                figure.id.span.clone(),
+                format!(
+                    "the id `{}` names both a source and a figure",
+                    figure.id.value
+                ),
+                Some(format!(
+                    "`[@{}]` must name one of them; the source is on line {line}: rename one",
+                    figure.id.value
+                )),
+            );
+        }
+    }
+
     let mut actor_hints = Suggestions::new(&actor_ids, "[[actors]]");
     let mut source_hints = Suggestions::new(&source_ids, "[[sources]]");
+    let mut figure_hints = Suggestions::new(&figure_ids, "[[figures]]");
     let mut cited: HashSet<&str> = HashSet::new();
     let mut in_timeline: HashSet<&str> = HashSet::new();
     for event in &brief.timeline {
@@ -72,14 +97,52 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
 
+    // Where each figure is placed: once at most.
+    let mut placed: HashMap<&str, &Str> = HashMap::new();
+    for section in &brief.sections {
+        for id in &section.figures {
+            if !figure_ids.contains_key(id.value.as_str()) {
+                let hint = figure_hints.hint(&id.value);
+                error(
+                    id.span.clone(),
+                    format!("no figure has the id `{}`", id.value),
+                    Some(hint),
+                );
+            } else if let Some(first) = placed.get(id.value.as_str()) {
+                let line = file.line_column(first.span.start).0;
+                error(
+                    id.span.clone(),
+                    format!("the figure `{}` is placed twice", id.value),
+                    Some(format!(
+                        "a figure is printed once, where it is first placed (line {line}); refer to it elsewhere as [@{}]",
+                        id.value
+                    )),
+                );
+            } else {
+                placed.insert(&id.value, id);
+            }
+        }
+    }
+
+    // A citation names a source or, in a brief with figures, a figure.
+    let mut citable = source_ids.clone();
+    citable.extend(figure_ids.iter().map(|(k, v)| (*k, *v)));
+    let (mut cite_hints, names) = if figure_ids.is_empty() {
+        (source_hints, "source")
+    } else {
+        (
+            Suggestions::new(&citable, "[[sources]] or [[figures]]"),
+            "source or figure",
+        )
+    };
     for text in rich_texts(brief) {
         for_each_citation(&text.blocks, &mut |cite| {
             cited.insert(&cite.id);
-            if !source_ids.contains_key(cite.id.as_str()) {
-                let hint = source_hints.hint(&cite.id);
+            if !citable.contains_key(cite.id.as_str()) {
+                let hint = cite_hints.hint(&cite.id);
                 error(
                     cite.span.clone(),
-                    format!("the citation `[@{}]` names no source", cite.id),
+                    format!("the citation `[@{}]` names no {names}", cite.id),
                     Some(hint),
                 );
             }
@@ -97,6 +160,21 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
                     .at(file, source.id.span.clone())
                     .hint(format!("cite it in the text as [@{}] or list it in a timeline event's `sources`; it is still printed among the sources", source.id.value)),
+            );
+        }
+    }
+    for figure in &brief.figures {
+        if !figure.id.value.is_empty() && !placed.contains_key(figure.id.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "the figure `{}` is placed in no section",
+                    figure.id.value
+                ))
+                .at(file, figure.id.span.clone())
+                .hint(format!(
+                    "add \"{}\" to the `figures` of the section it belongs to; until then it is printed after the last section",
+                    figure.id.value
+                )),
             );
         }
     }
@@ -244,5 +322,10 @@ pub fn rich_texts(brief: &Brief) -> Vec<&RichText> {
     out.extend(brief.authors.iter().filter_map(|a| a.bio.as_ref()));
     out.extend(&brief.about);
     out.extend(&brief.disclaimer);
+    for figure in &brief.figures {
+        out.push(&figure.caption);
+        out.extend(&figure.source);
+        out.extend(&figure.note);
+    }
     out
 }

@@ -28,7 +28,7 @@ use crate::typeset::pdf::{self, Standard};
 use crate::typeset::redline::Redline;
 use crate::typeset::template::{Template, TemplateFile};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, coverage, logo, metadata, notes, qr};
+use crate::typeset::{compile, copy, coverage, figures, logo, metadata, notes, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +261,7 @@ impl Session {
     fn prepare_file(&self, file: &Arc<SourceFile>, input: &Path) -> Result<Prepared, Failure> {
         let root = self.settings.root.as_deref();
         let (brief, mut diagnostics) = load::load(file);
-        let Some(brief) = brief else {
+        let Some(mut brief) = brief else {
             return Err(Failure::Brief(diagnostics));
         };
         let template = match &self.settings.template {
@@ -284,6 +284,13 @@ impl Session {
                     own.insert(path, file);
                 }
                 Ok(None) => {}
+                Err(problems) => diagnostics.extend(problems),
+            }
+            // The figures' data and pictures, likewise; a CSV's cells fill the brief's.
+            match figures::read(&mut brief, input, root) {
+                Ok(files) => {
+                    own.extend(files.into_iter().map(|f| (f.path, f.file)));
+                }
                 Err(problems) => diagnostics.extend(problems),
             }
         }

@@ -26,7 +26,7 @@ use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Session};
 use crate::typeset::compile::{self, PagedDocument};
-use crate::typeset::template::{LOGO_STEM, Template};
+use crate::typeset::template::{Template, is_own_file};
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
 /// warm, older states go.
@@ -256,7 +256,7 @@ fn folders_to_watch(
     let parents = |logo: bool| -> Vec<PathBuf> {
         let mut folders: Vec<PathBuf> = files
             .iter()
-            .filter(|(name, _)| name.starts_with(LOGO_STEM) == logo)
+            .filter(|(name, _)| is_own_file(name) == logo)
             .filter_map(|(_, path)| path.parent().map(absolute))
             .collect();
         folders.sort();

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::brief::date::PartialDate;
-use crate::brief::model::{self, ActorKind, Brief, Paper, RichText};
+use crate::brief::model::{self, ActorKind, Brief, FigureContent, FigureKind, Paper, RichText};
+use crate::brief::number;
 use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
 use crate::brief::typography::{Quotes, Smartener, smarten};
-use crate::typeset::logo;
-use crate::typeset::qr;
+use crate::typeset::chart::{self, Axis};
 use crate::typeset::template::QR_PATH;
+use crate::typeset::{figures, logo, qr};
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
 pub const DATA_VERSION: u32 = 1;
@@ -30,6 +31,9 @@ pub struct Document {
     pub sources: Vec<Source>,
     pub about: Option<Vec<Block>>,
     pub disclaimer: Option<Vec<Block>>,
+    /// Tables, charts and images in the order the paper prints them: as the sections place
+    /// them, then those placed nowhere.
+    pub figures: Vec<Figure>,
 }
 
 #[derive(Debug, Serialize)]
@@ -117,6 +121,8 @@ pub struct Section {
     pub body: Vec<Block>,
     /// The words of the section's slide (`slide`), when the brief gives them.
     pub slide: Option<Vec<Block>>,
+    /// The ids of the figures printed after the body.
+    pub figures: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -184,6 +190,67 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+#[derive(Debug, Serialize)]
+pub struct Figure {
+    /// The item's place in the brief's list of its kind: its identity, by which a redline
+    /// marks it. Not data for the template.
+    #[serde(skip)]
+    pub index: usize,
+    pub id: String,
+    pub kind: &'static str,
+    /// `table` ("Table 1") or `figure` ("Figure 2": charts and images share one count).
+    pub class: &'static str,
+    pub number: usize,
+    /// The section that places it, or none.
+    pub section: Option<usize>,
+    pub caption: Vec<Inline>,
+    pub source: Option<Vec<Inline>>,
+    pub note: Option<Vec<Inline>>,
+    pub alt: Option<String>,
+    pub table: Option<TableData>,
+    pub chart: Option<ChartData>,
+    pub image: Option<ImageData>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableData {
+    pub columns: Vec<String>,
+    /// Every row as long as `columns`; numbers in the language's form.
+    pub rows: Vec<Vec<String>>,
+    pub align: Vec<&'static str>,
+    /// Columns whose every cell is a number (or empty): set in tabular figures.
+    pub numeric: Vec<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChartData {
+    #[serde(rename = "type")]
+    pub chart: &'static str,
+    pub unit: Option<String>,
+    pub labels: Vec<String>,
+    pub series: Vec<SeriesData>,
+    pub axis: Axis,
+    /// A legend only for more than one series.
+    pub legend: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeriesData {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    /// The value labels, as printed (the language's decimal separator, the unit).
+    pub texts: Vec<Option<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageData {
+    /// Where the template finds the picture (`/brief-figure-3.png`).
+    pub path: String,
+    pub decorative: bool,
+    pub width: Option<u64>,
+    pub height: Option<u64>,
+}
+
 /// The order in which actor groups are printed: the powers first, then people.
 const KIND_ORDER: [ActorKind; 5] = [
     ActorKind::State,
@@ -197,6 +264,8 @@ const KIND_ORDER: [ActorKind; 5] = [
 struct Notes {
     numbers: HashMap<String, usize>,
     quotes: Quotes,
+    /// Each figure's class and number, by id: a citation of one is a reference to it.
+    figures: HashMap<String, (&'static str, usize)>,
 }
 
 impl Notes {
@@ -216,11 +285,14 @@ impl Notes {
     /// A rich-text field as the template gets it: notes numbered, quotes and dashes set.
     fn rich(&mut self, text: &RichText) -> Vec<Block> {
         let mut blocks = text.blocks.clone();
+        if !self.figures.is_empty() {
+            refer_to_figures(&mut blocks, &self.figures);
+        }
         let mut smartener = Smartener::new(self.quotes);
         visit(&mut blocks, &mut |item| match item {
             Visit::Paragraph => smartener.reset(),
             Visit::Inline(Inline::Text { text }) => *text = smartener.run(text),
-            Visit::Inline(Inline::Cite { refs, notes }) => {
+            Visit::Inline(Inline::Cite { refs, notes, .. }) => {
                 *notes = self.numbers_for(refs.iter().map(|r| r.id.as_str()));
             }
             Visit::Inline(_) => {}
@@ -233,13 +305,239 @@ impl Notes {
     }
 }
 
+/// Turns the figure ids of each citation into references ("Table 1"), before the notes are
+/// numbered: a citation of sources and figures becomes the references, then the notes.
+fn refer_to_figures(blocks: &mut [Block], figures: &HashMap<String, (&'static str, usize)>) {
+    fn inlines(content: &mut Vec<Inline>, figures: &HashMap<String, (&'static str, usize)>) {
+        let mut out = Vec::with_capacity(content.len());
+        for mut inline in content.drain(..) {
+            match &mut inline {
+                Inline::Cite { refs, spaced, .. }
+                    if refs.iter().any(|r| figures.contains_key(&r.id)) =>
+                {
+                    let (to_figures, to_sources): (Vec<_>, Vec<_>) =
+                        refs.drain(..).partition(|r| figures.contains_key(&r.id));
+                    if *spaced {
+                        out.push(Inline::Text { text: " ".into() });
+                    }
+                    for (i, r) in to_figures.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(Inline::Text { text: ", ".into() });
+                        }
+                        let (class, number) = figures[&r.id];
+                        out.push(Inline::Ref {
+                            id: r.id,
+                            class,
+                            number,
+                        });
+                    }
+                    if !to_sources.is_empty() {
+                        *refs = to_sources;
+                        out.push(inline);
+                    }
+                    continue;
+                }
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, figures),
+                _ => {}
+            }
+            out.push(inline);
+        }
+        *content = out;
+    }
+    for block in blocks {
+        match block {
+            Block::Para { content } => inlines(content, figures),
+            Block::List { items, .. } => {
+                for item in items {
+                    refer_to_figures(item, figures);
+                }
+            }
+        }
+    }
+}
+
+/// The brief's figures in print order, as indices into its list: placed by the sections in
+/// order, then those placed nowhere.
+pub fn figure_order(brief: &Brief) -> Vec<(usize, Option<usize>)> {
+    let mut order = vec![];
+    let mut seen = vec![false; brief.figures.len()];
+    for (s, section) in brief.sections.iter().enumerate() {
+        for id in &section.figures {
+            if let Some(i) = brief.figures.iter().position(|f| f.id.value == id.value)
+                && !seen[i]
+            {
+                seen[i] = true;
+                order.push((i, Some(s)));
+            }
+        }
+    }
+    order.extend(
+        (0..brief.figures.len())
+            .filter(|i| !seen[*i])
+            .map(|i| (i, None)),
+    );
+    order
+}
+
+/// What a figure is counted and named as.
+fn class_of(kind: FigureKind) -> &'static str {
+    match kind {
+        FigureKind::Table => "table",
+        FigureKind::Chart | FigureKind::Image => "figure",
+    }
+}
+
+/// A table's, chart's or image's data as the template draws it.
+fn figure_data(
+    brief: &Brief,
+    index: usize,
+    section: Option<usize>,
+    number: usize,
+    notes: &mut Notes,
+) -> Figure {
+    let figure = &brief.figures[index];
+    let language = brief.language.value.primary.as_str();
+    let quotes = notes.quotes;
+    let plain = |text: &str| smarten(text, quotes);
+    let (mut table, mut chart_data, mut image) = (None, None, None);
+    match &figure.content {
+        FigureContent::Table(t) => {
+            let numeric: Vec<bool> = (0..t.columns.len())
+                .map(|c| {
+                    let mut cells = t
+                        .rows
+                        .iter()
+                        .filter_map(|r| r.get(c))
+                        .filter(|v| !v.is_empty());
+                    let mut any = false;
+                    let all = cells.all(|v| {
+                        any = true;
+                        number::parse(v).is_some()
+                    });
+                    any && all
+                })
+                .collect();
+            let align = match &t.align {
+                Some(align) => align.value.iter().map(|a| a.name()).collect(),
+                None => numeric
+                    .iter()
+                    .map(|n| if *n { "right" } else { "left" })
+                    .collect(),
+            };
+            table = Some(TableData {
+                columns: t.columns.iter().map(|c| plain(c)).collect(),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .zip(&numeric)
+                            .map(|(cell, numeric)| {
+                                if *numeric {
+                                    number::localise_cell(cell, language)
+                                } else {
+                                    plain(cell)
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                align,
+                numeric,
+            });
+        }
+        FigureContent::Chart(c) => {
+            let (low, high) = chart::extent(c.chart, c.labels.len(), &c.series);
+            let unit = c.unit.as_ref().map(|u| u.value.as_str());
+            // One precision for the chart: the most decimals any of its values was written with.
+            let decimals = c
+                .series
+                .iter()
+                .flat_map(|s| s.values.iter().flatten())
+                .map(|v| v.decimals)
+                .max()
+                .unwrap_or(0);
+            chart_data = Some(ChartData {
+                chart: c.chart.name(),
+                unit: unit.map(plain),
+                labels: c.labels.iter().map(|l| plain(l)).collect(),
+                series: c
+                    .series
+                    .iter()
+                    .map(|s| SeriesData {
+                        name: plain(&s.name),
+                        values: s.values.iter().map(|v| v.map(|v| v.value)).collect(),
+                        texts: s
+                            .values
+                            .iter()
+                            .map(|v| {
+                                v.map(|v| {
+                                    let n = number::format(v.value, decimals, language);
+                                    number::with_unit(&n, unit, language)
+                                })
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                axis: chart::axis(low, high, language),
+                legend: c.series.len() > 1,
+            });
+        }
+        FigureContent::Image(i) => {
+            image = Some(ImageData {
+                path: figures::virtual_path(index, &i.file.value),
+                decorative: i.decorative,
+                width: i.pixels.map(|p| p.0),
+                height: i.pixels.map(|p| p.1),
+            });
+        }
+    }
+    Figure {
+        index,
+        id: figure.id.value.clone(),
+        kind: figure.kind().name(),
+        class: class_of(figure.kind()),
+        number,
+        section,
+        caption: inline_content(&notes.rich(&figure.caption)),
+        source: notes.rich_opt(&figure.source).map(|b| inline_content(&b)),
+        note: notes.rich_opt(&figure.note).map(|b| inline_content(&b)),
+        alt: figure.alt.as_ref().map(|a| plain(&a.value)),
+        table,
+        chart: chart_data,
+        image,
+    }
+}
+
 /// Builds the template's data. The walk follows the paper's print order so that note numbers
 /// rise through the text.
 pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let quotes = Quotes::for_language(&brief.language.value.primary);
+    // Figures are numbered in print order, per class, before any text refers to them.
+    let order = figure_order(brief);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let numbered: Vec<(usize, Option<usize>, usize)> = order
+        .iter()
+        .map(|&(index, section)| {
+            let count = counts
+                .entry(class_of(brief.figures[index].kind()))
+                .or_default();
+            *count += 1;
+            (index, section, *count)
+        })
+        .collect();
     let mut notes = Notes {
         numbers: HashMap::new(),
         quotes,
+        figures: numbered
+            .iter()
+            .map(|&(index, _, number)| {
+                let figure = &brief.figures[index];
+                (figure.id.value.clone(), (class_of(figure.kind()), number))
+            })
+            .collect(),
     };
     let plain = move |text: &model::Str| smarten(&text.value, quotes);
     let plain_opt = move |text: &Option<model::Str>| text.as_ref().map(plain);
@@ -253,16 +551,28 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
             .map(|k| inline_content(&notes.rich(k)))
             .collect(),
     };
-    let mut sections: Vec<Section> = brief
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(index, s)| Section {
+    // A section's figures follow its body, and their captions are read there, so that note
+    // numbers rise through the paper; those placed nowhere follow the last section.
+    let mut figure_list: Vec<Option<Figure>> = (0..brief.figures.len()).map(|_| None).collect();
+    let mut sections = Vec::with_capacity(brief.sections.len());
+    for (index, s) in brief.sections.iter().enumerate() {
+        sections.push(Section {
             index,
             heading: plain(&s.heading),
             body: notes.rich(&s.body),
             slide: None,
-        })
+            figures: s.figures.iter().map(|f| f.value.clone()).collect(),
+        });
+        for &(figure, _, number) in numbered.iter().filter(|n| n.1 == Some(index)) {
+            figure_list[figure] = Some(figure_data(brief, figure, Some(index), number, &mut notes));
+        }
+    }
+    for &(figure, _, number) in numbered.iter().filter(|n| n.1.is_none()) {
+        figure_list[figure] = Some(figure_data(brief, figure, None, number, &mut notes));
+    }
+    let figures: Vec<Figure> = order
+        .iter()
+        .filter_map(|(index, _)| figure_list[*index].take())
         .collect();
 
     let actor_groups = KIND_ORDER
@@ -345,6 +655,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let mut slide_notes = Notes {
         numbers: notes.numbers.clone(),
         quotes,
+        figures: notes.figures.clone(),
     };
     for (section, given) in sections.iter_mut().zip(&brief.sections) {
         section.slide = slide_notes.rich_opt(&given.slide);
@@ -419,6 +730,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         sources,
         about,
         disclaimer,
+        figures,
     }
 }
 

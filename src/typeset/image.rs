@@ -233,6 +233,15 @@ fn inspect(expected: Option<Format>, data: &[u8], depth: usize) -> Result<Format
     Ok(format)
 }
 
+/// A checked PNG's or JPEG's size in pixels, read from its header; `None` for an SVG.
+pub fn pixel_size(format: Format, data: &[u8]) -> Option<(u64, u64)> {
+    match format {
+        Format::Png => png_size(data),
+        Format::Jpeg => jpeg_size(data),
+        Format::Svg => None,
+    }
+}
+
 /// `a` or `an` before a format's name.
 fn a(format: Format) -> &'static str {
     a_word(format.name())

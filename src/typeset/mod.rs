@@ -1,10 +1,12 @@
 //! From a checked brief to PDF bytes: the data a template reads, the templates and fonts, the
 //! in-memory Typst world, compiling and PDF export. Every use of the Typst API stays here.
 
+pub mod chart;
 pub mod compile;
 pub mod copy;
 pub mod coverage;
 pub mod data;
+pub mod figures;
 pub mod fonts;
 pub mod image;
 pub mod impose;

@@ -36,6 +36,7 @@ struct Places {
     actors: Vec<usize>,
     events: Vec<usize>,
     recommendations: Vec<usize>,
+    figures: Vec<usize>,
 }
 
 impl Places {
@@ -49,6 +50,7 @@ impl Places {
                 .collect(),
             events: document.timeline.iter().map(|e| e.index).collect(),
             recommendations: document.recommendations.iter().map(|r| r.index).collect(),
+            figures: document.figures.iter().map(|f| f.index).collect(),
         }
     }
 }
@@ -148,6 +150,14 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         &recommendations,
         &mut marks,
         &mut after["recommendations"],
+    );
+
+    mark_figures(
+        changes,
+        (array(&before["figures"]), &old_places.figures),
+        &new_places.figures,
+        &mut marks,
+        &mut after["figures"],
     );
 
     // What is not marked in the text is still listed on the summary page.
@@ -349,6 +359,130 @@ fn inserted_before(items: &[Value], position: usize) -> usize {
         }
     }
     extra
+}
+
+/// Marks the figures: an added one as added (its caption inserted), a changed one with its
+/// caption compared word by word and each changed cell of a table (`table.marks`) or value
+/// of a chart (`chart.marks`) listed with its old text. A removed figure is listed on the
+/// summary page only: a table or chart of the old version printed among the new one's would
+/// be numbered, and referred to, as neither.
+fn mark_figures(
+    changes: &Changes,
+    (old, old_places): (&[Value], &[usize]),
+    new_places: &[usize],
+    marks: &mut Marks,
+    new: &mut Value,
+) {
+    let Some(items) = new.as_array_mut() else {
+        return;
+    };
+    for (place, item) in items.iter_mut().enumerate() {
+        let Some(&index) = new_places.get(place) else {
+            continue;
+        };
+        let Some(change) = changes
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::Figure && c.new == Some(index))
+        else {
+            continue;
+        };
+        let n = marks.add(change, None);
+        let before = change
+            .old
+            .and_then(|o| old_places.iter().position(|p| *p == o))
+            .and_then(|at| old.get(at));
+        let object = item.as_object_mut().expect("figures are objects");
+        object.insert("change".into(), change.status.name().into());
+        object.insert("moved".into(), change.moved.into());
+        object.insert("mark".into(), n.into());
+        match (change.status, before) {
+            (Status::Added, _) => {
+                let caption = array(&object["caption"]).to_vec();
+                object.insert("caption".into(), Value::Array(vec![wrap("ins", caption)]));
+            }
+            (Status::Changed | Status::Moved, Some(before)) => {
+                for field in ["caption", "source", "note"] {
+                    if before[field] != object[field] {
+                        let marked = inlines(array(&before[field]), array(&object[field]));
+                        object.insert(field.into(), Value::Array(marked));
+                    }
+                }
+                if let Some(table) = object.get_mut("table").and_then(Value::as_object_mut) {
+                    table.insert(
+                        "marks".into(),
+                        Value::Array(cell_marks(&before["table"], table)),
+                    );
+                }
+                if let Some(chart) = object.get_mut("chart").and_then(Value::as_object_mut) {
+                    chart.insert(
+                        "marks".into(),
+                        Value::Array(value_marks(&before["chart"], chart)),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The cells of a changed table that differ from the old version: rows paired by a diff of
+/// the rows (an inserted row is new, not a change of every row after it), each changed cell
+/// with its row and column in the new table and its old text (null in a new row).
+fn cell_marks(before: &Value, table: &Map<String, Value>) -> Vec<Value> {
+    let rows = |v: &Value| -> Vec<Vec<String>> {
+        array(v)
+            .iter()
+            .map(|r| {
+                array(r)
+                    .iter()
+                    .map(|c| c.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let (old, new) = (rows(&before["rows"]), rows(&table["rows"]));
+    let mut marks = vec![];
+    for (o, n) in crate::brief::diff::changed_rows(&old, &new) {
+        let Some(n) = n else { continue };
+        for (column, cell) in new[n].iter().enumerate() {
+            let was = o.and_then(|o| old[o].get(column));
+            if was != Some(cell) {
+                marks.push(json!({"row": n, "column": column, "old": was}));
+            }
+        }
+    }
+    marks
+}
+
+/// The values of a changed chart that differ from the old version, by series (matched by
+/// name) and label (matched by text): each with its old value label (null where it is new).
+fn value_marks(before: &Value, chart: &Map<String, Value>) -> Vec<Value> {
+    let labels = |v: &Value| -> Vec<String> {
+        array(v)
+            .iter()
+            .map(|l| l.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (old_labels, new_labels) = (labels(&before["labels"]), labels(&chart["labels"]));
+    let mut marks = vec![];
+    for (s, series) in array(&chart["series"]).iter().enumerate() {
+        let old_series = array(&before["series"])
+            .iter()
+            .find(|o| o["name"] == series["name"]);
+        for (i, text) in array(&series["texts"]).iter().enumerate() {
+            let was = old_series.and_then(|o| {
+                let at = old_labels
+                    .iter()
+                    .position(|l| Some(l) == new_labels.get(i))?;
+                array(&o["texts"]).get(at).cloned()
+            });
+            if was.as_ref() != Some(text) {
+                marks.push(json!({"series": s, "index": i, "old": was}));
+            }
+        }
+    }
+    marks
 }
 
 /// The parts of a changed event that are not rich text: its date (the old one is kept to be

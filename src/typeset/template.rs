@@ -25,6 +25,16 @@ pub const LANGUAGES_PATH: &str = "labels/languages.json";
 pub const FALLBACK_LANGUAGE: &str = "en";
 /// Where the template finds the brief's logo: this name and the logo's extension.
 pub const LOGO_STEM: &str = "brief-logo.";
+/// Where the template finds a figure's file: this name, the figure's id and the file's
+/// extension (`brief-figure-map.png`, `brief-figure-concessions.csv`).
+pub const FIGURE_STEM: &str = "brief-figure-";
+
+/// Whether a file of a brief's world is one of the brief's own (its logo, its figures' files),
+/// which no template folder may hold.
+pub fn is_own_file(name: &str) -> bool {
+    name.starts_with(LOGO_STEM) || name.starts_with(FIGURE_STEM)
+}
+
 /// A template folder's own settings: `base = "memo"` lays it over that built-in template.
 pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
@@ -495,7 +505,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
             let Some(name) = virtual_name(relative) else {
                 continue;
             };
-            if name == DATA_PATH || name == LANGUAGES_PATH || name.starts_with(LOGO_STEM) {
+            if name == DATA_PATH || name == LANGUAGES_PATH || is_own_file(&name) {
                 return Err(Error::message(format!(
                     "{} has a file named {name}, a name reserved for data `brief` serves",
                     dir.display()

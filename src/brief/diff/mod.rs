@@ -16,7 +16,8 @@ use std::collections::{HashMap, VecDeque};
 use serde::Serialize;
 
 use crate::brief::model::{
-    Actor, Author, Brief, Event, Recommendation, RichText, Section, Source, Str, Style, Summary,
+    Actor, Author, Brief, ChartFigure, Event, Figure, FigureContent, ImageFigure, Number,
+    Recommendation, RichText, Section, Source, Str, Style, Summary, TableFigure,
 };
 use crate::brief::richtext::{Block, Inline};
 use crate::brief::typography::{Quotes, smarten, smarten_blocks};
@@ -30,6 +31,8 @@ pub enum Kind {
     Summary,
     Author,
     Section,
+    /// A table, chart or image.
+    Figure,
     Actor,
     Event,
     Recommendation,
@@ -37,11 +40,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Metadata,
         Kind::Summary,
         Kind::Author,
         Kind::Section,
+        Kind::Figure,
         Kind::Actor,
         Kind::Event,
         Kind::Recommendation,
@@ -54,6 +58,7 @@ impl Kind {
             Kind::Summary => "summary",
             Kind::Author => "author",
             Kind::Section => "section",
+            Kind::Figure => "figure",
             Kind::Actor => "actor",
             Kind::Event => "event",
             Kind::Recommendation => "recommendation",
@@ -104,7 +109,7 @@ impl Status {
 /// that emphasis, links and citations are compared too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: String,
     pub old: String,
     pub new: String,
 }
@@ -190,7 +195,7 @@ struct Item {
     label: String,
     id: Option<String>,
     date: Option<String>,
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<(String, String)>,
 }
 
 impl Item {
@@ -214,8 +219,8 @@ impl Item {
         self
     }
 
-    fn field(mut self, name: &'static str, value: String) -> Self {
-        self.fields.push((name, value));
+    fn field(mut self, name: impl Into<String>, value: String) -> Self {
+        self.fields.push((name.into(), value));
         self
     }
 
@@ -256,11 +261,12 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
     };
     let mut changes = vec![];
     let mut matched = vec![];
-    let lists: [(Kind, Vec<Item>, Vec<Item>, Rules); 8] = [
+    let lists: [(Kind, Vec<Item>, Vec<Item>, Rules); 9] = [
         (Kind::Metadata, metadata(old), metadata(new), by_id),
         (Kind::Summary, summary(old), summary(new), by_id),
         (Kind::Author, authors(old), authors(new), by_id),
         (Kind::Section, sections(old), sections(new), titled),
+        (Kind::Figure, figures(old), figures(new), by_id),
         (Kind::Actor, actors(old), actors(new), by_id),
         (
             Kind::Event,
@@ -288,7 +294,12 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
         ),
     ];
     for (kind, old_items, new_items, rules) in lists {
-        let (found, pairs) = compare_items(kind, old_items, new_items, rules);
+        let (mut found, pairs) = compare_items(kind, old_items, new_items, rules);
+        if kind == Kind::Figure {
+            for change in &mut found {
+                split_rows(change, old, new);
+            }
+        }
         changes.extend(found);
         matched.extend(pairs.into_iter().map(|(o, n)| (kind, o, n)));
     }
@@ -418,9 +429,9 @@ fn compare_items(
 
 /// The fields that differ, by name (a field present on one side only compares with "").
 fn fields_changed(old: &Item, new: &Item) -> Vec<FieldChange> {
-    let mut names: Vec<&'static str> = new.fields.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = new.fields.iter().map(|(n, _)| n.as_str()).collect();
     for (name, _) in &old.fields {
-        if !names.contains(name) {
+        if !names.contains(&name.as_str()) {
             names.push(name);
         }
     }
@@ -436,7 +447,7 @@ fn fields_changed(old: &Item, new: &Item) -> Vec<FieldChange> {
         .filter_map(|name| {
             let (before, after) = (value(old, name), value(new, name));
             (before != after).then_some(FieldChange {
-                field: name,
+                field: name.to_string(),
                 old: before,
                 new: after,
             })
@@ -540,6 +551,7 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         timeline: _,
         recommendations: _,
         sources: _,
+        figures: _,
     } = brief;
     let words = Words::of(brief);
     let language = match &language.value.region {
@@ -626,11 +638,13 @@ fn sections(brief: &Brief) -> Vec<Item> {
                 heading,
                 body,
                 slide,
+                figures,
             } = section;
             Item::new(heading.value.clone(), words.plain(heading))
                 .field("heading", words.plain(heading))
                 .field("body", words.rich(body))
                 .field("slide", words.rich_opt(slide))
+                .field("figures", words.list(figures, ", "))
         })
         .collect()
 }
@@ -760,6 +774,154 @@ fn sources(brief: &Brief) -> Vec<Item> {
         .collect()
 }
 
+fn figures(brief: &Brief) -> Vec<Item> {
+    let words = Words::of(brief);
+    brief
+        .figures
+        .iter()
+        .map(|figure| {
+            let Figure {
+                id,
+                caption,
+                source,
+                note,
+                alt,
+                content,
+            } = figure;
+            let mut item = Item::new(id.value.clone(), words.rich(caption))
+                .id(&id.value)
+                .field("kind", figure.kind().name().to_string())
+                .field("caption", words.rich(caption))
+                .field("source", words.rich_opt(source))
+                .field("note", words.rich_opt(note))
+                .field("alt", words.opt(alt));
+            match content {
+                FigureContent::Table(TableFigure {
+                    columns,
+                    rows,
+                    data,
+                    align,
+                }) => {
+                    item = item
+                        .field("data", words.opt(data))
+                        .field("columns", columns.join(" | "))
+                        .field(
+                            "align",
+                            align
+                                .as_ref()
+                                .map(|a| {
+                                    let names: Vec<&str> =
+                                        a.value.iter().map(|a| a.name()).collect();
+                                    names.join(", ")
+                                })
+                                .unwrap_or_default(),
+                        );
+                    // One field for now, split row by row once the versions are paired.
+                    let rows: Vec<String> = rows.iter().map(|r| r.join(" | ")).collect();
+                    item = item.field("rows", rows.join("\n"));
+                }
+                FigureContent::Chart(ChartFigure {
+                    chart,
+                    unit,
+                    labels,
+                    series,
+                    data,
+                }) => {
+                    item = item
+                        .field("chart", chart.name().to_string())
+                        .field("unit", words.opt(unit))
+                        .field("data", words.opt(data))
+                        .field("labels", labels.join(", "));
+                    for s in series {
+                        let values: Vec<String> = s.values.iter().map(|v| written(*v)).collect();
+                        item = item.field(format!("series {}", s.name), values.join(", "));
+                    }
+                }
+                FigureContent::Image(ImageFigure {
+                    file,
+                    decorative,
+                    pixels,
+                }) => {
+                    item = item
+                        .field("file", words.plain(file))
+                        .field("decorative", decorative.to_string())
+                        .field(
+                            "size",
+                            pixels.map_or(String::new(), |(w, h)| format!("{w} × {h} pixels")),
+                        );
+                }
+            }
+            item
+        })
+        .collect()
+}
+
+/// A value as the brief wrote it (its decimals kept), or "" where it is missing.
+fn written(value: Option<Number>) -> String {
+    value.map_or(String::new(), |n| {
+        format!("{:.*}", usize::from(n.decimals), n.value)
+    })
+}
+
+/// A changed table's `rows` field as one field per row that changed ("row 3"), named by its
+/// place in the new table ("old row 3" for a row removed).
+fn split_rows(change: &mut Change, old: &Brief, new: &Brief) {
+    let rows_of = |brief: &Brief, index: Option<usize>| match index
+        .and_then(|i| brief.figures.get(i))
+        .map(|f| &f.content)
+    {
+        Some(FigureContent::Table(table)) => table.rows.clone(),
+        _ => vec![],
+    };
+    let Some(at) = change.fields.iter().position(|f| f.field == "rows") else {
+        return;
+    };
+    let (before, after) = (rows_of(old, change.old), rows_of(new, change.new));
+    let text = |rows: &[Vec<String>], i: Option<usize>| {
+        i.and_then(|i| rows.get(i))
+            .map(|r| r.join(" | "))
+            .unwrap_or_default()
+    };
+    let fields = changed_rows(&before, &after)
+        .into_iter()
+        .map(|(o, n)| FieldChange {
+            field: match n {
+                Some(n) => format!("row {}", n + 1),
+                None => format!("old row {}", o.map_or(0, |o| o + 1)),
+            },
+            old: text(&before, o),
+            new: text(&after, n),
+        });
+    change.fields.splice(at..=at, fields);
+}
+
+/// Which rows of a table are which between two versions: pairs of (old, new) row indices,
+/// with `None` on the side a row is missing from; equal rows are left out.
+pub fn changed_rows(
+    old: &[Vec<String>],
+    new: &[Vec<String>],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut pairs = vec![];
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, old, new) {
+        let (tag, o, n) = op.as_tag_tuple();
+        match tag {
+            similar::DiffTag::Equal => {}
+            similar::DiffTag::Delete => pairs.extend(o.map(|o| (Some(o), None))),
+            similar::DiffTag::Insert => pairs.extend(n.map(|n| (None, Some(n)))),
+            similar::DiffTag::Replace => {
+                let (olen, nlen) = (o.len(), n.len());
+                for k in 0..olen.max(nlen) {
+                    pairs.push((
+                        (k < olen).then(|| o.start + k),
+                        (k < nlen).then(|| n.start + k),
+                    ));
+                }
+            }
+        }
+    }
+    pairs
+}
+
 /// Rich text written back in the format's Markdown subset: what the author wrote, less the
 /// spelling of it (so that `_a_` and `*a*` compare equal, and a new emphasis does not).
 pub fn markdown(blocks: &[Block]) -> String {
@@ -818,6 +980,7 @@ fn inlines(content: &[Inline], out: &mut String) {
                 out.push_str(&format!("[{}]", ids.join("; ")));
             }
             Inline::Linebreak => out.push('\n'),
+            Inline::Ref { id, .. } => out.push_str(&format!("[@{id}]")),
         }
     }
 }

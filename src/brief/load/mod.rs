@@ -4,6 +4,7 @@
 //! `serde`, so that one pass reports all wrong types, missing and unknown keys at once, each at
 //! its own line and column.
 
+mod figures;
 mod marking;
 mod read;
 mod schema;

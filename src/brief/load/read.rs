@@ -163,7 +163,7 @@ impl<'f> Reader<'f> {
     /// control character, a noncharacter, a byte-order mark), at its place in the TOML: TOML
     /// lets escapes such as `\u0000` and `\u001b` write them, and the PDF export would
     /// otherwise fail on them late, with no line to point at.
-    fn printable(&mut self, key: &str, text: &str, span: &Span) {
+    pub(super) fn printable(&mut self, key: &str, text: &str, span: &Span) {
         // Most text is printable ASCII, which a byte-wise test clears at once.
         if text
             .bytes()

@@ -63,6 +63,7 @@ impl Reader<'_> {
                 .rich(t, "body", Mode::Blocks, true)
                 .unwrap_or_else(|| empty_rich(&t.span)),
             slide: r.rich(t, "slide", Mode::Blocks, false),
+            figures: r.strings(t, "figures"),
         });
         let actors = self.each_table(&mut top, "actors", |r, t| Actor {
             id: r.id(t, "actor"),
@@ -102,6 +103,7 @@ impl Reader<'_> {
             date: r.date(t, "date", false, false),
             url: r.url(t, "url"),
         });
+        let figures = self.each_table(&mut top, "figures", |r, t| r.figure(t));
         self.finish(top);
 
         Brief {
@@ -139,6 +141,7 @@ impl Reader<'_> {
             timeline,
             recommendations,
             sources,
+            figures,
         }
     }
 }
