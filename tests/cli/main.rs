@@ -10,6 +10,7 @@ mod cache;
 mod copies;
 mod diagnostics;
 mod diff;
+mod figure_pages;
 mod impose;
 mod internal;
 mod languages;
