@@ -347,12 +347,14 @@ pub(crate) fn inside_root_as(
     let root_hint = |d: Diagnostic| {
         d.hint(if widened {
             format!(
-                "a brief may only use a {what} inside the root {}",
+                "a brief may only use {} {what} inside the root {}",
+                article(what),
                 shown(root)
             )
         } else {
             format!(
-                "a brief may only use a {what} inside its own folder; give a wider one with --root"
+                "a brief may only use {} {what} inside its own folder; give a wider one with --root",
+                article(what)
             )
         })
     };
@@ -533,6 +535,15 @@ fn virtual_name(relative: &Path) -> Option<String> {
         return None;
     }
     Some(parts.join("/"))
+}
+
+/// `a` or `an` before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The folder against which a template path in a brief is resolved: the brief's own.
