@@ -193,3 +193,38 @@ fn the_memo_keeps_to_two_pages_with_the_figures_its_summary_refers_to() {
     assert!(text.contains("Also in the full paper"), "{text}");
     assert!(text.contains("Tables and figures +"), "{text}");
 }
+
+/// The structure types (`/S`) of a tagged PDF's elements, in object order.
+fn structure_types(pdf: &Pdf) -> Vec<String> {
+    pdf.doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.has(b"S") && d.has(b"P"))
+        .filter_map(|d| d.get(b"S").and_then(|s| s.as_name()).ok())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect()
+}
+
+#[test]
+fn charts_are_read_out_as_their_alt_text_and_tables_have_header_cells() {
+    let pdf = build("paper");
+    let alts = pdf.alt_texts();
+    let brief = fixture("figures/figures.toml");
+    // Every alt the fixture gives (charts and the SVG) is in the tags; the decorative PNG has
+    // none to give.
+    let given: Vec<&str> = brief
+        .lines()
+        .filter_map(|l| l.strip_prefix("alt = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert_eq!(given.len(), 6);
+    for alt in given {
+        assert!(alts.iter().any(|a| a == alt), "{alt} not among {alts:#?}");
+    }
+    let types = structure_types(&pdf);
+    // The table's four header cells, once (their repeats are artifacts), and a caption.
+    assert_eq!(types.iter().filter(|t| *t == "TH").count(), 4, "{types:?}");
+    assert!(types.iter().any(|t| t == "Table"));
+    assert!(types.iter().filter(|t| *t == "Figure").count() >= 6, "{types:?}");
+}
