@@ -85,13 +85,16 @@ fn a_long_tables_header_repeats_on_the_page_it_runs_onto() {
     }
 }
 
+/// A chart by its caption, the caption after it, and its values.
+type Chart<'a> = (&'a str, Option<&'a str>, Vec<Option<f64>>);
+
 #[test]
 fn the_charts_value_labels_read_back_with_the_datas_numbers() {
     let pdf = build("paper");
     let text = pdf.text();
     let energy = csv_values("figures/data/energy.csv");
     let balance = csv_values("figures/data/balance.csv");
-    let charts: [(&str, Option<&str>, Vec<Option<f64>>); 5] = [
+    let charts: [Chart; 5] = [
         (
             "Energy transit by carrier",
             Some("The same series as lines"),
