@@ -67,6 +67,10 @@ const PAPER: EmbeddedFiles = &[
         include_bytes!("../../templates/paper/components.typ"),
     ),
     (
+        "figures.typ",
+        include_bytes!("../../templates/paper/figures.typ"),
+    ),
+    (
         "labels/be.toml",
         include_bytes!("../../templates/paper/labels/be.toml"),
     ),
