@@ -60,11 +60,7 @@ fn ratio(session: &Session, a: &Path, b: &Path, dir: &Path) -> (f64, Duration, D
     ratios.sort_by(f64::total_cmp);
     times_a.sort();
     times_b.sort();
-    (
-        ratios[ROUNDS / 2],
-        times_a[ROUNDS / 2],
-        times_b[ROUNDS / 2],
-    )
+    (ratios[ROUNDS / 2], times_a[ROUNDS / 2], times_b[ROUNDS / 2])
 }
 
 /// The sample brief with a table of `rows` rows read from a CSV file beside it.
@@ -101,7 +97,10 @@ fn charts_brief(dir: &Path, charts: usize) -> PathBuf {
                 let values: Vec<String> = (0..12)
                     .map(|m| format!("{}.{}", (c + s * 3 + m) % 17 + 1, m % 10))
                     .collect();
-                format!("{{ name = \"Series {s}\", values = [{}] }}", values.join(", "))
+                format!(
+                    "{{ name = \"Series {s}\", values = [{}] }}",
+                    values.join(", ")
+                )
             })
             .collect();
         let labels: Vec<String> = (1..=12).map(|m| format!("\"M{m}\"")).collect();
@@ -142,7 +141,10 @@ fn main() {
         tb.as_secs_f64(),
         ta.as_secs_f64()
     );
-    assert!(r <= 2.3, "a table of 2000 rows costs {r:.2} times one of 1000");
+    assert!(
+        r <= 2.3,
+        "a table of 2000 rows costs {r:.2} times one of 1000"
+    );
 
     let (a, b) = (charts_brief(dir.path(), 0), charts_brief(dir.path(), 20));
     let (r, ta, tb) = ratio(&session, &a, &b, dir.path());

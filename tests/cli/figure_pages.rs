@@ -163,7 +163,10 @@ fn the_slides_give_each_figure_a_slide_of_its_own() {
     }
     for (i, a) in slides_of.iter().enumerate() {
         for b in &slides_of[i + 1..] {
-            assert!(a.iter().all(|p| !b.contains(p)), "two figures share a slide");
+            assert!(
+                a.iter().all(|p| !b.contains(p)),
+                "two figures share a slide"
+            );
         }
     }
     let table = &slides_of[0];
@@ -226,5 +229,8 @@ fn charts_are_read_out_as_their_alt_text_and_tables_have_header_cells() {
     // The table's four header cells, once (their repeats are artifacts), and a caption.
     assert_eq!(types.iter().filter(|t| *t == "TH").count(), 4, "{types:?}");
     assert!(types.iter().any(|t| t == "Table"));
-    assert!(types.iter().filter(|t| *t == "Figure").count() >= 6, "{types:?}");
+    assert!(
+        types.iter().filter(|t| *t == "Figure").count() >= 6,
+        "{types:?}"
+    );
 }

@@ -286,3 +286,29 @@ fn an_image_bomb_is_refused_from_its_header_without_its_memory() {
     // A guard against decoding, not a measure of speed: decoding would take seconds.
     assert!(elapsed.as_secs() < 10, "{elapsed:?}");
 }
+
+#[test]
+fn a_changed_table_and_chart_are_listed_row_by_row_and_value_by_value() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
+    let run = Test::new()
+        .file(
+            "o.toml",
+            std::fs::read(base.join("redline-old.toml")).unwrap(),
+        )
+        .file(
+            "n.toml",
+            std::fs::read(base.join("redline-new.toml")).unwrap(),
+        )
+        .args(&["diff", "o.toml", "n.toml", "--format", "text"])
+        .stdout(
+            "o.toml -> n.toml: 2 changes: 2 figures changed
+  changed   figure “Concessions” (t)
+      row 2: 2021 | Zapad-2021{+ and Hrodna+}
+      row 3: {+2021 | Doctrine+}
+  changed   figure “Transit” (c)
+      series Oil: 21.0, [-20.5-]{+19.5+}
+",
+        )
+        .run();
+    drop(run);
+}
