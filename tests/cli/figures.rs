@@ -266,6 +266,8 @@ fn an_image_bomb_is_refused_from_its_header_without_its_memory() {
         )
         .file("bomb.png", bomb);
     let started = std::time::Instant::now();
+    // Waited for below with wait4, which std's `Child` does not know of.
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
         .args(["pdf", "b.toml"])
         .current_dir(test.path())
