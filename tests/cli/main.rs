@@ -11,6 +11,7 @@ mod copies;
 mod diagnostics;
 mod diff;
 mod figure_pages;
+mod figures;
 mod impose;
 mod internal;
 mod languages;
