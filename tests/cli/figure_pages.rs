@@ -4,7 +4,7 @@
 //! data's numbers, the slides give each figure a slide of its own, and the memo keeps to two
 //! pages with the figures its summary refers to.
 
-use crate::support::{Pdf, Test, fixture, fixture_path};
+use crate::support::{Pdf, Test, fixture, fixture_path, repo_file};
 
 /// The figures fixture typeset with a template, from its own folder (its data and pictures
 /// are there).
@@ -236,4 +236,35 @@ fn charts_are_read_out_as_their_alt_text_and_tables_have_header_cells() {
         types.iter().filter(|t| *t == "Figure").count() >= 6,
         "{types:?}"
     );
+}
+
+#[test]
+fn a_theme_copied_before_figures_says_what_it_lacks() {
+    // A house theme.typ copied before the theme had figure values.
+    let theme = repo_file("templates/paper/theme.typ");
+    let start = theme.find("  // Figures (figures.typ)").unwrap();
+    let end = theme.find("  // The timeline's dots").unwrap();
+    let old = format!("{}{}", &theme[..start], &theme[end..]);
+    let brief = fixture_path("figures/figures.toml");
+    let out = Test::new()
+        .file("house/theme.typ", old)
+        .args(&[
+            "pdf",
+            "--quiet",
+            brief.to_str().unwrap(),
+            "--template",
+            "house",
+        ])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.starts_with(
+            "error: template: assertion failed: the theme has no `figure` values, which figures \
+             need: copy them from the built-in theme.typ (`brief templates eject paper DIR`)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.path("figures.pdf").exists());
 }
