@@ -268,3 +268,30 @@ fn a_theme_copied_before_figures_says_what_it_lacks() {
     );
     assert!(!out.path("figures.pdf").exists());
 }
+
+#[test]
+fn a_template_that_prints_no_figures_prints_references_as_plain_text() {
+    // A folder's own document, made before figures: the summary only, without its notes.
+    let main = "#import \"rich.typ\": blocks, strip-blocks\n\
+                #let brief = json(\"/brief.json\")\n\
+                #set document(title: brief.meta.title)\n\
+                #set text(lang: brief.meta.language)\n\
+                #blocks(strip-blocks(brief.summary.text))\n";
+    let brief = fixture_path("figures/figures.toml");
+    let out = Test::new()
+        .file("own/main.typ", main)
+        .args(&[
+            "pdf",
+            "--quiet",
+            brief.to_str().unwrap(),
+            "--template",
+            "own",
+            "-o",
+            "own.pdf",
+        ])
+        .run();
+    let text = out.pdf("own.pdf").text();
+    // "Table" and its number bound by a no-break space.
+    assert!(text.contains("Table\u{a0}1"), "{text}");
+    assert!(text.contains("Figure\u{a0}5"), "{text}");
+}
