@@ -39,6 +39,8 @@ pub fn is_own_file(name: &str) -> bool {
 pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
+/// The file that draws a brief's charts alone, one to a page, for the web edition.
+pub const CHARTS_ENTRY: &str = "charts.typ";
 
 /// A template's files, by their path inside the template.
 type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
@@ -69,6 +71,10 @@ const PAPER: EmbeddedFiles = &[
     (
         "figures.typ",
         include_bytes!("../../templates/paper/figures.typ"),
+    ),
+    (
+        "charts.typ",
+        include_bytes!("../../templates/paper/charts.typ"),
     ),
     (
         "labels/be.toml",
