@@ -158,7 +158,7 @@ fn templates_are_listed_and_ejected() {
         .run();
     let out = Test::new()
         .args(&["templates", "eject", "paper", "house"])
-        .stderr("wrote house (16 files of template `paper`)\n")
+        .stderr("wrote house (17 files of template `paper`)\n")
         .run();
     for file in [
         "main.typ",
