@@ -190,8 +190,9 @@ impl Reading<'_> {
                 self.error(
                     record.line.clone(),
                     format!(
-                        "this row has {} fields, but the header has {}",
+                        "this row has {} field{}, but the header has {}",
                         record.fields.len(),
+                        if record.fields.len() == 1 { "" } else { "s" },
                         header.fields.len()
                     ),
                 )
@@ -393,7 +394,7 @@ mod tests {
                 (
                     3,
                     1,
-                    "this row has 1 fields, but the header has 2".to_string()
+                    "this row has 1 field, but the header has 2".to_string()
                 ),
                 (
                     4,
@@ -408,7 +409,7 @@ mod tests {
             [(
                 3,
                 1,
-                "this row has 1 fields, but the header has 2".to_string()
+                "this row has 1 field, but the header has 2".to_string()
             )]
         );
     }

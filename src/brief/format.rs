@@ -6,7 +6,7 @@
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use crate::brief::model::{ActorKind, Paper, Priority};
+use crate::brief::model::{ActorKind, Align, ChartType, Paper, Priority};
 
 /// The address editors find the schema under, as its `$id`.
 pub const SCHEMA_FILE: &str = "brief.schema.json";
@@ -106,6 +106,9 @@ struct BriefFile {
     recommendations: Option<Vec<RecommendationTable>>,
     /// The sources, cited from rich text as [@id]; cited sources become numbered notes.
     sources: Option<Vec<SourceTable>>,
+    /// Tables, charts and images: placed by a section's `figures`, referred to from rich text
+    /// as [@id] ("Table 1", "Figure 2").
+    figures: Option<Vec<FigureTable>>,
     /// The house style of this brief: accent colour, logo and footer line.
     style: Option<StyleTable>,
 }
@@ -164,6 +167,115 @@ struct SectionTable {
     /// in a few lines or a short list. Without it the slide shows the section's first
     /// paragraph, cut at a sentence; the full text goes to the speaker's notes either way.
     slide: Option<RichText>,
+    /// The ids of the figures printed after the section's body, in order.
+    figures: Option<Vec<Id>>,
+}
+
+/// One figure: a table, a chart or an image, by its `kind`.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum FigureTable {
+    Table(TableFigureTable),
+    Chart(ChartFigureTable),
+    Image(ImageFigureTable),
+}
+
+/// A table: its cells written here (`columns`, `rows`) or read from a CSV file (`data`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TableFigureTable {
+    /// A unique handle, in the same namespace as the sources' ids; rich text refers to the
+    /// table as [@id].
+    id: Id,
+    /// "table".
+    kind: TableKind,
+    /// The caption, rich text in one line; printed as "Table 1  Caption".
+    caption: RichText,
+    /// Where the data come from, rich text; printed under the table as "Source: …".
+    source: Option<RichText>,
+    /// A note printed under the table, rich text.
+    note: Option<RichText>,
+    /// A text alternative; a table is read as a table, so it is rarely needed.
+    alt: Option<Text>,
+    /// The header row: one string per column.
+    columns: Option<Vec<Cell>>,
+    /// The rows, each an array with one cell per column: strings, or numbers as written.
+    rows: Option<Vec<Vec<Cell>>>,
+    /// A CSV file inside the brief's folder (a header row, then one line per row), instead of
+    /// `columns` and `rows`.
+    data: Option<Text>,
+    /// One alignment per column; numeric columns align right by default, the others left.
+    align: Option<Vec<AlignName>>,
+}
+
+/// A chart: its values written here (`labels`, `series`) or read from a CSV file (`data`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ChartFigureTable {
+    /// A unique handle, in the same namespace as the sources' ids; rich text refers to the
+    /// chart as [@id].
+    id: Id,
+    /// "chart".
+    kind: ChartKind,
+    /// The kind of chart.
+    chart: ChartName,
+    /// The caption, rich text in one line; printed as "Figure 1  Caption".
+    caption: RichText,
+    /// Where the data come from, rich text; printed under the chart as "Source: …".
+    source: Option<RichText>,
+    /// A note printed under the chart, rich text.
+    note: Option<RichText>,
+    /// What a reader who cannot see the chart needs to know from it. Required.
+    alt: Text,
+    /// The unit of the values, such as "%" or "bn USD": on the axis and the value labels.
+    unit: Option<Text>,
+    /// The categories, in order: years, countries.
+    labels: Option<Vec<Cell>>,
+    /// The series: each a name and one value per label ("" where one is missing).
+    series: Option<Vec<SeriesTable>>,
+    /// A CSV file inside the brief's folder (the first column the labels, one column per
+    /// series, named in the header row), instead of `labels` and `series`.
+    data: Option<Text>,
+}
+
+/// One series of a chart.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct SeriesTable {
+    /// The series' name, shown in the legend.
+    name: Text,
+    /// One value per label: a number, or "" where the value is missing.
+    values: Vec<Value>,
+}
+
+/// An image: a picture file inside the brief's folder.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ImageFigureTable {
+    /// A unique handle, in the same namespace as the sources' ids; rich text refers to the
+    /// image as [@id].
+    id: Id,
+    /// "image".
+    kind: ImageKind,
+    /// A PNG, JPEG or SVG file inside the brief's folder (or the --root folder).
+    file: Text,
+    /// The caption, rich text in one line; printed as "Figure 1  Caption".
+    caption: RichText,
+    /// Where the picture comes from, rich text; printed under it as "Source: …".
+    source: Option<RichText>,
+    /// A note printed under the image, rich text.
+    note: Option<RichText>,
+    /// What a reader who cannot see the image needs to know from it; required unless the
+    /// image is decorative.
+    alt: Option<Text>,
+    /// true for a picture that adds nothing a reader needs: it has no `alt`, and screen
+    /// readers skip it.
+    decorative: Option<bool>,
 }
 
 /// One actor.
@@ -326,6 +438,16 @@ value_type!(
     json_schema!({ "type": "string", "pattern": "^https?://[^\\s/]+[^\\s]*$" })
 );
 
+value_type!(Cell, "cell", json_schema!({ "type": ["string", "number"] }));
+value_type!(
+    Value,
+    "value",
+    json_schema!({ "anyOf": [{ "type": "number" }, { "type": "string", "maxLength": 0 }] })
+);
+value_type!(TableKind, "table-kind", json_schema!({ "const": "table" }));
+value_type!(ChartKind, "chart-kind", json_schema!({ "const": "chart" }));
+value_type!(ImageKind, "image-kind", json_schema!({ "const": "image" }));
+
 /// The allowed values of a choice, from the names the loader accepts.
 fn names_schema(names: &[&str]) -> Schema {
     json_schema!({ "type": "string", "enum": names })
@@ -334,6 +456,8 @@ fn names_schema(names: &[&str]) -> Schema {
 value_type!(PaperName, "paper", names_schema(&Paper::NAMES));
 value_type!(KindName, "actor-kind", names_schema(&ActorKind::NAMES));
 value_type!(PriorityName, "priority", names_schema(&Priority::NAMES));
+value_type!(ChartName, "chart", names_schema(&ChartType::NAMES));
+value_type!(AlignName, "align", names_schema(&Align::NAMES));
 
 #[cfg(test)]
 mod tests {

@@ -159,9 +159,41 @@ key_points = [
 heading = "Background"
 body = """
 The analysis, in paragraphs of rich text, with a citation for each claim [@example-source].
+[@example-table] shows a table; refer to a figure as to a source.
 
 - A list item.
 - Another list item."""
+figures = ["example-table"]  # printed after the section's text, in this order
+
+# Tables, charts and images: placed by a section's `figures`, numbered in print order.
+[[figures]]
+id = "example-table"
+kind = "table"
+caption = "What a table looks like"  # rich text, one line
+source = "Your own data [@example-source]."  # rich text, optional
+columns = ["Year", "Item", "Value"]
+rows = [
+  ["{year}", "First item", "12.5"],
+  ["{year}", "Second item", "7.0"],
+]
+# data = "data/table.csv"  # instead of columns and rows: a CSV file with a header row
+#
+# [[figures]]
+# id = "example-chart"
+# kind = "chart"
+# chart = "column"  # bar, column, line, stacked-bar or stacked-column
+# caption = "What a chart looks like"
+# alt = "What a reader who cannot see the chart needs to know from it."
+# unit = "%"
+# labels = ["2021", "2022"]
+# series = [{ name = "A series", values = [12.5, 7.0] }]
+#
+# [[figures]]
+# id = "example-map"
+# kind = "image"
+# file = "img/map.png"  # PNG, JPEG or SVG inside the brief's folder
+# caption = "What an image looks like"
+# alt = "What the image shows."
 
 # The actors: who matters, grouped by kind.
 [[actors]]

@@ -50,6 +50,31 @@ pub fn compile_with(
     }
 }
 
+/// Lays out a brief's charts alone, one to a page, with the template's `charts.typ`: for the
+/// web edition, which shows them as SVG. `None` for a template without that file.
+pub fn charts(
+    env: &Environment,
+    data: Vec<u8>,
+    extras: &Extras,
+    date: PartialDate,
+) -> Option<(Option<PagedDocument>, Vec<Diagnostic>)> {
+    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+        .expect("brief dates are valid calendar dates");
+    let world = BriefWorld::new(env, data, None, today)
+        .with_extras(extras)
+        .for_charts()?;
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let mut diagnostics: Vec<Diagnostic> =
+        warnings.iter().map(|d| convert(env, &world, d)).collect();
+    Some(match output {
+        Ok(document) => (Some(document), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().map(|d| convert(env, &world, d)));
+            (None, diagnostics)
+        }
+    })
+}
+
 /// A Typst diagnostic in our terms, pointing into the template file it came from.
 fn convert(env: &Environment, world: &BriefWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
     let mut out = match diagnostic.severity {

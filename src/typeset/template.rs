@@ -39,6 +39,8 @@ pub fn is_own_file(name: &str) -> bool {
 pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
+/// The file that draws a brief's charts alone, one to a page, for the web edition.
+pub const CHARTS_ENTRY: &str = "charts.typ";
 
 /// A template's files, by their path inside the template.
 type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
@@ -65,6 +67,14 @@ const PAPER: EmbeddedFiles = &[
     (
         "components.typ",
         include_bytes!("../../templates/paper/components.typ"),
+    ),
+    (
+        "figures.typ",
+        include_bytes!("../../templates/paper/figures.typ"),
+    ),
+    (
+        "charts.typ",
+        include_bytes!("../../templates/paper/charts.typ"),
     ),
     (
         "labels/be.toml",
@@ -343,12 +353,14 @@ pub(crate) fn inside_root_as(
     let root_hint = |d: Diagnostic| {
         d.hint(if widened {
             format!(
-                "a brief may only use a {what} inside the root {}",
+                "a brief may only use {} {what} inside the root {}",
+                article(what),
                 shown(root)
             )
         } else {
             format!(
-                "a brief may only use a {what} inside its own folder; give a wider one with --root"
+                "a brief may only use {} {what} inside its own folder; give a wider one with --root",
+                article(what)
             )
         })
     };
@@ -529,6 +541,15 @@ fn virtual_name(relative: &Path) -> Option<String> {
         return None;
     }
     Some(parts.join("/"))
+}
+
+/// `a` or `an` before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The folder against which a template path in a brief is resolved: the brief's own.

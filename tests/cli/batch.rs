@@ -171,9 +171,11 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
         files,
         [
             "brief.json",
+            "charts.typ",
             "components.typ",
             "copy.json",
             "document.typ",
+            "figures.typ",
             "fonts",
             "labels",
             "labels.typ",

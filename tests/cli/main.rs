@@ -10,6 +10,8 @@ mod cache;
 mod copies;
 mod diagnostics;
 mod diff;
+mod figure_pages;
+mod figures;
 mod impose;
 mod internal;
 mod languages;

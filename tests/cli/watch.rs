@@ -236,3 +236,32 @@ fn a_watch_builds_only_when_an_input_changes() {
     assert_eq!(builds.len(), 1, "{builds:?}");
     assert_eq!(title_of(dir).as_deref(), Some("Second"));
 }
+
+#[test]
+fn a_save_of_a_figures_data_file_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let with_table = brief("T").replace(
+        "[summary]",
+        "[[figures]]\nid = \"t\"\nkind = \"table\"\ncaption = \"C\"\ndata = \"data/t.csv\"\n\n[summary]",
+    );
+    std::fs::write(dir.join("b.toml"), with_table).unwrap();
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/t.csv"), "Year,Value\n2020,1111\n").unwrap();
+    let watch = Watching::start(dir, &["b.toml", "-o", "b.pdf"]);
+    let lines = watch.next_build();
+    assert!(
+        lines.last().unwrap().starts_with("built b.pdf"),
+        "{lines:?}"
+    );
+    let text = |dir: &Path| Pdf::load(&std::fs::read(dir.join("b.pdf")).unwrap()).text();
+    assert!(text(dir).contains("1111"));
+
+    std::fs::write(dir.join("data/t.csv"), "Year,Value\n2020,2222\n").unwrap();
+    let lines = watch.next_build();
+    assert!(
+        lines.last().unwrap().starts_with("built b.pdf"),
+        "{lines:?}"
+    );
+    assert!(text(dir).contains("2222"), "{}", text(dir));
+}

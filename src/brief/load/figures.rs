@@ -12,6 +12,24 @@ use crate::brief::richtext::Mode;
 
 type TomlSpanned<T> = toml::Spanned<T>;
 
+/// The keys of each kind of figure, beyond those every figure has.
+const KIND_KEYS: [(FigureKind, &[&str]); 3] = [
+    (FigureKind::Table, &["columns", "rows", "data", "align"]),
+    (
+        FigureKind::Chart,
+        &["chart", "unit", "labels", "series", "data"],
+    ),
+    (FigureKind::Image, &["file", "decorative"]),
+];
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 impl Reader<'_> {
     /// Reads one `[[figures]]` entry; the keys asked for depend on its `kind`, so that a key of
     /// another kind is reported as unknown here.
@@ -27,10 +45,19 @@ impl Reader<'_> {
         let note = self.rich(t, "note", Mode::Inline, false);
         let alt = self.string(t, "alt", false);
         let content = match kind {
-            Some(FigureKind::Table) | None => FigureContent::Table(self.table_figure(t)),
+            Some(FigureKind::Table) => FigureContent::Table(self.table_figure(t)),
             Some(FigureKind::Chart) => FigureContent::Chart(self.chart_figure(t)),
             Some(FigureKind::Image) => FigureContent::Image(self.image_figure(t)),
+            None => {
+                // Without a kind, which keys belong is unknown: none is reported.
+                t.known
+                    .extend(KIND_KEYS.iter().flat_map(|(_, keys)| keys.iter()));
+                FigureContent::Table(TableFigure::default())
+            }
         };
+        if let Some(kind) = kind {
+            self.keys_of_other_kinds(t, kind);
+        }
         let figure = Figure {
             id,
             caption,
@@ -43,6 +70,41 @@ impl Reader<'_> {
             self.figure_alt(t, &figure);
         }
         figure
+    }
+
+    /// A key that belongs to another kind of figure is reported as such: `series` in a table
+    /// most likely means the figure should be a chart.
+    fn keys_of_other_kinds(&mut self, t: &mut Table<'_, '_>, kind: FigureKind) {
+        for (other, keys) in KIND_KEYS {
+            if other == kind {
+                continue;
+            }
+            for key in keys {
+                if t.known.contains(key) {
+                    continue;
+                }
+                if let Some((name, _)) = t.entries.get_key_value(*key) {
+                    t.known.push(key);
+                    self.error(
+                        name.span(),
+                        format!(
+                            "`{key}` is a key of {} {}, and this figure is {} {}",
+                            article(other.name()),
+                            other.name(),
+                            article(kind.name()),
+                            kind.name()
+                        ),
+                    )
+                    .hints
+                    .push(format!(
+                        "remove it, or make the figure {} {} with `kind = \"{}\"`",
+                        article(other.name()),
+                        other.name(),
+                        other.name()
+                    ));
+                }
+            }
+        }
     }
 
     /// Charts and images need a text alternative (an image marked decorative has none); a

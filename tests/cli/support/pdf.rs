@@ -482,4 +482,24 @@ impl Pdf {
         }
         alts
     }
+
+    /// The roles (`/S`) of the structure elements of a tagged PDF, in object order: `Table`,
+    /// `TH`, `TD`, `Figure`, ….
+    pub fn structure_roles(&self) -> Vec<String> {
+        let mut roles = vec![];
+        for (_, object) in self.doc.objects.iter() {
+            let Ok(dict) = object.as_dict() else {
+                continue;
+            };
+            let is_element = dict
+                .get(b"Type")
+                .and_then(Object::as_name)
+                .is_ok_and(|t| t == b"StructElem")
+                || dict.has(b"S") && dict.has(b"P");
+            if let (true, Ok(role)) = (is_element, dict.get(b"S").and_then(Object::as_name)) {
+                roles.push(String::from_utf8_lossy(role).into_owned());
+            }
+        }
+        roles
+    }
 }

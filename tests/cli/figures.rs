@@ -1,0 +1,316 @@
+//! Figures (`[[figures]]`): tables, charts and images, read from inside the brief's folder and
+//! checked with located errors (a CSV file's problems at `file.csv:line:column`), built as
+//! PDF/A-2b and PDF/UA-1 with every text alternative in the structure tree, and carried through
+//! the other commands: the cache key covers the figures' files, `typ` ejects them, a batch
+//! gives each brief its own.
+
+use std::path::Path;
+
+use crate::support::{Pdf, Test, repo_file};
+
+/// The fixture brief with every kind of figure, with its data and pictures, in a test folder.
+fn with_fixture(test: Test, folder: &str) -> Test {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
+    let mut test = test;
+    for name in [
+        "figures.toml",
+        "data/transit-monthly.csv",
+        "data/energy.csv",
+        "data/balance.csv",
+        "img/corridor.svg",
+        "img/terrain.png",
+    ] {
+        let bytes = std::fs::read(base.join(name)).unwrap();
+        test = test.file(&format!("{folder}{name}"), bytes);
+    }
+    test
+}
+
+fn brief(figures: &str) -> String {
+    format!(
+        "title = \"T\"\ndate = 2024-01-15\n\n[summary]\ntext = \"S.\"\n\n[[sections]]\nheading = \"H\"\nbody = \"See [@t].\"\nfigures = [\"t\"]\n\n[[figures]]\nid = \"t\"\ncaption = \"C\"\n{figures}"
+    )
+}
+
+#[test]
+fn csv_problems_are_located_in_the_csv_file() {
+    let text = format!(
+        "{}\n[[figures]]\nid = \"c\"\nkind = \"chart\"\nchart = \"line\"\ncaption = \"C\"\nalt = \"A\"\ndata = \"d/c.csv\"\n",
+        brief("kind = \"table\"\ndata = \"d/t.csv\"").replace("[\"t\"]", "[\"t\", \"c\"]")
+    );
+    Test::new()
+        .file("b.toml", text)
+        // Excel's CRLF lines, a ragged row, and a value that is not a number.
+        .file("d/t.csv", "Year,Value\r\n2020,1\r\n2021\r\n2022,3\r\n")
+        .file("d/c.csv", "Year,Oil\n2019,21.0\n2020,about 20\n")
+        .args(&["check", "b.toml"])
+        .status(1)
+        .stderr(
+            "error: `about 20` is not a number
+ --> d/c.csv:3:6
+  |
+3 | 2020,about 20
+  |      ^^^^^^^^
+  = hint: write a decimal number such as 19.5 (a point before the decimals, no thousands separators, at most 6 decimals), or leave the field empty where the value is missing
+
+error: this row has 1 field, but the header has 2
+ --> d/t.csv:3:1
+  |
+3 | 2021
+  | ^^^^
+  = hint: put a value in double quotes if it holds a comma; leave a field empty, not out
+
+error: b.toml is not a valid brief: 2 errors
+
+",
+        )
+        .run();
+}
+
+#[test]
+fn a_data_file_that_is_not_utf8_is_an_error_at_its_key() {
+    Test::new()
+        .file("b.toml", brief("kind = \"table\"\ndata = \"t.csv\""))
+        .file("t.csv", b"Year,Value\n2020,\xff\n".as_slice())
+        .args(&["pdf", "b.toml"])
+        .status(1)
+        .stderr(
+            "error: the data file `t.csv` is not UTF-8 text
+  --> b.toml:16:8
+   |
+16 | data = \"t.csv\"
+   |        ^^^^^^^
+   = hint: save it as CSV UTF-8 (spreadsheets offer it under \"Save as\")
+
+error: b.toml was not typeset: 1 error
+
+",
+        )
+        .run();
+}
+
+#[test]
+fn the_fixture_builds_as_pdfa_and_pdfua_with_every_alt_text_in_the_structure() {
+    let run = with_fixture(Test::new(), "")
+        .args(&["pdf", "--quiet", "figures.toml"])
+        .run();
+    let pdf = run.pdf("figures.pdf");
+    assert!(pdf.is_tagged());
+    let alts = pdf.alt_texts();
+    let fixture = repo_file("tests/fixtures/figures/figures.toml");
+    // Every chart's and every meaningful image's alt text, as the brief writes it.
+    let written: Vec<&str> = fixture
+        .lines()
+        .filter_map(|l| l.strip_prefix("alt = \"")?.strip_suffix('"'))
+        .collect();
+    assert_eq!(written.len(), 6);
+    for alt in written {
+        assert!(
+            alts.iter().any(|a| a == alt),
+            "{alt:?} is not in the structure tree: {alts:?}"
+        );
+    }
+    // The decorative picture is an artifact: no figure element speaks for it.
+    assert!(!alts.iter().any(|a| a.contains("landscape")), "{alts:?}");
+    // The table is a table, its header cells header cells: one per column on every page the
+    // table runs onto is not required, but the first header row is.
+    let roles = pdf.structure_roles();
+    assert!(roles.iter().any(|r| r == "Table"), "{roles:?}");
+    let headers = roles.iter().filter(|r| *r == "TH").count();
+    assert!(headers >= 4, "{headers} header cells in {roles:?}");
+    assert!(roles.iter().filter(|r| *r == "TD").count() >= 60 * 4);
+    // The number is bound to its word by a no-break space.
+    let text = pdf.text().replace('\u{a0}', " ");
+    for reference in ["Table 1", "Figure 1", "Figure 5"] {
+        assert!(text.contains(reference), "no {reference:?} in the text");
+    }
+}
+
+#[test]
+fn a_changed_data_file_is_a_new_cache_key() {
+    let test = Test::new()
+        .file("b.toml", brief("kind = \"table\"\ndata = \"t.csv\""))
+        .file("t.csv", "Year,Value\n2020,1111\n");
+    let dir = test.path();
+    let build = |dir: &Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["pdf", "--quiet", "b.toml", "--cache", "cache"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let entries = walk(&dir.join("cache")).len();
+        (
+            entries,
+            Pdf::load(&std::fs::read(dir.join("b.pdf")).unwrap()).text(),
+        )
+    };
+    let run = test.args(&["check", "b.toml"]).run();
+    let (entries, text) = build(&dir);
+    assert!(text.contains("1111"), "{text}");
+    // The same brief and data again: served from the cache, no new entry.
+    assert_eq!(build(&dir).0, entries);
+    std::fs::write(dir.join("t.csv"), "Year,Value\n2020,2222\n").unwrap();
+    let (grown, text) = build(&dir);
+    assert!(grown > entries, "the changed data made no new cache entry");
+    assert!(text.contains("2222") && !text.contains("1111"), "{text}");
+    drop(run);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = vec![];
+    for entry in std::fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn typ_ejects_the_figures_files() {
+    let run = with_fixture(Test::new(), "")
+        .args(&["typ", "figures.toml", "-o", "project"])
+        .any_stderr()
+        .run();
+    let files = std::fs::read_dir(run.path("project"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("brief-figure-"))
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        [
+            "brief-figure-1.csv",
+            "brief-figure-2.csv",
+            "brief-figure-4.csv",
+            "brief-figure-6.svg",
+            "brief-figure-7.png"
+        ]
+    );
+    assert_eq!(
+        run.read("project/brief-figure-6.svg"),
+        run.read("img/corridor.svg")
+    );
+}
+
+#[test]
+fn a_batch_gives_each_brief_its_own_figures() {
+    // Two briefs with the same figure ids and file names, each with its own data and picture.
+    let picture = |colour: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"{colour}\"/></svg>"
+        )
+    };
+    let text = format!(
+        "{}\n[[figures]]\nid = \"p\"\nkind = \"image\"\nfile = \"p.svg\"\ncaption = \"P\"\nalt = \"A picture\"\n",
+        brief("kind = \"table\"\ndata = \"t.csv\"").replace("[\"t\"]", "[\"t\", \"p\"]")
+    );
+    let test = Test::new()
+        .file("x/x.toml", &text)
+        .file("x/t.csv", "Year,Value\n2020,1111\n")
+        .file("x/p.svg", picture("#112233"))
+        .file("y/y.toml", &text)
+        .file("y/t.csv", "Year,Value\n2020,2222\n")
+        .file("y/p.svg", picture("#445566"));
+    let dir = test.path();
+    let run = test
+        .args(&[
+            "pdf",
+            "--quiet",
+            "x/x.toml",
+            "y/y.toml",
+            "--out-dir",
+            "batch",
+            "--jobs",
+            "2",
+        ])
+        .run();
+    // Each paper has its own table.
+    let (x, y) = (run.pdf("batch/x.pdf").text(), run.pdf("batch/y.pdf").text());
+    assert!(x.contains("1111") && !x.contains("2222"), "{x}");
+    assert!(y.contains("2222") && !y.contains("1111"), "{y}");
+    for folder in ["x", "y"] {
+        let alone = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["pdf", "--quiet", &format!("{folder}/{folder}.toml"), "-o"])
+            .arg(format!("{folder}.pdf"))
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(alone.success());
+        let batch = run.read(&format!("batch/{folder}.pdf"));
+        assert_eq!(
+            batch,
+            run.read(&format!("{folder}.pdf")),
+            "{folder}: the batch's PDF differs from the brief's own"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_image_bomb_is_refused_from_its_header_without_its_memory() {
+    // A complete PNG of 20000 × 20000 pixels, 48 KB on disk: decoded, 400 MB at least.
+    let bomb =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors/figures/bomb.png"))
+            .unwrap();
+    assert!(bomb.len() < 64 * 1024);
+    let test = Test::new()
+        .file(
+            "b.toml",
+            brief("kind = \"image\"\nfile = \"bomb.png\"\nalt = \"A\""),
+        )
+        .file("bomb.png", bomb);
+    let started = std::time::Instant::now();
+    // Waited for below with wait4, which std's `Child` does not know of.
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["pdf", "b.toml"])
+        .current_dir(test.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Waited for by its own id, so that its resource use is its own.
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: wait4 writes the status and the struct it is given; the child is ours.
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, usage.as_mut_ptr()) };
+    let elapsed = started.elapsed();
+    assert_eq!(waited, child.id() as i32);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1);
+    // SAFETY: wait4 succeeded and filled it.
+    let peak_kib = unsafe { usage.assume_init() }.ru_maxrss;
+    assert!(peak_kib < 350 * 1024, "peak {peak_kib} KiB");
+    // A guard against decoding, not a measure of speed: decoding would take seconds.
+    assert!(elapsed.as_secs() < 10, "{elapsed:?}");
+}
+
+#[test]
+fn a_changed_table_and_chart_are_listed_row_by_row_and_value_by_value() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
+    let run = Test::new()
+        .file(
+            "o.toml",
+            std::fs::read(base.join("redline-old.toml")).unwrap(),
+        )
+        .file(
+            "n.toml",
+            std::fs::read(base.join("redline-new.toml")).unwrap(),
+        )
+        .args(&["diff", "o.toml", "n.toml", "--format", "text"])
+        .stdout(
+            "o.toml -> n.toml: 2 changes: 2 figures changed
+  changed   figure “Concessions” (t)
+      row 2: 2021 | Zapad-2021{+ and Hrodna+}
+      row 3: {+2021 | Doctrine+}
+  changed   figure “Transit” (c)
+      series Oil: 21.0, [-20.5-]{+19.5+}
+",
+        )
+        .run();
+    drop(run);
+}
