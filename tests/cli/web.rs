@@ -167,8 +167,8 @@ fn figures_are_tables_pictures_and_charts_with_their_data() {
             r##"<th scope="col" class="align-left">Month</th>"##,
             r##"<td class="align-right">−2.8</td>"##,
             r##"<figure id="figure-energy">"##,
-            r##"<svg xmlns="http://www.w3.org/2000/svg""##,
-            r##"role="img" aria-label="Columns for oil, gas and electricity from 2018 to 2022"##,
+            // Drawn by the paper's chart code.
+            r##"class="chart chart-drawn" role="img" aria-label="Columns for oil, gas and electricity from 2018 to 2022"##,
             "<details>",
             r##"<th scope="row">2021</th>"##,
             r##"<figure id="figure-corridor">"##,
@@ -181,6 +181,50 @@ fn figures_are_tables_pictures_and_charts_with_their_data() {
     );
     // A reference in the text links to its figure.
     assert!(html.contains(r##"<a href="#figure-"##));
+}
+
+#[test]
+fn charts_a_template_cannot_draw_are_drawn_plainly() {
+    let brief = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["figures.toml", "data", "img"] {
+        let from = brief.join(entry);
+        let to = dir.path().join(entry);
+        if from.is_dir() {
+            std::fs::create_dir(&to).unwrap();
+            for file in std::fs::read_dir(&from).unwrap() {
+                let file = file.unwrap();
+                std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
+            }
+        } else {
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
+    std::fs::create_dir_all(dir.path().join("house/web")).unwrap();
+    // A house chart file that cannot draw.
+    std::fs::write(dir.path().join("house/web/charts.typ"), "#no-such-chart").unwrap();
+    let out = Test::new()
+        .args(&[
+            "html",
+            dir.path().join("figures.toml").to_str().unwrap(),
+            "--template",
+            dir.path().join("house").to_str().unwrap(),
+            "-o",
+            "figures.html",
+            "--quiet",
+        ])
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.contains(
+            "warning: the charts could not be drawn by the template's chart code, so the web page draws them plainly: "
+        ),
+        "{}",
+        out.stderr
+    );
+    let html = String::from_utf8(out.read("figures.html")).unwrap();
+    assert!(!html.contains(r##"class="chart chart-drawn""##));
+    assert!(html.contains(r##"role="img" aria-label="Columns for oil, gas and electricity"##));
 }
 
 #[test]

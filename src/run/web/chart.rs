@@ -1,14 +1,117 @@
-//! A chart of the template data (`figure.chart`: its type, categories, series and the value
-//! axis `typeset::chart` worked out) drawn as inline SVG for the web page: columns, bars,
-//! stacks and lines on the paper's axis and ticks, one colour per series with a legend. The
-//! whole picture is one `role="img"` named by the figure's alt text; its numbers are in the
-//! data table beside it. Every string in it is escaped.
+//! A brief's charts as inline SVG for its web page. They are drawn by the paper's own chart
+//! code (`figure-chart` in the template's `figures.typ`), laid out by the pipeline one chart to
+//! a page (`templates/web/charts.typ` in place of the template's `main.typ`) and rendered by
+//! Typst's SVG renderer, so that page and paper show the same picture. Where that fails (a
+//! template folder whose `figures.typ` predates charts), `svg` draws them plainly from the same
+//! data: columns, bars, stacks and lines on the paper's axis and ticks. Either way a chart is
+//! one `role="img"` named by the figure's alt text, its numbers in the data table beside it.
 
 use std::fmt::Write;
 
 use minijinja::value::Value;
 
+use crate::diag::Diagnostic;
+use crate::error::Failure;
+use crate::run::pipeline::{Prepared, Session};
 use crate::run::web::rich::escape;
+use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
+use crate::typeset::template::{ENTRY, TemplateFile};
+
+/// The Typst file that draws a brief's charts, one to a page.
+const CHARTS: &str = include_str!("../../../templates/web/charts.typ");
+
+/// Where a template folder may keep its own.
+pub const CHARTS_PATH: &str = "web/charts.typ";
+
+/// The brief's charts drawn by its template's chart code, as SVG elements in the order of the
+/// data's chart figures, each named by `alts` (the figure's alt text). `None` with a warning
+/// when the template cannot draw them.
+pub fn drawn(
+    session: &Session,
+    prepared: &Prepared,
+    data: Vec<u8>,
+    alts: &[String],
+) -> Result<Vec<String>, Diagnostic> {
+    let mut template = prepared.template.clone();
+    let entry = match template.files.get(CHARTS_PATH) {
+        Some(own) => own.clone(),
+        None => TemplateFile {
+            data: CHARTS.as_bytes().to_vec(),
+            origin: "templates/web/charts.typ".into(),
+            disk: None,
+        },
+    };
+    template.files.insert(ENTRY.to_string(), entry);
+    let charting = Prepared {
+        input: prepared.input.clone(),
+        brief: prepared.brief.clone(),
+        warnings: vec![],
+        template,
+        own: prepared.own.clone(),
+    };
+    let failed = |what: String| {
+        Diagnostic::warning(format!(
+            "the charts could not be drawn by the template's chart code, so the web page draws them plainly: {what}"
+        ))
+    };
+    let laid = session
+        .lay_out(&charting, data, &session.extras(&charting, None))
+        .map_err(|failure: Failure| {
+            let first = failure
+                .into_diagnostics()
+                .into_iter()
+                .find(Diagnostic::is_error)
+                .map(|d| d.message)
+                .unwrap_or_default();
+            failed(first)
+        })?;
+    let pages = render::page_count(&laid.document);
+    if pages != alts.len() {
+        return Err(failed(format!(
+            "{pages} pictures for {} charts",
+            alts.len()
+        )));
+    }
+    (0..pages)
+        .map(|i| {
+            let svg = render::render(&laid.document, i, ImageFormat::Svg, DEFAULT_PPI)
+                .map_err(|e| failed(e.to_string()))?;
+            Ok(inline(&String::from_utf8_lossy(&svg), &alts[i], i + 1))
+        })
+        .collect()
+}
+
+/// A standalone SVG document made fit to stand inside an HTML page: its namespace
+/// declarations dropped (HTML's parser gives SVG its own), its ids and the references to them
+/// made the chart's own (`c2-…`, as two charts may draw the same glyph), its fixed size left
+/// to the style sheet, and named for assistive technology by the alt text.
+fn inline(svg: &str, alt: &str, number: usize) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    let svg = &svg[start..];
+    let Some(head_end) = svg.find('>') else {
+        return String::new();
+    };
+    let (head, body) = svg.split_at(head_end);
+    // The root's attributes but its namespaces, size and class.
+    let view_box = attribute(head, "viewBox").unwrap_or_default();
+    let prefix = format!("c{number}-");
+    let body = body
+        .replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("href=\"#", &format!("href=\"#{prefix}"))
+        .replace("url(#", &format!("url(#{prefix}"));
+    format!(
+        "<svg viewBox=\"{}\" class=\"chart chart-drawn\" role=\"img\" aria-label=\"{}\"{body}",
+        escape(&view_box),
+        escape(alt)
+    )
+}
+
+/// The value of an attribute in an element's head.
+fn attribute(head: &str, name: &str) -> Option<String> {
+    let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = head[at..].find('"')?;
+    Some(head[at..at + end].to_string())
+}
 
 /// Series colours, distinguishable in colour-blind vision and dark enough against white; the
 /// marks carry their series' class (`s0`, `s1`, ...), by which the style sheet lightens them
@@ -287,6 +390,15 @@ mod tests {
         assert!(out.contains("&lt;a&gt;") && out.contains("x &amp; y"));
         // Three values drawn, the missing one left out.
         assert_eq!(out.matches("<rect").count(), 3 + 2);
+    }
+
+    #[test]
+    fn a_drawn_chart_keeps_its_ids_to_itself() {
+        let svg = r##"<?xml version="1.0"?><svg class="typst-doc" viewBox="0 0 10 5" width="10pt" height="5pt" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:h5="http://www.w3.org/1999/xhtml"><defs><symbol id="g1"/></defs><use xlink:href="#g1"/><path fill="url(#p1)"/></svg>"##;
+        assert_eq!(
+            inline(svg, "Bars & \"more\"", 2),
+            r##"<svg viewBox="0 0 10 5" class="chart chart-drawn" role="img" aria-label="Bars &amp; &quot;more&quot;"><defs><symbol id="c2-g1"/></defs><use xlink:href="#c2-g1"/><path fill="url(#c2-p1)"/></svg>"##
+        );
     }
 
     #[test]

@@ -166,7 +166,16 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
         dates::range(&from, &to, &dates::Words::of(&labels(state)))
     });
     env.add_filter("iso", |date: Value| dates::iso(&date));
-    env.add_function("chart", |figure: Value| {
+    env.add_function("chart", |state: &State, figure: Value| {
+        // Drawn by the template's chart code, when it could; else plainly, here.
+        let id = figure.get_attr("id").unwrap_or_default();
+        if let Some(drawn) = state
+            .lookup("charts")
+            .and_then(|charts| charts.get_item(&id).ok())
+            .filter(|drawn| !drawn.is_undefined() && !drawn.is_none())
+        {
+            return drawn;
+        }
         let alt = figure
             .get_attr("alt")
             .ok()
@@ -271,9 +280,9 @@ pub fn label_table(template: &Template, language: &str) -> Result<toml::Table, F
 }
 
 /// A brief's page: its HTML and the warnings met on the way.
-pub fn page(session: &Session, prepared: &Prepared) -> Result<String, Failure> {
+pub fn page(session: &Session, prepared: &Prepared) -> Result<Page, Failure> {
     let env = environment(&prepared.template)?;
-    page_with(&env, session, prepared, &Links::default())
+    page_and_data(&env, session, prepared, &Links::default())
 }
 
 /// Where a page links beyond itself: its PDF, the site's index (for `brief site`).
@@ -290,7 +299,15 @@ pub fn page_with(
     prepared: &Prepared,
     links: &Links,
 ) -> Result<String, Failure> {
-    page_and_data(env, session, prepared, links).map(|(html, _)| html)
+    page_and_data(env, session, prepared, links).map(|made| made.html)
+}
+
+/// A brief's page as made: its HTML, the template data it was made from, and the warnings met
+/// on the way.
+pub struct Page {
+    pub html: String,
+    pub data: serde_json::Value,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A brief's page, and the template data it was made from.
@@ -299,7 +316,7 @@ pub fn page_and_data(
     session: &Session,
     prepared: &Prepared,
     links: &Links,
-) -> Result<(String, serde_json::Value), Failure> {
+) -> Result<Page, Failure> {
     let json = session.data(prepared, Edit::None);
     let data: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
         Failure::Brief(vec![Diagnostic::error(format!(
@@ -318,6 +335,30 @@ pub fn page_and_data(
     } else {
         "ltr"
     };
+    // The charts, drawn by the paper's chart code; safe, as `brief` escaped what it put in.
+    let mut warnings = vec![];
+    let chart_figures: Vec<&serde_json::Value> = data["figures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "chart")
+        .collect();
+    let mut charts: BTreeMap<String, Value> = BTreeMap::new();
+    if !chart_figures.is_empty() {
+        let alts: Vec<String> = chart_figures
+            .iter()
+            .map(|f| f["alt"].as_str().unwrap_or_default().to_string())
+            .collect();
+        match chart::drawn(session, prepared, json.clone(), &alts) {
+            Ok(drawn) => {
+                for (figure, svg) in chart_figures.iter().zip(drawn) {
+                    let id = figure["id"].as_str().unwrap_or_default().to_string();
+                    charts.insert(id, Value::from_safe_string(svg));
+                }
+            }
+            Err(warning) => warnings.push(warning),
+        }
+    }
     let data_value = Value::from_serialize(&data);
     let description = description(&data_value);
     // The brief's own pictures travel inside the page, as `data:` URLs: its logo, and its
@@ -342,11 +383,16 @@ pub fn page_and_data(
         jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
         logo => logo,
         images => images,
+        charts => charts,
         links => Value::from_serialize(links),
         generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
     };
     let html = render(env, "page.html", context, &prepared.template)?;
-    Ok((html, data))
+    Ok(Page {
+        html,
+        data,
+        warnings,
+    })
 }
 
 /// Renders one of the web templates, its failures named by the file they come from.
@@ -498,9 +544,11 @@ pub fn write(session: &Session, job: &Job) -> Outcome {
         ));
         let prepared = session.prepare(&job.input)?;
         fs::check_output(&job.output, &prepared.inputs())?;
-        let warnings = session.deny(prepared.warnings.clone())?;
-        let html = page(session, &prepared)?;
-        fs::write_atomically(&job.output, html.as_bytes())?;
+        let made = page(session, &prepared)?;
+        let mut warnings = prepared.warnings.clone();
+        warnings.extend(made.warnings);
+        let warnings = session.deny(warnings)?;
+        fs::write_atomically(&job.output, made.html.as_bytes())?;
         Ok(Built {
             warnings,
             made: Made {
@@ -560,6 +608,7 @@ mod tests {
             .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = BUILT_IN.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.push(chart::CHARTS_PATH.to_string());
         embedded.sort();
         assert_eq!(on_disk, embedded);
     }

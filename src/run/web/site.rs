@@ -247,15 +247,20 @@ impl Work<'_> {
                 index: Some("index.html".into()),
             };
             let env = self.environment(&prepared.template)?;
-            let (html, data) = web::page_and_data(&env, session, &prepared, &links)?;
-            let entry = entry(&prepared, &data, file_name(&page_path), pdf)?;
-            Ok((fs::stage(&page_path, html.as_bytes())?, entry))
+            let made = web::page_and_data(&env, session, &prepared, &links)?;
+            let entry = entry(&prepared, &made.data, file_name(&page_path), pdf)?;
+            Ok((
+                fs::stage(&page_path, made.html.as_bytes())?,
+                entry,
+                made.warnings,
+            ))
         });
-        let (staged, entry) = match staged {
+        let (staged, entry, warnings) = match staged {
             Ok(staged) => staged,
             Err(failure) => return Outcome::of(Err(failure)),
         };
-        let outcome = session.typeset(&job.input, &job.output);
+        let mut outcome = session.typeset(&job.input, &job.output);
+        outcome.diagnostics.extend(warnings);
         if outcome.status != Status::Success {
             return outcome;
         }
