@@ -12,6 +12,7 @@ use minijinja::Environment;
 use minijinja::value::Value;
 use serde::Serialize;
 
+use crate::brief::load;
 use crate::brief::marking::Scheme;
 use crate::brief::model::Brief;
 use crate::diag::{Diagnostic, Printer};
@@ -122,7 +123,7 @@ pub fn build(
     // Publication is decided first, so that nothing of a brief left out is ever made. The
     // briefs read for it are not kept (a brief's own files, its figures' pictures, may be
     // large, and a site may have thousands): each is read again when its turn comes.
-    let decisions = decide(session, &jobs, site);
+    let decisions = decide(&jobs, site);
     let mut left_out = vec![];
     let mut published = vec![];
     for (job, decision) in jobs.into_iter().zip(decisions) {
@@ -183,20 +184,26 @@ enum Decision {
 }
 
 /// Reads every brief on the run's threads and decides its publication, in the jobs' order.
-fn decide(session: &Session, jobs: &[Job], site: &Site<'_>) -> Vec<Decision> {
+fn decide(jobs: &[Job], site: &Site<'_>) -> Vec<Decision> {
     let next = AtomicUsize::new(0);
     let decided: Mutex<Vec<(usize, Decision)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     let work = || {
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(index) else { break };
-            let decision = match isolate::catch_result("reading", || session.prepare(&job.input)) {
-                Ok(prepared) => match publishable(&prepared.brief, site.publish) {
+            // Its marking is all that is needed: the brief is read, not prepared (its template,
+            // files and glyphs are for its build to check).
+            let read = isolate::catch_result("reading", || {
+                let file = load::read(&job.input)?;
+                Ok(load::load(&file).0)
+            });
+            let decision = match read {
+                Ok(Some(brief)) => match publishable(&brief, site.publish) {
                     Ok(()) => Decision::Publish,
                     Err(warning) => Decision::LeaveOut(Box::new(warning)),
                 },
                 // A brief that does not read is the batch's to report, with the others.
-                Err(_) => Decision::Publish,
+                _ => Decision::Publish,
             };
             decided
                 .lock()
