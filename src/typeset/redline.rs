@@ -409,10 +409,9 @@ fn mark_figures(
                     }
                 }
                 if let Some(table) = object.get_mut("table").and_then(Value::as_object_mut) {
-                    table.insert(
-                        "marks".into(),
-                        Value::Array(cell_marks(&before["table"], table)),
-                    );
+                    let marks = cell_marks(&before["table"], table);
+                    mark_cells(table, &marks);
+                    table.insert("marks".into(), Value::Array(marks));
                 }
                 if let Some(chart) = object.get_mut("chart").and_then(Value::as_object_mut) {
                     chart.insert(
@@ -453,6 +452,29 @@ fn cell_marks(before: &Value, table: &Map<String, Value>) -> Vec<Value> {
         }
     }
     marks
+}
+
+/// Each changed cell of a table as inline nodes, its words compared with the old cell's (a
+/// cell of a new row all inserted), as the template prints rich text in a redline.
+fn mark_cells(table: &mut Map<String, Value>, marks: &[Value]) {
+    let text = |v: &Value| vec![json!({"kind": "text", "text": v.as_str().unwrap_or_default()})];
+    for mark in marks {
+        let (Some(row), Some(column)) = (mark["row"].as_u64(), mark["column"].as_u64()) else {
+            continue;
+        };
+        let Some(cell) = table
+            .get_mut("rows")
+            .and_then(|rows| rows.get_mut(row as usize))
+            .and_then(|row| row.get_mut(column as usize))
+        else {
+            continue;
+        };
+        let marked = match &mark["old"] {
+            Value::Null => vec![wrap("ins", text(cell))],
+            old => inlines(&text(old), &text(cell)),
+        };
+        *cell = Value::Array(marked);
+    }
 }
 
 /// The values of a changed chart that differ from the old version, by series (matched by

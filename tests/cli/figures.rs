@@ -314,3 +314,42 @@ fn a_changed_table_and_chart_are_listed_row_by_row_and_value_by_value() {
         .run();
     drop(run);
 }
+
+#[test]
+fn a_redline_marks_changed_cells_and_values() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
+    let run = Test::new()
+        .file(
+            "o.toml",
+            std::fs::read(base.join("redline-old.toml")).unwrap(),
+        )
+        .file(
+            "n.toml",
+            std::fs::read(base.join("redline-new.toml")).unwrap(),
+        )
+        .args(&["diff", "o.toml", "n.toml", "-o", "red.pdf"])
+        .any_stderr()
+        .run();
+    let pdf = run.pdf("red.pdf");
+    // Words as a reader reads them, whatever lines the extraction breaks them into.
+    let text = pdf.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    // The changed value, old and new, under the chart; the changed cell with its new words.
+    assert!(text.contains("Oil, 2021: 20.5 19.5"), "{text}");
+    assert!(text.contains("Zapad-2021 and Hrodna"), "{text}");
+    // Inserted words are underlined: the redline draws more lines than the plain paper.
+    let plain = Test::new()
+        .file(
+            "n.toml",
+            std::fs::read(base.join("redline-new.toml")).unwrap(),
+        )
+        .args(&["pdf", "--quiet", "n.toml"])
+        .run();
+    let strokes = |pdf: &Pdf| {
+        pdf.operations()
+            .iter()
+            .flatten()
+            .filter(|(op, _)| op == "S")
+            .count()
+    };
+    assert!(strokes(&pdf) > strokes(&plain.pdf("n.pdf")));
+}
