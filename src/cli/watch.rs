@@ -14,6 +14,7 @@ use crate::fs;
 use crate::run::pipeline::{Job, Session};
 use crate::run::preview::{self, Preview};
 use crate::run::watch;
+use crate::run::web;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -76,9 +77,12 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
                 eprintln!("{line}");
             }
         },
-        &mut |brief, document| {
+        &mut |prepared, document| {
             if serving {
-                preview.written(brief, document);
+                // The web edition of the same brief, beside its pages; a page that cannot be
+                // made (a house web template's error) leaves the pages alone.
+                let web = web::page(&session, prepared).ok().map(|page| page.html);
+                preview.written(&prepared.brief, document, web);
             }
         },
     );

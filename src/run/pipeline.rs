@@ -492,13 +492,13 @@ impl Session {
         self.typeset_then(input, output, &mut |_, _| {})
     }
 
-    /// `typeset`, and once the PDF is written, `written` is shown the brief and its pages (for
+    /// `typeset`, and once the PDF is written, `written` is shown the prepared brief and its pages (for
     /// the preview of `brief watch --serve`; not called for a PDF taken from the cache).
     pub fn typeset_then(
         &self,
         input: &Path,
         output: &Path,
-        written: &mut dyn FnMut(&Brief, &PagedDocument),
+        written: &mut dyn FnMut(&Prepared, &PagedDocument),
     ) -> Outcome {
         Outcome::of(isolate::catch_result("typesetting", || {
             self.try_typeset(input, output, written)
@@ -509,7 +509,7 @@ impl Session {
         &self,
         input: &Path,
         output: &Path,
-        written: &mut dyn FnMut(&Brief, &PagedDocument),
+        written: &mut dyn FnMut(&Prepared, &PagedDocument),
     ) -> Result<Built, Failure> {
         isolate::test_panic(&format!(
             "typeset:{}",
@@ -577,7 +577,7 @@ impl Session {
             )));
         }
         warnings.extend(damaged);
-        written(&prepared.brief, &document);
+        written(&prepared, &document);
         Ok(Built {
             warnings,
             made,

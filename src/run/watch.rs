@@ -20,11 +20,10 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::brief::load;
 use crate::brief::marking::Marking;
-use crate::brief::model::Brief;
 use crate::error::Error;
 use crate::fs;
 use crate::run::isolate;
-use crate::run::pipeline::{Job, Outcome, Session};
+use crate::run::pipeline::{Job, Outcome, Prepared, Session};
 use crate::typeset::compile::{self, PagedDocument};
 use crate::typeset::template::{Template, is_own_file};
 
@@ -117,7 +116,7 @@ pub fn watch_then(
     session: &Session,
     job: &Job,
     mut report: impl FnMut(&Build),
-    written: &mut (dyn FnMut(&Brief, &PagedDocument) + Send),
+    written: &mut (dyn FnMut(&Prepared, &PagedDocument) + Send),
 ) -> Error {
     let (sender, events) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(sender) {
@@ -283,7 +282,7 @@ fn folders_to_watch(
 fn build(
     session: &Session,
     job: &Job,
-    written: &mut (dyn FnMut(&Brief, &PagedDocument) + Send),
+    written: &mut (dyn FnMut(&Prepared, &PagedDocument) + Send),
 ) -> Outcome {
     isolate::on_worker("typesetting", || {
         Ok(session.typeset_then(&job.input, &job.output, written))

@@ -161,6 +161,34 @@ fn the_preview_serves_its_pages_and_nothing_else_on_loopback() {
     }
 }
 
+#[test]
+fn the_preview_shows_the_web_edition_of_the_same_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.toml");
+    std::fs::write(&path, crate::support::fixture("minimal.toml")).unwrap();
+    let serving = Serving::start(dir.path(), "b.toml");
+    assert!(serving.next_build().starts_with("built b.pdf"));
+    let get = |path: &str| serving.get_as(path, Some(&serving.address));
+    let state = get("/state");
+    assert!(state.contains("\"web\":true"), "{state}");
+    let page = get("/web");
+    assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
+    assert!(page.contains("text/html; charset=utf-8"), "{page}");
+    assert!(
+        page.contains("<h1") && page.contains("Minimal brief</h1>"),
+        "{page}"
+    );
+    // A save rebuilds the pages and the web edition together.
+    let renamed =
+        crate::support::fixture("minimal.toml").replace("Minimal brief", "Second <brief>");
+    std::fs::write(&path, renamed).unwrap();
+    assert!(serving.next_build().starts_with("built b.pdf"));
+    let page = get("/web");
+    assert!(page.contains("Second &lt;brief&gt;</h1>"), "{page}");
+    // The preview's page offers it beside the pages.
+    assert!(get("/").contains("id=\"web-toggle\""));
+}
+
 /// Headless Chromium, driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
 /// JSON messages ended by NUL, commands on fd 3 and replies on fd 4, which a shell connects
 /// to our pipes).
@@ -364,6 +392,25 @@ fn the_preview_follows_every_save_in_a_real_browser() {
         json!("yes"),
         "the page was reloaded"
     );
+
+    // The web edition beside the pages, on request, following the next save.
+    browser.wait_until(
+        "!document.getElementById('web-toggle').hidden",
+        "the web edition's link",
+    );
+    browser.eval("document.getElementById('web-toggle').click(); 0");
+    browser.wait_until(
+        "document.body.classList.contains('split') && \
+         !document.getElementById('web').hidden && \
+         document.getElementById('web').src.includes('/web?build=')",
+        "the web edition beside the pages",
+    );
+    let web_src = browser.eval("document.getElementById('web').src");
+    std::fs::write(&path, retitled.replace("After the War", "Again")).unwrap();
+    browser.wait_until(
+        &format!("document.getElementById('web').src !== {web_src}"),
+        "the web edition of the new build",
+    );
 }
 
 /// Starts a preview of the minimal brief and waits for its first build.
@@ -552,6 +599,7 @@ fn a_brief_marked_red_during_the_watch_is_withheld_from_the_network() {
     let token = serving.url.split_once("?token=").unwrap().1.to_string();
     let get = |path: &str| serving.get_as(&format!("{path}?token={token}"), None);
     assert!(get("/page/1.svg").starts_with("HTTP/1.1 200 OK\r\n"));
+    assert!(get("/web").starts_with("HTTP/1.1 200 OK\r\n"));
 
     let said_until_build = || {
         let mut lines = vec![];
@@ -576,7 +624,7 @@ fn a_brief_marked_red_during_the_watch_is_withheld_from_the_network() {
             ""
         ]
     );
-    for path in ["/", "/state", "/page/1.svg"] {
+    for path in ["/", "/state", "/page/1.svg", "/web"] {
         let response = get(path);
         assert_eq!(
             response.lines().next(),

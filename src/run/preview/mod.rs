@@ -1,7 +1,8 @@
 //! The live preview of `brief watch --serve`: a small HTTP server that serves one page, the
-//! pictures of the paper's pages (Typst's SVG renderer) and the state of the last build as
-//! JSON, which the page polls to swap the pictures in place and show problems over the last
-//! good pages. It serves nothing from disk: any other path is 404, whatever it asks for.
+//! pictures of the paper's pages (Typst's SVG renderer), the web edition of the brief as
+//! `brief html` makes it (shown beside the pages), and the state of the last build as JSON,
+//! which the page polls to swap the pictures in place and show problems over the last good
+//! pages. It serves nothing from disk: any other path is 404, whatever it asks for.
 //!
 //! Who may ask: on loopback, only requests for the preview's own host and port (so that a web
 //! page whose name was made to resolve to 127.0.0.1 reads nothing); on any other address,
@@ -50,6 +51,8 @@ struct State {
     title: String,
     status: String,
     pages: Vec<Arc<[u8]>>,
+    /// The web edition of the brief the pages are of, when it could be made.
+    web: Option<Arc<[u8]>>,
     problems: Vec<Problem>,
     /// Whether the server listens beyond loopback.
     exposed: bool,
@@ -77,14 +80,16 @@ struct StateJson<'a> {
     title: &'a str,
     status: &'a str,
     pages: usize,
+    /// Whether the web edition of the pages' brief is there to show.
+    web: bool,
     problems: &'a [Problem],
 }
 
 impl Preview {
-    /// After a build that wrote the PDF: the pictures of its pages.
-    /// The pages' own brief decides whether they may go beyond loopback, in the same step
-    /// that makes them visible.
-    pub fn written(&self, brief: &Brief, document: &PagedDocument) {
+    /// After a build that wrote the PDF: the pictures of its pages, and the web edition of
+    /// the same brief (`web`, when it could be made). The pages' own brief decides whether
+    /// both may go beyond loopback, in the same step that makes them visible.
+    pub fn written(&self, brief: &Brief, document: &PagedDocument, web: Option<String>) {
         let pages: Vec<Arc<[u8]>> = (0..render::page_count(document))
             .filter_map(|i| render::render(document, i, ImageFormat::Svg, DEFAULT_PPI).ok())
             .map(Arc::from)
@@ -92,6 +97,7 @@ impl Preview {
         let withheld = withheld_because(&Classification::Read(brief.marking.clone()));
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pages = pages;
+        state.web = web.map(|html| Arc::from(html.into_bytes()));
         state.title = brief.title.value.clone();
         state.pages_generation += 1;
         state.withheld = withheld;
@@ -136,9 +142,15 @@ impl Preview {
             title: &state.title,
             status: &state.status,
             pages: state.pages.len(),
+            web: state.web.is_some(),
             problems: &state.problems,
         })
         .expect("the state is JSON")
+    }
+
+    fn web(&self) -> Option<Arc<[u8]>> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.web.clone()
     }
 
     fn page(&self, number: usize) -> Option<Arc<[u8]>> {
@@ -319,7 +331,8 @@ fn query_has_token(target: &str, token: &str) -> bool {
         })
 }
 
-/// The whole of what the preview serves: its page, its state, the pictures of the pages.
+/// The whole of what the preview serves: its page, its state, the pictures of the pages, the
+/// web edition.
 /// The path is matched as sent (after the query), never decoded or joined to a folder, so no
 /// path can reach a file.
 fn respond(request: &Request, preview: &Preview) -> Response {
@@ -334,6 +347,10 @@ fn respond(request: &Request, preview: &Preview) -> Response {
             Arc::from(preview.state_json().into_bytes()),
             "application/json",
         ),
+        "/web" => match preview.web() {
+            Some(html) => content(html, "text/html; charset=utf-8"),
+            None => Response::text(404, "not found"),
+        },
         _ => {
             let page = path
                 .strip_prefix("/page/")
