@@ -173,6 +173,11 @@ fn pdf_cannot_carry(c: char) -> bool {
         || code & 0xFFFE == 0xFFFE
 }
 
+/// The bidirectional controls that names, addresses and markings may not hold.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 fn environment() -> &'static Environment {
     static ENV: OnceLock<Environment> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -222,10 +227,18 @@ proptest! {
         prop_assume!(!text.is_empty());
         let source = valid_brief_with(&text);
         // A brief is refused only for characters a PDF cannot carry (control characters,
-        // noncharacters, a byte-order mark); any other text that `check` accepts must typeset.
+        // noncharacters, a byte-order mark), and for what names and markings may not hold
+        // (a bidirectional control; in a marking, a line break or more than 60 characters);
+        // any other text that `check` accepts must typeset.
         let Some(brief) = check(source.clone()) else {
+            let (marking, name) = (&text[3 % text.len()], &text[9 % text.len()]);
+            let bad_marking = marking.chars().any(|c| is_bidi_control(c)
+                || matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}'))
+                || marking.trim().chars().count() > 60;
             prop_assert!(
-                text.iter().any(|t| t.chars().any(pdf_cannot_carry)),
+                text.iter().any(|t| t.chars().any(pdf_cannot_carry))
+                    || bad_marking
+                    || name.chars().any(is_bidi_control),
                 "generated brief is invalid:\n{source}"
             );
             return Ok(());

@@ -82,6 +82,7 @@ fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() 
     assert_eq!(
         files(&public),
         [
+            ".brief-site",
             "belarus-be.html",
             "belarus-be.pdf",
             "belarus.html",
@@ -258,4 +259,49 @@ fn a_site_says_what_it_wrote() {
         .args(&["site", "briefs/lantern.toml", "--out-dir", "public"])
         .stderr("wrote public/lantern.pdf (1 page, T s)\nwrote public (1 brief published; index.html, feed.xml, sitemap.xml)\n")
         .run();
+}
+
+#[test]
+fn a_brief_no_longer_published_is_taken_off_the_site() {
+    let open = repo_file("tests/fixtures/minimal.toml");
+    let test = Test::new()
+        .file("briefs/lantern.toml", &open)
+        .file("public/notes.txt", "the host's own file");
+    let dir = test.path();
+    let site = |dir: &Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["site", "briefs", "--out-dir", "public"])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let run = test.args(&["check", "briefs/lantern.toml"]).run();
+    site(&dir);
+    assert!(dir.join("public/lantern.html").exists() && dir.join("public/lantern.pdf").exists());
+    // Marked AMBER since: its page and PDF go, and nothing else does.
+    std::fs::write(
+        dir.join("briefs/lantern.toml"),
+        format!("classification = \"TLP:AMBER\"\n{open}"),
+    )
+    .unwrap();
+    let said = site(&dir);
+    assert!(
+        said.contains("removed lantern.html from the site (not published by this run)")
+            && said.contains("removed lantern.pdf from the site (not published by this run)"),
+        "{said}"
+    );
+    assert_eq!(
+        files(&dir.join("public")),
+        [
+            ".brief-site",
+            "feed.xml",
+            "index.html",
+            "notes.txt",
+            "sitemap.xml"
+        ]
+    );
+    drop(run);
 }

@@ -3,7 +3,7 @@
 //! feed and a sitemap, with relative links only. A brief whose marking does not allow
 //! publication is left out, with a warning, before anything of it is made.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -159,6 +159,18 @@ pub fn build(
             .then(a.key.3.cmp(&b.key.3))
     });
     write_indexes(session, site, &entries, &protected)?;
+    let written: BTreeSet<String> = entries
+        .iter()
+        .flat_map(|e| [e.page.clone(), e.pdf.clone()])
+        .chain(SITE_FILES.map(String::from))
+        .collect();
+    for name in forget_stale(site.out_dir, &written)? {
+        report::wrote(
+            printer,
+            quiet,
+            &format!("removed {name} from the site (not published by this run)"),
+        );
+    }
     let left = if left_out.is_empty() {
         String::new()
     } else {
@@ -174,6 +186,43 @@ pub fn build(
         ),
     );
     Ok(status)
+}
+
+/// The files a site has besides its briefs'.
+const SITE_FILES: [&str; 3] = ["index.html", "feed.xml", "sitemap.xml"];
+
+/// Where a site lists the files it wrote, so that the next run can take away what it no
+/// longer publishes.
+const MANIFEST: &str = ".brief-site";
+
+/// Removes from `out_dir` the files the last run wrote (by its manifest) that this run did
+/// not: the page and PDF of a brief since marked for limited sharing, failed, deleted or
+/// renamed must not stay published. Only plain files named in the manifest are touched, never
+/// a path that leads elsewhere or a link; other files in the folder are left alone. Writes
+/// this run's manifest and returns the names removed.
+fn forget_stale(out_dir: &Path, written: &BTreeSet<String>) -> Result<Vec<String>, Failure> {
+    let manifest = out_dir.join(MANIFEST);
+    let old = match std::fs::read_to_string(&manifest) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => return Err(Error::io("failed to read", &manifest, error).into()),
+    };
+    let mut removed = vec![];
+    for name in old.lines().map(str::trim).filter(|n| !n.is_empty()) {
+        let plain = !name.contains(['/', '\\']) && !name.starts_with('.') && name != MANIFEST;
+        if !plain || written.contains(name) {
+            continue;
+        }
+        let path = out_dir.join(name);
+        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if is_file {
+            std::fs::remove_file(&path).map_err(|e| Error::io("failed to remove", &path, e))?;
+            removed.push(name.to_string());
+        }
+    }
+    let list: String = written.iter().map(|n| format!("{n}\n")).collect();
+    fs::write_atomically(&manifest, list.as_bytes())?;
+    Ok(removed)
 }
 
 /// Whether a brief is published (also when it does not read, which its build will report),
