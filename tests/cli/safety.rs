@@ -465,3 +465,29 @@ fn brief_typ_writes_its_project_whole_or_not_at_all() {
     assert_eq!(out.files(), ["a.toml", "project"]);
     assert_eq!(out.read("project"), b"a file, not a folder");
 }
+
+/// Found by the `typeset` fuzz target: a running head cut a title without spaces one letter at a
+/// time, measuring each cut, so a 3,000-character title took minutes. A guard against that
+/// quadratic cost, not a measure of speed: it now takes under a second.
+#[test]
+fn a_title_of_thousands_of_characters_without_a_space_typesets_in_time() {
+    let title = "x/".repeat(1500);
+    let body = "Lorem ipsum dolor sit amet. ".repeat(300);
+    let started = std::time::Instant::now();
+    let run = crate::support::Test::new()
+        .file(
+            "b.toml",
+            format!(
+                "title = \"{title}\"\ndate = 2024-01-15\n[summary]\ntext = \"S.\"\n[[sections]]\nheading = \"H\"\nbody = \"{body}\"\n"
+            ),
+        )
+        .args(&["pdf", "--quiet", "b.toml"])
+        .run();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    // The running head of page 2 holds the title's start, cut with an ellipsis.
+    assert!(run.pdf("b.pdf").page_count() >= 2);
+}
