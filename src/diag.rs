@@ -414,6 +414,15 @@ fn indent(shown: &str) -> String {
     out
 }
 
+/// `a` or `an` before a lowercase word in a message: "an image", "a table".
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Suggests the known name closest to a misspelt one, if one is close enough to be a typo.
 pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);

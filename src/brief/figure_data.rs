@@ -5,9 +5,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::brief::csv::{self, Record};
 use crate::brief::model::{Number, Series};
 use crate::brief::number;
-use crate::brief::recipients::{field_spans, record_start};
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
 
@@ -73,13 +73,6 @@ pub struct Values {
     pub series: Vec<Series>,
 }
 
-/// One record of the file, with where each field lies.
-struct Record {
-    fields: Vec<String>,
-    spans: Vec<Range<usize>>,
-    line: Range<usize>,
-}
-
 /// Collects a file's problems.
 struct Reading<'f> {
     file: &'f Arc<SourceFile>,
@@ -93,45 +86,19 @@ impl Reading<'_> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    /// The file's records, empty lines skipped; a syntax error ends the reading.
+    /// The file's records, empty lines skipped, their fields trimmed; a syntax error ends
+    /// the reading, and a file past the limit is read only far enough to say so.
     fn records(&mut self) -> Vec<Record> {
-        let text = self.file.text();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::StringRecord::new();
-        let mut out = vec![];
-        loop {
-            let start = record_start(text, reader.position().byte() as usize);
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(error) => {
-                    let at = error
-                        .position()
-                        .map_or(start, |p| record_start(text, p.byte() as usize));
-                    self.error(at..at, format!("invalid CSV: {error}"));
-                    break;
-                }
-            }
-            let end = reader.position().byte() as usize;
-            let spans = field_spans(text, start, end);
-            let line = start..spans.last().map_or(start, |f| f.end);
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            out.push(Record {
-                fields: record.iter().map(|f| f.trim().to_string()).collect(),
-                spans,
-                line,
-            });
-            // A file past the limit is reported once, without reading the rest.
-            if out.len() > MAX_ROWS + 1 {
-                break;
+        let (mut records, syntax) = csv::records(self.file.text(), MAX_ROWS + 2);
+        if let Some(syntax) = syntax {
+            self.error(syntax.at..syntax.at, syntax.message);
+        }
+        for record in &mut records {
+            for field in &mut record.fields {
+                *field = field.trim().to_string();
             }
         }
-        out
+        records
     }
 
     /// Characters a PDF cannot carry, and cells too long to be cells.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
 
+use crate::brief::csv;
 use crate::brief::load::is_refused_char;
 use crate::diag::{Diagnostic, closest};
 use crate::error::Failure;
@@ -294,36 +295,12 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
         file,
         diagnostics: vec![],
     };
-    let text = file.text();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let (records, syntax) = csv::records(file.text(), usize::MAX);
     let mut recipients = vec![];
-    let mut header_seen = false;
-    let mut record = csv::StringRecord::new();
-    loop {
-        let start = record_start(text, reader.position().byte() as usize);
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                let at = error
-                    .position()
-                    .map_or(start, |p| record_start(text, p.byte() as usize));
-                check.error(at..at, format!("invalid CSV: {error}"));
-                break;
-            }
-        }
-        let end = reader.position().byte() as usize;
-        let fields = field_spans(text, start, end);
-        let line = start..fields.last().map_or(start, |f| f.end);
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if !header_seen {
-            header_seen = true;
-            let header: Vec<&str> = record.iter().map(str::trim).collect();
+    for (index, record) in records.iter().enumerate() {
+        let line = record.line.clone();
+        if index == 0 {
+            let header: Vec<&str> = record.fields.iter().map(|f| f.trim()).collect();
             if header != KEYS {
                 check.error(line, "the first line of a CSV list must be `name,organisation,note`")
                     .hints
@@ -332,68 +309,35 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
             }
             continue;
         }
-        if record.len() != KEYS.len() {
+        if record.fields.len() != KEYS.len() {
             check
                 .error(
                     line.clone(),
                     format!(
                         "this line has {} fields, not 3 (name, organisation, note)",
-                        record.len()
+                        record.fields.len()
                     ),
                 )
                 .hints
                 .push("put a value in double quotes if it holds a comma".into());
             continue;
         }
-        for (i, field) in record.iter().enumerate() {
-            let span = fields.get(i).cloned().unwrap_or_else(|| line.clone());
+        for (i, field) in record.fields.iter().enumerate() {
+            let span = record.spans.get(i).cloned().unwrap_or_else(|| line.clone());
             check.value(KEYS[i], field, span);
         }
-        let field = |i: usize| Some(record[i].trim().to_string()).filter(|f| !f.is_empty());
+        let field = |i: usize| Some(record.fields[i].trim().to_string()).filter(|f| !f.is_empty());
         recipients.push(Recipient {
-            name: record[0].trim().to_string(),
+            name: record.fields[0].trim().to_string(),
             organisation: field(1),
             note: field(2),
         });
     }
+    if let Some(syntax) = syntax {
+        check.error(syntax.at..syntax.at, syntax.message);
+    }
     check.finish(&recipients);
     (recipients, check.diagnostics)
-}
-
-/// Where the record that the reader's position `at` leads to begins. The reader ends a record
-/// at its `\r` and reads the `\n` of a CRLF line ending (Excel's) with the next record, so its
-/// position can still lie on the line before: the record begins after the line endings.
-pub(crate) fn record_start(text: &str, at: usize) -> usize {
-    let rest = text.get(at..).unwrap_or("");
-    at + rest.len() - rest.trim_start_matches(['\r', '\n']).len()
-}
-
-/// The spans of a record's fields in the file, quotes included, from its `start` to the first
-/// line ending outside quotes (or `end`, the reader's position after the record), so that a
-/// problem with a value is reported at the value.
-pub(crate) fn field_spans(text: &str, start: usize, end: usize) -> Vec<Range<usize>> {
-    let end = end.clamp(start, text.len());
-    let mut spans = vec![];
-    let mut field = start;
-    let mut quoted = false;
-    for (i, c) in text[start..end].char_indices() {
-        let at = start + i;
-        match c {
-            // A doubled quote inside a quoted field turns quoting off and on again.
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                spans.push(field..at);
-                field = at + 1;
-            }
-            '\r' | '\n' if !quoted => {
-                spans.push(field..at);
-                return spans;
-            }
-            _ => {}
-        }
-    }
-    spans.push(field..end);
-    spans
 }
 
 #[cfg(test)]
@@ -519,18 +463,6 @@ mod tests {
             let (_, d) = parse_toml(&file);
             assert_eq!(places(&file, &d), ["2:1", "6:16"], "{ending:?}: {d:?}");
         }
-    }
-
-    #[test]
-    fn fields_are_spanned_as_written() {
-        let text = "a,\"b, \"\"c\"\"\",\r\nnext";
-        let spans: Vec<&str> = field_spans(text, 0, text.len())
-            .into_iter()
-            .map(|s| &text[s])
-            .collect();
-        assert_eq!(spans, ["a", "\"b, \"\"c\"\"\"", ""]);
-        assert_eq!(record_start("x\r\n\r\ny", 2), 5);
-        assert_eq!(record_start("x\r\n", 4), 4);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::typeset::pdf::{self, Standard};
 use crate::typeset::redline::Redline;
 use crate::typeset::template::{Template, TemplateFile};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, coverage, figures, logo, metadata, notes, qr, render};
+use crate::typeset::{compile, copy, coverage, figures, logo, metadata, notes, qr};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,29 +409,6 @@ impl Session {
         Ok(Laid { document, warnings })
     }
 
-    /// A prepared brief's charts, each drawn alone by its template (`charts.typ`, the paper's
-    /// own chart code) and rendered as SVG, in the order of the data's figures: for the web
-    /// edition. None for a template that cannot draw them alone.
-    pub fn chart_svgs(&self, prepared: &Prepared, data: Vec<u8>) -> Result<Vec<String>, Failure> {
-        let env = self.environment(&prepared.template)?;
-        let extras = self.extras(prepared, None);
-        let Some((document, warnings)) =
-            compile::charts(&env, data, &extras, prepared.brief.date.value)
-        else {
-            return Ok(vec![]);
-        };
-        let Some(document) = document else {
-            return Err(Failure::Brief(warnings));
-        };
-        (0..document.pages().len())
-            .map(|page| {
-                let svg = render::render(&document, page, render::ImageFormat::Svg, 0.0)?;
-                Ok(String::from_utf8(svg).expect("typst-svg writes UTF-8"))
-            })
-            .collect::<Result<_, crate::error::Error>>()
-            .map_err(Failure::Plain)
-    }
-
     // ---- output ----
 
     /// The PDF of a laid-out document: checked against the run's standards, the publisher in
@@ -689,27 +666,4 @@ fn attachment_name(input: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "brief.toml".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::typeset::fonts;
-
-    #[test]
-    fn charts_are_drawn_alone_by_the_papers_chart_code_as_svg() {
-        let session = Session::new(Settings::default(), fonts::load(&[]).unwrap());
-        let fixture =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures/figures.toml");
-        let prepared = session.prepare(&fixture).unwrap();
-        let data = session.data(&prepared, Edit::None);
-        let svgs = session.chart_svgs(&prepared, data).unwrap();
-        // Five charts in the fixture: a column, a line, two stacked and a bar chart.
-        assert_eq!(svgs.len(), 5);
-        for svg in &svgs {
-            assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
-            // Nothing it draws is loaded from elsewhere.
-            assert!(!svg.contains("href=\"http"), "an external reference");
-        }
-    }
 }

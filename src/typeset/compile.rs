@@ -35,44 +35,28 @@ pub fn compile_with(
     extras: &Extras,
     date: PartialDate,
 ) -> (Option<PagedDocument>, Vec<Diagnostic>) {
-    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
-        .expect("brief dates are valid calendar dates");
-    let world = BriefWorld::new(env, data, source, today).with_extras(extras);
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let world = BriefWorld::new(env, data, source, today(date)).with_extras(extras);
+    lay_out(env, &world)
+}
+
+/// The brief's own date as Typst's "today", so that output stays reproducible.
+fn today(date: PartialDate) -> Datetime {
+    Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+        .expect("brief dates are valid calendar dates")
+}
+
+/// Compiles a world's main file: the document, or none, with every diagnostic in our terms.
+fn lay_out(env: &Environment, world: &BriefWorld) -> (Option<PagedDocument>, Vec<Diagnostic>) {
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
     let mut diagnostics: Vec<Diagnostic> =
-        warnings.iter().map(|d| convert(env, &world, d)).collect();
+        warnings.iter().map(|d| convert(env, world, d)).collect();
     match output {
         Ok(document) => (Some(document), diagnostics),
         Err(errors) => {
-            diagnostics.extend(errors.iter().map(|d| convert(env, &world, d)));
+            diagnostics.extend(errors.iter().map(|d| convert(env, world, d)));
             (None, diagnostics)
         }
     }
-}
-
-/// Lays out a brief's charts alone, one to a page, with the template's `charts.typ`: for the
-/// web edition, which shows them as SVG. `None` for a template without that file.
-pub fn charts(
-    env: &Environment,
-    data: Vec<u8>,
-    extras: &Extras,
-    date: PartialDate,
-) -> Option<(Option<PagedDocument>, Vec<Diagnostic>)> {
-    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
-        .expect("brief dates are valid calendar dates");
-    let world = BriefWorld::new(env, data, None, today)
-        .with_extras(extras)
-        .for_charts()?;
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-    let mut diagnostics: Vec<Diagnostic> =
-        warnings.iter().map(|d| convert(env, &world, d)).collect();
-    Some(match output {
-        Ok(document) => (Some(document), diagnostics),
-        Err(errors) => {
-            diagnostics.extend(errors.iter().map(|d| convert(env, &world, d)));
-            (None, diagnostics)
-        }
-    })
 }
 
 /// A Typst diagnostic in our terms, pointing into the template file it came from.

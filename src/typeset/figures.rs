@@ -13,7 +13,7 @@ use crate::diag::Diagnostic;
 use crate::fs;
 use crate::source::SourceFile;
 use crate::typeset::image::{self, Named};
-use crate::typeset::template::{FIGURE_STEM, TemplateFile, brief_base, inside_root_as};
+use crate::typeset::template::{FIGURE_STEM, TemplateFile, brief_base, existing_inside_root};
 
 /// An image figure is a picture for print: larger files are refused rather than read.
 pub const MAX_IMAGE_BYTES: u64 = 16 * 1024 * 1024;
@@ -70,7 +70,7 @@ pub fn read(
             _ => "data file",
         };
         let at = |d: Diagnostic| d.at(&brief_file, key.span.clone());
-        let found = match find(&key, &base, root, what) {
+        let found = match existing_inside_root(&key.value, &base, root, what, "file") {
             Ok(found) => found,
             Err(diagnostic) => {
                 problems.push(at(diagnostic));
@@ -107,26 +107,26 @@ pub fn read(
                     }
                 }
             }
-            FigureContent::Table(table) => match csv_file(&key, &base, &data, &brief_file) {
-                Ok(file) => match figure_data::table(&file) {
+            FigureContent::Table(table) => {
+                match csv_file(&key, &base, &data, &brief_file).and_then(|f| figure_data::table(&f))
+                {
                     Ok(cells) => {
                         table.columns = cells.columns;
                         table.rows = cells.rows;
                     }
                     Err(found) => problems.extend(found),
-                },
-                Err(problem) => problems.push(problem),
-            },
-            FigureContent::Chart(chart) => match csv_file(&key, &base, &data, &brief_file) {
-                Ok(file) => match figure_data::chart(&file) {
+                }
+            }
+            FigureContent::Chart(chart) => {
+                match csv_file(&key, &base, &data, &brief_file).and_then(|f| figure_data::chart(&f))
+                {
                     Ok(values) => {
                         chart.labels = values.labels;
                         chart.series = values.series;
                     }
                     Err(found) => problems.extend(found),
-                },
-                Err(problem) => problems.push(problem),
-            },
+                }
+            }
         }
         files.push(FigureFile {
             path: virtual_path(index, &key.value)
@@ -146,35 +146,21 @@ pub fn read(
     }
 }
 
-/// The real path of a figure's file, checked to lie inside the root.
-fn find(
-    key: &Str,
-    base: &Path,
-    root: Option<&Path>,
-    what: &str,
-) -> Result<std::path::PathBuf, Diagnostic> {
-    inside_root_as(&key.value, base, root, what, "file")?.ok_or_else(|| {
-        Diagnostic::error(format!("the {what} `{}` does not exist", key.value))
-            .hint("the path is relative to the brief's own folder")
-    })
-}
-
 /// A CSV file's text, named as the brief's folder and the path it gives, for its diagnostics.
 fn csv_file(
     key: &Str,
     base: &Path,
     data: &[u8],
     brief: &std::sync::Arc<SourceFile>,
-) -> Result<std::sync::Arc<SourceFile>, Diagnostic> {
+) -> Result<std::sync::Arc<SourceFile>, Vec<Diagnostic>> {
     let name = base.join(&key.value).display().to_string();
     match std::str::from_utf8(data) {
         Ok(text) => Ok(SourceFile::from_disk(name, text.to_string())),
-        Err(_) => Err(Diagnostic::error(format!(
-            "the data file `{}` is not UTF-8 text",
-            key.value
-        ))
-        .at(brief, key.span.clone())
-        .hint("save it as CSV UTF-8 (spreadsheets offer it under \"Save as\")")),
+        Err(_) => Err(vec![
+            Diagnostic::error(format!("the data file `{}` is not UTF-8 text", key.value))
+                .at(brief, key.span.clone())
+                .hint("save it as CSV UTF-8 (spreadsheets offer it under \"Save as\")"),
+        ]),
     }
 }
 

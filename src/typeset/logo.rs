@@ -9,7 +9,7 @@ use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
 use crate::typeset::image::{self, Named};
-use crate::typeset::template::{LOGO_STEM, TemplateFile, brief_base, inside_root_as};
+use crate::typeset::template::{LOGO_STEM, TemplateFile, brief_base, existing_inside_root};
 
 /// A logo is a small picture: larger files are refused rather than read.
 pub const MAX_LOGO_BYTES: u64 = 4 * 1024 * 1024;
@@ -36,14 +36,7 @@ pub fn read(
     };
     let at = |d: Diagnostic| vec![d.at(&brief.file, logo.span.clone())];
     let base = brief_base(brief_path);
-    let real = inside_root_as(&logo.value, &base, root, "logo", "logo")
-        .map_err(at)?
-        .ok_or_else(|| {
-            at(
-                Diagnostic::error(format!("the logo `{}` does not exist", logo.value))
-                    .hint("the path is relative to the brief's own folder"),
-            )
-        })?;
+    let real = existing_inside_root(&logo.value, &base, root, "logo", "logo").map_err(at)?;
     // The real path, checked to lie inside the root, is the one read.
     let data = fs::read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
         at(Diagnostic::error(format!(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::brief::model::Brief;
-use crate::diag::{Diagnostic, closest};
+use crate::diag::{Diagnostic, article, closest};
 use crate::error::Error;
 use crate::fs;
 
@@ -39,7 +39,8 @@ pub fn is_own_file(name: &str) -> bool {
 pub const MANIFEST: &str = "template.toml";
 /// The file every template starts from.
 pub const ENTRY: &str = "main.typ";
-/// The file that draws a brief's charts alone, one to a page, for the web edition.
+/// The file that draws a brief's charts alone, one to a page, for the web edition (laid out
+/// in place of `main.typ`).
 pub const CHARTS_ENTRY: &str = "charts.typ";
 
 /// A template's files, by their path inside the template.
@@ -543,13 +544,20 @@ fn virtual_name(relative: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// `a` or `an` before a word.
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
+/// The real path of a file a brief names (a `what`: "logo", "image", "data file"; `noun` in
+/// hints), checked by [`inside_root_as`] to lie inside the root; a path that is not there is
+/// an error too.
+pub(crate) fn existing_inside_root(
+    spec: &str,
+    base: &Path,
+    root: Option<&Path>,
+    what: &str,
+    noun: &str,
+) -> Result<PathBuf, Diagnostic> {
+    inside_root_as(spec, base, root, what, noun)?.ok_or_else(|| {
+        Diagnostic::error(format!("the {what} `{spec}` does not exist"))
+            .hint("the path is relative to the brief's own folder")
+    })
 }
 
 /// The folder against which a template path in a brief is resolved: the brief's own.

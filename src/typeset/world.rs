@@ -11,9 +11,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::typeset::fonts::Fonts;
-use crate::typeset::template::{
-    CHARTS_ENTRY, COPY_PATH, DATA_PATH, ENTRY, QR_PATH, SOURCE_PATH, Template,
-};
+use crate::typeset::template::{COPY_PATH, DATA_PATH, ENTRY, QR_PATH, SOURCE_PATH, Template};
 
 /// What every brief of a run shares: the standard library, the fonts and the template, set up
 /// once. File ids are minted here, once per template file, so that a long batch does not
@@ -29,8 +27,6 @@ pub struct Environment {
     /// Where each template file came from, for diagnostics.
     origins: HashMap<FileId, String>,
     main: FileId,
-    /// The file that draws the charts alone, when the template has one.
-    charts: Option<FileId>,
     data: FileId,
     source: FileId,
     qr: FileId,
@@ -57,7 +53,6 @@ impl Environment {
         if !sources.contains_key(&main) {
             return Err(format!("the template {} has no {ENTRY}", template.name));
         }
-        let charts = Some(file_id(CHARTS_ENTRY)?).filter(|id| sources.contains_key(id));
         Ok(Self {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -66,7 +61,6 @@ impl Environment {
             files,
             origins,
             main,
-            charts,
             data: file_id(DATA_PATH)?,
             source: file_id(SOURCE_PATH)?,
             qr: file_id(QR_PATH)?,
@@ -110,8 +104,6 @@ pub struct BriefWorld<'a> {
     /// The brief's own files (its logo), served over the template's files of the same path.
     own: HashMap<FileId, Bytes>,
     today: Datetime,
-    /// The file compiled: the template's `main.typ`, or its `charts.typ`.
-    main: FileId,
 }
 
 impl<'a> BriefWorld<'a> {
@@ -129,14 +121,7 @@ impl<'a> BriefWorld<'a> {
             copy: Bytes::new(b"null".to_vec()),
             own: HashMap::new(),
             today,
-            main: env.main,
         }
-    }
-
-    /// The same world compiling the template's charts alone (`charts.typ`), if it has them.
-    pub fn for_charts(mut self) -> Option<Self> {
-        self.main = self.env.charts?;
-        Some(self)
     }
 
     /// Adds the files a paper may have beside its data: the QR code of its URL, and which
@@ -166,7 +151,7 @@ impl World for BriefWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.main
+        self.env.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {

@@ -8,9 +8,18 @@ use std::path::Path;
 
 use crate::support::{Pdf, Test, repo_file};
 
+/// A file of the figures' fixtures (`tests/fixtures/figures/`).
+fn figure_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/figures")
+            .join(name),
+    )
+    .unwrap()
+}
+
 /// The fixture brief with every kind of figure, with its data and pictures, in a test folder.
 fn with_fixture(test: Test, folder: &str) -> Test {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
     let mut test = test;
     for name in [
         "figures.toml",
@@ -20,8 +29,7 @@ fn with_fixture(test: Test, folder: &str) -> Test {
         "img/corridor.svg",
         "img/terrain.png",
     ] {
-        let bytes = std::fs::read(base.join(name)).unwrap();
-        test = test.file(&format!("{folder}{name}"), bytes);
+        test = test.file(&format!("{folder}{name}"), figure_fixture(name));
     }
     test
 }
@@ -291,16 +299,9 @@ fn an_image_bomb_is_refused_from_its_header_without_its_memory() {
 
 #[test]
 fn a_changed_table_and_chart_are_listed_row_by_row_and_value_by_value() {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
     let run = Test::new()
-        .file(
-            "o.toml",
-            std::fs::read(base.join("redline-old.toml")).unwrap(),
-        )
-        .file(
-            "n.toml",
-            std::fs::read(base.join("redline-new.toml")).unwrap(),
-        )
+        .file("o.toml", figure_fixture("redline-old.toml"))
+        .file("n.toml", figure_fixture("redline-new.toml"))
         .args(&["diff", "o.toml", "n.toml", "--format", "text"])
         .stdout(
             "o.toml -> n.toml: 2 changes: 2 figures changed
@@ -317,16 +318,9 @@ fn a_changed_table_and_chart_are_listed_row_by_row_and_value_by_value() {
 
 #[test]
 fn a_redline_marks_changed_cells_and_values() {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
     let run = Test::new()
-        .file(
-            "o.toml",
-            std::fs::read(base.join("redline-old.toml")).unwrap(),
-        )
-        .file(
-            "n.toml",
-            std::fs::read(base.join("redline-new.toml")).unwrap(),
-        )
+        .file("o.toml", figure_fixture("redline-old.toml"))
+        .file("n.toml", figure_fixture("redline-new.toml"))
         .args(&["diff", "o.toml", "n.toml", "-o", "red.pdf"])
         .any_stderr()
         .run();
@@ -338,10 +332,7 @@ fn a_redline_marks_changed_cells_and_values() {
     assert!(text.contains("Zapad-2021 and Hrodna"), "{text}");
     // Inserted words are underlined: the redline draws more lines than the plain paper.
     let plain = Test::new()
-        .file(
-            "n.toml",
-            std::fs::read(base.join("redline-new.toml")).unwrap(),
-        )
+        .file("n.toml", figure_fixture("redline-new.toml"))
         .args(&["pdf", "--quiet", "n.toml"])
         .run();
     let strokes = |pdf: &Pdf| {

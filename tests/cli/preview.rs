@@ -2,15 +2,16 @@
 //! its DevTools protocol on a pipe) and probed over HTTP for what it must not serve. The browser
 //! test skips when Chromium is not installed, unless BRIEF_REQUIRE_TOOLS=1 (CI installs it).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::support::browser::Browser;
 use crate::support::{repo_file, spawn_watch};
 
 /// A guard against a hang, not a measure of speed.
@@ -189,124 +190,6 @@ fn the_preview_shows_the_web_edition_of_the_same_build() {
     assert!(get("/").contains("id=\"web-toggle\""));
 }
 
-/// Headless Chromium, driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
-/// JSON messages ended by NUL, commands on fd 3 and replies on fd 4, which a shell connects
-/// to our pipes).
-struct Browser {
-    child: Child,
-    commands: ChildStdin,
-    replies: BufReader<ChildStdout>,
-    next_id: u64,
-    session: Option<String>,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn start() -> Option<Self> {
-        let binary = ["chromium", "chromium-browser", "google-chrome"]
-            .into_iter()
-            .find(|b| Command::new(b).arg("--version").output().is_ok());
-        let Some(binary) = binary else {
-            if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() {
-                panic!("chromium is required but not installed");
-            }
-            eprintln!("chromium is not installed; skipping the browser test");
-            return None;
-        };
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new("sh")
-            .args([
-                "-c",
-                "exec \"$0\" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-                 --no-first-run --remote-debugging-pipe --user-data-dir=\"$1\" about:blank \
-                 3<&0 4>&1 </dev/null >/dev/null 2>/dev/null",
-                binary,
-                profile.path().to_str().unwrap(),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let commands = child.stdin.take().unwrap();
-        let replies = BufReader::new(child.stdout.take().unwrap());
-        Some(Self {
-            child,
-            commands,
-            replies,
-            next_id: 0,
-            session: None,
-            _profile: profile,
-        })
-    }
-
-    fn send(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({ "id": id, "method": method, "params": params });
-        if let Some(session) = &self.session {
-            message["sessionId"] = json!(session);
-        }
-        self.commands
-            .write_all(format!("{message}\0").as_bytes())
-            .unwrap();
-        self.commands.flush().unwrap();
-        loop {
-            let mut bytes = vec![];
-            let read = self.replies.read_until(0, &mut bytes).unwrap();
-            assert!(read > 0, "chromium closed its pipe");
-            bytes.pop();
-            let reply: Value = serde_json::from_slice(&bytes).unwrap();
-            if reply["id"] == json!(id) {
-                if let Some(error) = reply.get("error") {
-                    panic!("{method}: {error}");
-                }
-                return reply["result"].clone();
-            }
-        }
-    }
-
-    fn open(&mut self, url: &str) {
-        let target = self.send("Target.createTarget", json!({ "url": url }));
-        let attached = self.send(
-            "Target.attachToTarget",
-            json!({ "targetId": target["targetId"], "flatten": true }),
-        );
-        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
-    }
-
-    fn eval(&mut self, expression: &str) -> Value {
-        let result = self.send(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
-        );
-        result["result"]["value"].clone()
-    }
-
-    /// Evaluates `expression` until it is true.
-    #[track_caller]
-    fn wait_until(&mut self, expression: &str, what: &str) {
-        let start = Instant::now();
-        while self.eval(expression) != json!(true) {
-            if start.elapsed() > PATIENCE {
-                let page = self.eval(
-                    "location.href + '\\n' + document.body.innerText + '\\n' + \
-                     [...document.images].map(i => i.src + ' ' + i.complete + ' ' + \
-                     i.naturalWidth).join('\\n') + '\\n' + document.visibilityState",
-                );
-                panic!("the page never showed {what}; it shows:\n{page}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_preview_follows_every_save_in_a_real_browser() {
     let Some(mut browser) = Browser::start() else {
@@ -321,7 +204,7 @@ fn the_preview_follows_every_save_in_a_real_browser() {
     let serving = Serving::start(dir.path(), "belarus.toml");
     assert!(serving.next_build().starts_with("built belarus.pdf"));
 
-    browser.open(&serving.url);
+    browser.attach(&serving.url);
     let pages_shown = "(() => { const imgs = [...document.querySelectorAll('#pages img')]; \
          return imgs.length >= 6 && imgs.every(i => i.complete && i.naturalWidth > 0); })()";
     browser.wait_until(pages_shown, "the pages");

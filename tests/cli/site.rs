@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::support::browser::{Browser, missing};
 use crate::support::{Test, repo_file};
 use crate::web;
 
@@ -202,7 +203,7 @@ fn the_index_is_valid_accessible_and_the_same_on_every_run() {
     let index = outputs[0].path("public/index.html");
     let vnu = web::node_modules().join("vnu-jar/build/dist/vnu.jar");
     if !vnu.is_file() {
-        web::missing("vnu-jar");
+        missing("vnu-jar");
     } else if let Ok(output) = std::process::Command::new("java")
         .arg("-jar")
         .arg(&vnu)
@@ -216,13 +217,13 @@ fn the_index_is_valid_accessible_and_the_same_on_every_run() {
             String::from_utf8_lossy(&output.stderr)
         );
     } else {
-        web::missing("java");
+        missing("java");
     }
     let axe = web::node_modules().join("axe-core/axe.min.js");
     if !axe.is_file() {
-        return web::missing("axe-core");
+        return missing("axe-core");
     }
-    let Some(mut browser) = web::Browser::start() else {
+    let Some(mut browser) = Browser::start() else {
         return;
     };
     let url = format!("file://{}", index.display());

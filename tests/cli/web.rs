@@ -4,29 +4,17 @@
 //! audit run inside the page, and the Nu HTML Checker (vnu). Each tool's check skips with a note
 //! when the tool is missing, unless BRIEF_REQUIRE_TOOLS=1 (CI installs them: see `.ci/run`).
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::support::browser::{Browser, chromium, missing};
 use crate::support::{Test, fixture_lines, repo_file};
-
-/// A guard against a hang, not a measure of speed.
-const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Where CI installs the npm packages (`axe-core`, `vnu-jar`).
 pub(crate) fn node_modules() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/web/node_modules")
-}
-
-/// Says that a tool is missing: a skip with a note, or a failure when tools are required.
-pub(crate) fn missing(what: &str) {
-    if std::env::var_os("BRIEF_REQUIRE_TOOLS").is_some() {
-        panic!("{what} is required but not installed");
-    }
-    eprintln!("{what} is not installed; skipping its check");
 }
 
 /// The page of one brief, written by `brief html` in a fresh folder.
@@ -363,153 +351,6 @@ fn a_batch_goes_on_past_a_bad_brief_and_never_writes_over_an_input() {
         .status(2)
         .stderr("error: -o names one page but there are 2 briefs; use --out-dir for several\n\n")
         .run();
-}
-
-// ---- in the tools a web page answers to ----
-
-/// Headless Chromium, driven over its DevTools protocol on a pipe (`--remote-debugging-pipe`:
-/// JSON messages ended by NUL, commands on fd 3 and replies on fd 4), keeping the events it
-/// sends (the requests a page makes).
-pub(crate) struct Browser {
-    child: Child,
-    commands: ChildStdin,
-    replies: BufReader<ChildStdout>,
-    next_id: u64,
-    session: Option<String>,
-    events: Vec<Value>,
-    _profile: tempfile::TempDir,
-}
-
-fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok());
-    if found.is_none() {
-        missing("chromium");
-    }
-    found
-}
-
-impl Browser {
-    pub(crate) fn start() -> Option<Self> {
-        let binary = chromium()?;
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new("sh")
-            .args([
-                "-c",
-                "exec \"$0\" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-                 --no-first-run --remote-debugging-pipe --user-data-dir=\"$1\" about:blank \
-                 3<&0 4>&1 </dev/null >/dev/null 2>/dev/null",
-                binary,
-                profile.path().to_str().unwrap(),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let commands = child.stdin.take().unwrap();
-        let replies = BufReader::new(child.stdout.take().unwrap());
-        Some(Self {
-            child,
-            commands,
-            replies,
-            next_id: 0,
-            session: None,
-            events: vec![],
-            _profile: profile,
-        })
-    }
-
-    pub(crate) fn send(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({ "id": id, "method": method, "params": params });
-        if let Some(session) = &self.session {
-            message["sessionId"] = json!(session);
-        }
-        self.commands
-            .write_all(format!("{message}\0").as_bytes())
-            .unwrap();
-        self.commands.flush().unwrap();
-        loop {
-            let mut bytes = vec![];
-            let read = self.replies.read_until(0, &mut bytes).unwrap();
-            assert!(read > 0, "chromium closed its pipe");
-            bytes.pop();
-            let reply: Value = serde_json::from_slice(&bytes).unwrap();
-            if reply["id"] == json!(id) {
-                if let Some(error) = reply.get("error") {
-                    panic!("{method}: {error}");
-                }
-                return reply["result"].clone();
-            }
-            if reply.get("method").is_some() {
-                self.events.push(reply);
-            }
-        }
-    }
-
-    /// Opens a page at a viewport `width` pixels wide, with the network watched from the
-    /// first request, and waits until it has loaded.
-    pub(crate) fn open(&mut self, url: &str, width: u32) {
-        let target = self.send("Target.createTarget", json!({ "url": "about:blank" }));
-        let attached = self.send(
-            "Target.attachToTarget",
-            json!({ "targetId": target["targetId"], "flatten": true }),
-        );
-        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
-        self.send("Network.enable", json!({}));
-        self.send("Page.enable", json!({}));
-        self.send(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 }),
-        );
-        self.events.clear();
-        self.send("Page.navigate", json!({ "url": url }));
-        let start = Instant::now();
-        while self.eval("document.readyState") != json!("complete") {
-            assert!(start.elapsed() < PATIENCE, "the page never loaded");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    pub(crate) fn eval(&mut self, expression: &str) -> Value {
-        let result = self.send(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
-        );
-        if let Some(exception) = result.get("exceptionDetails") {
-            panic!("{expression:.80}: {exception}");
-        }
-        result["result"]["value"].clone()
-    }
-
-    /// The violations axe-core (its source `axe`) finds in the open page, each as its rule,
-    /// its help and the elements at fault.
-    pub(crate) fn axe(&mut self, axe: &str) -> Value {
-        // Injected over the protocol, which the page's policy does not govern.
-        self.eval(axe);
-        self.eval(
-            "axe.run(document).then(r => r.violations.map(v => v.id + ': ' + v.help + ' ' + \
-             v.nodes.map(n => n.target.join(' ')).join(', ')))",
-        )
-    }
-
-    /// The addresses the page asked for.
-    pub(crate) fn requests(&self) -> Vec<String> {
-        self.events
-            .iter()
-            .filter(|e| e["method"] == "Network.requestWillBeSent")
-            .map(|e| e["params"]["request"]["url"].as_str().unwrap().to_string())
-            .collect()
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A brief's page written into a folder of its own, for the tools to open.

@@ -9,6 +9,7 @@ use crate::brief::figure_data::{self, MAX_COLUMNS, MAX_ROWS, MAX_SERIES};
 use crate::brief::model::*;
 use crate::brief::number;
 use crate::brief::richtext::Mode;
+use crate::diag::article;
 
 type TomlSpanned<T> = toml::Spanned<T>;
 
@@ -21,14 +22,6 @@ const KIND_KEYS: [(FigureKind, &[&str]); 3] = [
     ),
     (FigureKind::Image, &["file", "decorative"]),
 ];
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
 
 impl Reader<'_> {
     /// Reads one `[[figures]]` entry; the keys asked for depend on its `kind`, so that a key of

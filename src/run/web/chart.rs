@@ -1,6 +1,7 @@
 //! A brief's charts as inline SVG for its web page. They are drawn by the paper's own chart
 //! code (`figure-chart` in the template's `figures.typ`), laid out by the pipeline one chart to
-//! a page (`templates/web/charts.typ` in place of the template's `main.typ`) and rendered by
+//! a page (the template's `charts.typ`, or a folder's `web/charts.typ`, in place of its
+//! `main.typ`) and rendered by
 //! Typst's SVG renderer, so that page and paper show the same picture. Where that fails (a
 //! template folder whose `figures.typ` predates charts), `svg` draws them plainly from the same
 //! data: columns, bars, stacks and lines on the paper's axis and ticks. Either way a chart is
@@ -15,12 +16,10 @@ use crate::error::Failure;
 use crate::run::pipeline::{Prepared, Session};
 use crate::run::web::rich::escape;
 use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
-use crate::typeset::template::{ENTRY, TemplateFile};
+use crate::typeset::template::{CHARTS_ENTRY, ENTRY};
 
-/// The Typst file that draws a brief's charts, one to a page.
-const CHARTS: &str = include_str!("../../../templates/web/charts.typ");
-
-/// Where a template folder may keep its own.
+/// Where a template folder may keep a chart file of the web edition's own, over the
+/// template's `charts.typ`.
 pub const CHARTS_PATH: &str = "web/charts.typ";
 
 /// The brief's charts drawn by its template's chart code, as SVG elements in the order of the
@@ -32,15 +31,18 @@ pub fn drawn(
     data: Vec<u8>,
     alts: &[String],
 ) -> Result<Vec<String>, Diagnostic> {
-    let mut template = prepared.template.clone();
-    let entry = match template.files.get(CHARTS_PATH) {
-        Some(own) => own.clone(),
-        None => TemplateFile {
-            data: CHARTS.as_bytes().to_vec(),
-            origin: "templates/web/charts.typ".into(),
-            disk: None,
-        },
+    let failed = |what: String| {
+        Diagnostic::warning(format!(
+            "the charts could not be drawn by the template's chart code, so the web page draws them plainly: {what}"
+        ))
     };
+    let mut template = prepared.template.clone();
+    let entry = template
+        .files
+        .get(CHARTS_PATH)
+        .or_else(|| template.files.get(CHARTS_ENTRY))
+        .cloned()
+        .ok_or_else(|| failed(format!("the template has no {CHARTS_ENTRY}")))?;
     template.files.insert(ENTRY.to_string(), entry);
     let charting = Prepared {
         input: prepared.input.clone(),
@@ -48,11 +50,6 @@ pub fn drawn(
         warnings: vec![],
         template,
         own: prepared.own.clone(),
-    };
-    let failed = |what: String| {
-        Diagnostic::warning(format!(
-            "the charts could not be drawn by the template's chart code, so the web page draws them plainly: {what}"
-        ))
     };
     let laid = session
         .lay_out(&charting, data, &session.extras(&charting, None))

@@ -149,15 +149,7 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
         write_rich(state, &inlines, false)
     });
     env.add_function("cite", |state: &State, notes: Value| {
-        let marks = state.get_or_set_temp_object("brief-marks", rich::Marks::default);
-        let words = words(state);
-        let mut writer = rich::Writer {
-            marks: &marks,
-            words: &words,
-            out: String::new(),
-        };
-        writer.cite(&notes);
-        Value::from_safe_string(writer.out)
+        written(state, |writer| writer.cite(&notes))
     });
     env.add_filter("date", |state: &State, date: Value| {
         dates::format(&date, &dates::Words::of(&labels(state)))
@@ -235,6 +227,18 @@ fn words(state: &State) -> rich::Words {
 }
 
 fn write_rich(state: &State, value: &Value, blocks: bool) -> Value {
+    written(state, |writer| {
+        if blocks {
+            writer.blocks(value);
+        } else {
+            writer.inlines(value);
+        }
+    })
+}
+
+/// What `write` writes with the page's note marks and words, as markup (every string in it
+/// escaped by the writer).
+fn written(state: &State, write: impl FnOnce(&mut rich::Writer<'_>)) -> Value {
     let marks = state.get_or_set_temp_object("brief-marks", rich::Marks::default);
     let words = words(state);
     let mut writer = rich::Writer {
@@ -242,11 +246,7 @@ fn write_rich(state: &State, value: &Value, blocks: bool) -> Value {
         words: &words,
         out: String::new(),
     };
-    if blocks {
-        writer.blocks(value);
-    } else {
-        writer.inlines(value);
-    }
+    write(&mut writer);
     Value::from_safe_string(writer.out)
 }
 
@@ -290,16 +290,6 @@ pub fn page(session: &Session, prepared: &Prepared) -> Result<Page, Failure> {
 pub struct Links {
     pub pdf: Option<String>,
     pub index: Option<String>,
-}
-
-/// A brief's page with the given templates.
-pub fn page_with(
-    env: &Environment<'static>,
-    session: &Session,
-    prepared: &Prepared,
-    links: &Links,
-) -> Result<String, Failure> {
-    page_and_data(env, session, prepared, links).map(|made| made.html)
 }
 
 /// A brief's page as made: its HTML, the template data it was made from, and the warnings met
@@ -608,7 +598,6 @@ mod tests {
             .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = BUILT_IN.iter().map(|(p, _)| p.to_string()).collect();
-        embedded.push(chart::CHARTS_PATH.to_string());
         embedded.sort();
         assert_eq!(on_disk, embedded);
     }

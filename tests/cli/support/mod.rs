@@ -6,6 +6,7 @@
 //! Helpers that assert carry `#[track_caller]`, so a failure points at the line of the test
 //! that made the call, not at the helper.
 
+pub mod browser;
 pub mod pdf;
 
 /// Every path into the `brief` library that the tests use, and the only place that names one:

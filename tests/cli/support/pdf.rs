@@ -461,45 +461,36 @@ fn decode_text_string(bytes: &[u8]) -> String {
 }
 
 impl Pdf {
-    /// The text alternatives (`/Alt`) of the structure elements of a tagged PDF, in object
-    /// order: what a screen reader says for a figure.
-    pub fn alt_texts(&self) -> Vec<String> {
-        let mut alts = vec![];
-        for (_, object) in self.doc.objects.iter() {
-            let Ok(dict) = object.as_dict() else {
-                continue;
-            };
+    /// The structure elements of a tagged PDF, in object order.
+    fn structure_elements(&self) -> impl Iterator<Item = &lopdf::Dictionary> {
+        self.doc.objects.values().filter_map(|object| {
+            let dict = object.as_dict().ok()?;
             let is_element = dict
                 .get(b"Type")
                 .and_then(Object::as_name)
                 .is_ok_and(|t| t == b"StructElem")
                 || dict.has(b"S") && dict.has(b"P");
-            if let (true, Ok(alt)) = (is_element, dict.get(b"Alt"))
-                && let Object::String(bytes, _) = self.resolve(alt)
-            {
-                alts.push(decode_text_string(bytes));
-            }
-        }
-        alts
+            is_element.then_some(dict)
+        })
+    }
+
+    /// The text alternatives (`/Alt`) of the structure elements of a tagged PDF, in object
+    /// order: what a screen reader says for a figure.
+    pub fn alt_texts(&self) -> Vec<String> {
+        self.structure_elements()
+            .filter_map(|dict| match self.resolve(dict.get(b"Alt").ok()?) {
+                Object::String(bytes, _) => Some(decode_text_string(bytes)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The roles (`/S`) of the structure elements of a tagged PDF, in object order: `Table`,
     /// `TH`, `TD`, `Figure`, ….
     pub fn structure_roles(&self) -> Vec<String> {
-        let mut roles = vec![];
-        for (_, object) in self.doc.objects.iter() {
-            let Ok(dict) = object.as_dict() else {
-                continue;
-            };
-            let is_element = dict
-                .get(b"Type")
-                .and_then(Object::as_name)
-                .is_ok_and(|t| t == b"StructElem")
-                || dict.has(b"S") && dict.has(b"P");
-            if let (true, Ok(role)) = (is_element, dict.get(b"S").and_then(Object::as_name)) {
-                roles.push(String::from_utf8_lossy(role).into_owned());
-            }
-        }
-        roles
+        self.structure_elements()
+            .filter_map(|dict| dict.get(b"S").and_then(Object::as_name).ok())
+            .map(|role| String::from_utf8_lossy(role).into_owned())
+            .collect()
     }
 }
