@@ -6,7 +6,7 @@
 use brief::brief::model::Paper;
 use brief::diag::Diagnostic;
 use brief::source::SourceFile;
-use brief::typeset::data;
+use brief::compose::data;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

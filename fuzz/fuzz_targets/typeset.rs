@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use brief::run::pipeline::{Edit, Session, Settings};
-use brief::typeset::template::{self, Template};
+use brief::assets::template::{self, Template};
 use brief::typeset::{compile, fonts};
 use libfuzzer_sys::fuzz_target;
 

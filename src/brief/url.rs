@@ -2,7 +2,7 @@
 //! long the brief's own `url` may be to fit its QR code.
 
 /// The most bytes the brief's `url` may have: what a QR code holds at its largest (version 40,
-/// 177 modules a side) at error correction level M, the level `typeset::qr` draws with, in
+/// 177 modules a side) at error correction level M, the level `compose::qr` draws with, in
 /// byte mode. A longer address would lose its code; it is refused instead.
 pub const QR_CAPACITY: usize = 2331;
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::assets::template::Template;
 use crate::brief::model::Paper;
 use crate::diag::DiagnosticFormat;
 use crate::error::Error;
@@ -14,7 +15,6 @@ use crate::run::pipeline::{Session, Settings};
 use crate::typeset::fonts;
 use crate::typeset::impose::Imposition;
 use crate::typeset::pdf::{self, Standard};
-use crate::typeset::template::Template;
 
 #[derive(Debug, Args)]
 pub struct PdfArgs {

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::assets::template;
 use crate::diag::Printer;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::run::{report, templates};
-use crate::typeset::template;
 
 #[derive(Debug, Args)]
 pub struct TemplatesArgs {

@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::brief::diff::{self, Changes, summary};
+use crate::compose::redline::Redline;
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
 use crate::run::pipeline::{Edit, Laid, Prepared, Session};
 use crate::run::{git, isolate};
-use crate::typeset::redline::Redline;
 
 /// The forms of the result: the redline PDF, or the change summary alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,3 +16,4 @@ pub mod templates;
 pub mod typ;
 pub mod watch;
 pub mod web;
+pub mod xmp;

@@ -11,24 +11,27 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::assets::template::{Template, TemplateFile};
+use crate::assets::{figures, logo};
 use crate::brief::load;
 use crate::brief::model::{Brief, Paper};
+use crate::compose::data::{self, Print};
+use crate::compose::redline::Redline;
+use crate::compose::{coverage, qr};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Failure;
 use crate::exit::Status;
 use crate::fs;
 use crate::run::cache::{self, Cache, KeyBuilder, Lookup};
 use crate::run::isolate;
+use crate::run::xmp;
 use crate::source::SourceFile;
 use crate::typeset::compile::PagedDocument;
-use crate::typeset::data::{self, Print};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
-use crate::typeset::redline::Redline;
-use crate::typeset::template::{Template, TemplateFile};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, coverage, figures, logo, metadata, notes, qr};
+use crate::typeset::{compile, copy, notes};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,7 +303,7 @@ impl Session {
         // same words as `brief check` finds it.
         if !self.settings.standards.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(
-                coverage::uncovered(&brief, &self.fonts)
+                coverage::uncovered(&brief, &|c| self.fonts.covers(c))
                     .into_iter()
                     .map(refuse),
             );
@@ -423,7 +426,7 @@ impl Session {
         let pdf = pdf::export(document, brief.date.value, ident, &self.settings.standards)
             .map_err(Failure::Brief)?;
         let pdf = match &brief.publisher {
-            Some(publisher) => metadata::add_publisher(pdf, &publisher.value),
+            Some(publisher) => xmp::add_publisher(pdf, &publisher.value),
             None => pdf,
         };
         let (pages, keywords) = impose::facts(document);

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::assets::template::{self, Template};
 use crate::error::Error;
 use crate::fs;
-use crate::typeset::template::{self, Template};
 
 /// Copies the built-in template `name` into `dir` (created if missing) and returns the files
 /// written. Refuses, before writing anything, when any of its files already exists there (an

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
+use crate::assets::template::{Template, is_own_file};
 use crate::brief::load;
 use crate::brief::marking::Marking;
 use crate::error::Error;
@@ -25,7 +26,6 @@ use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Prepared, Session};
 use crate::typeset::compile::{self, PagedDocument};
-use crate::typeset::template::{Template, is_own_file};
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
 /// warm, older states go.

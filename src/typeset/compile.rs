@@ -11,9 +11,9 @@ pub use typst_layout::PagedDocument;
 
 use crate::brief::date::PartialDate;
 use crate::brief::model::Brief;
+use crate::compose::coverage;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
-use crate::typeset::coverage;
 use crate::typeset::world::{BriefWorld, Environment, Extras};
 
 /// Lays out a brief's data with the environment's template.

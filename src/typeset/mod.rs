@@ -1,23 +1,14 @@
-//! From a checked brief to PDF bytes: the data a template reads, the templates and fonts, the
-//! in-memory Typst world, compiling and PDF export. Every use of the Typst API stays here.
+//! Typesetting with Typst: the in-memory world of one brief (its data, templates and fonts),
+//! compiling, PDF export, imposition, pictures and speaker notes. Every use of the Typst API
+//! stays here; what the world serves (the template's data, the brief's files) is made below.
 
-pub mod chart;
 pub mod compile;
 pub mod copy;
-pub mod coverage;
-pub mod data;
-pub mod figures;
 pub mod fonts;
-pub mod image;
 pub mod impose;
-pub mod logo;
-pub mod metadata;
 pub mod notes;
 pub mod pdf;
-pub mod qr;
-pub mod redline;
 pub mod render;
-pub mod template;
 pub mod world;
 
 /// The version of the Typst crates brief is built with, as the build knows it (part of every

@@ -10,8 +10,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::assets::template::{COPY_PATH, DATA_PATH, ENTRY, QR_PATH, SOURCE_PATH, Template};
 use crate::typeset::fonts::Fonts;
-use crate::typeset::template::{COPY_PATH, DATA_PATH, ENTRY, QR_PATH, SOURCE_PATH, Template};
 
 /// What every brief of a run shares: the standard library, the fonts and the template, set up
 /// once. File ids are minted here, once per template file, so that a long batch does not

@@ -1,5 +1,5 @@
 //! The `[style]` table: a house's accent colour, logo and footer line. Its values are data the
-//! templates read; where the logo lies is checked when the brief is typeset (`typeset::logo`),
+//! templates read; where the logo lies is checked when the brief is typeset (`assets::logo`),
 //! as it depends on the brief's folder and `--root`.
 
 use super::read::{Reader, Table};

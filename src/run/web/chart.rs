@@ -11,12 +11,12 @@ use std::fmt::Write;
 
 use minijinja::value::Value;
 
+use crate::assets::template::{CHARTS_ENTRY, ENTRY};
 use crate::diag::Diagnostic;
 use crate::error::Failure;
 use crate::run::pipeline::{Prepared, Session};
 use crate::run::web::rich::escape;
 use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
-use crate::typeset::template::{CHARTS_ENTRY, ENTRY};
 
 /// Where a template folder may keep a chart file of the web edition's own, over the
 /// template's `charts.typ`.

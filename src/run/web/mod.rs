@@ -16,12 +16,12 @@ use std::collections::BTreeMap;
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, State};
 
+use crate::assets::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
 use crate::diag::Diagnostic;
 use crate::error::Failure;
 use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Built, Edit, Job, Made, Outcome, Prepared, Session};
-use crate::typeset::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
 
 /// The built-in web templates, by their path in a template folder.
 const BUILT_IN: &[(&str, &str)] = &[

@@ -12,6 +12,7 @@ use minijinja::Environment;
 use minijinja::value::Value;
 use serde::Serialize;
 
+use crate::assets::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
 use crate::brief::load;
 use crate::brief::marking::Scheme;
 use crate::brief::model::Brief;
@@ -24,7 +25,6 @@ use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Prepared, Session};
 use crate::run::report::{self, Reporter};
 use crate::run::web::{self, Links, dates, rich};
-use crate::typeset::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
 
 /// What a site is built from, besides the session.
 pub struct Site<'a> {

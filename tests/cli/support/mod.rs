@@ -13,12 +13,14 @@ pub mod pdf;
 /// the property tests drive reading, checking and typesetting directly, and the batch tests make
 /// sample briefs. The rest of the tests know the library only as the `brief` binary.
 pub mod library {
+    pub use brief::assets::template;
     pub use brief::brief::model::{Brief, Paper};
     pub use brief::brief::{load, richtext, sample};
+    pub use brief::compose::data;
     pub use brief::diag::Diagnostic;
     pub use brief::source::SourceFile;
     pub use brief::typeset::world::Environment;
-    pub use brief::typeset::{compile, data, fonts, template};
+    pub use brief::typeset::{compile, fonts};
 }
 
 use std::path::{Path, PathBuf};

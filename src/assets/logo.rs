@@ -1,15 +1,15 @@
 //! The brief's logo (`[style] logo`): found inside the brief's folder or `--root` and nowhere
-//! else, read with a size limit, its bytes checked (`typeset::image`), and served to the
+//! else, read with a size limit, its bytes checked (`assets::image`), and served to the
 //! template as a file of the brief's own (in its own world, never in the environment its
 //! template shares with other briefs).
 
 use std::path::Path;
 
+use crate::assets::image::{self, Named};
+use crate::assets::template::{LOGO_STEM, TemplateFile, brief_base, existing_inside_root};
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
-use crate::typeset::image::{self, Named};
-use crate::typeset::template::{LOGO_STEM, TemplateFile, brief_base, existing_inside_root};
 
 /// A logo is a small picture: larger files are refused rather than read.
 pub const MAX_LOGO_BYTES: u64 = 4 * 1024 * 1024;

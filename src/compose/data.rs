@@ -5,14 +5,15 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::assets::template::QR_PATH;
+use crate::assets::{figures, logo};
 use crate::brief::date::PartialDate;
 use crate::brief::model::{self, ActorKind, Brief, FigureContent, FigureKind, Paper, RichText};
 use crate::brief::number;
 use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
 use crate::brief::typography::{Quotes, Smartener, smarten};
-use crate::typeset::chart::{self, Axis};
-use crate::typeset::template::QR_PATH;
-use crate::typeset::{figures, logo, qr};
+use crate::compose::chart::{self, Axis};
+use crate::compose::qr;
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
 pub const DATA_VERSION: u32 = 1;

@@ -1,19 +1,19 @@
 //! A brief's figure files: the CSV data of its tables and charts and the pictures of its
 //! images, found inside the brief's folder (or `--root`) and nowhere else, read with size
-//! limits, checked (CSV problems at `file.csv:line:column`, pictures by `typeset::image`), and
+//! limits, checked (CSV problems at `file.csv:line:column`, pictures by `assets::image`), and
 //! kept among the brief's own files, so that its world alone serves them, the cache key covers
 //! their bytes and `watch` sees them change. `brief check` and `brief pdf` both come through
 //! here.
 
 use std::path::Path;
 
+use crate::assets::image::{self, Named};
+use crate::assets::template::{FIGURE_STEM, TemplateFile, brief_base, existing_inside_root};
 use crate::brief::figure_data;
 use crate::brief::model::{Brief, FigureContent, Str};
 use crate::diag::Diagnostic;
 use crate::fs;
 use crate::source::SourceFile;
-use crate::typeset::image::{self, Named};
-use crate::typeset::template::{FIGURE_STEM, TemplateFile, brief_base, existing_inside_root};
 
 /// An image figure is a picture for print: larger files are refused rather than read.
 pub const MAX_IMAGE_BYTES: u64 = 16 * 1024 * 1024;

@@ -12,7 +12,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::brief::diff::{Change, Changes, Kind, Status};
 use crate::brief::model::Brief;
-use crate::typeset::data::{self, Document, Print};
+use crate::compose::data::{self, Document, Print};
 
 /// A redline to typeset: the two versions, what changed, and the names they are known by.
 pub struct Redline<'a> {
