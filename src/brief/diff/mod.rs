@@ -552,6 +552,9 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         recommendations: _,
         sources: _,
         figures: _,
+        bibliography,
+        // Compared reference by reference, on their formatted text (`compose::cite`).
+        library: _,
     } = brief;
     let words = Words::of(brief);
     let language = match &language.value.region {
@@ -586,12 +589,15 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         logo,
         logo_alt,
         footer,
+        citations,
     } = style.as_ref().unwrap_or(&empty);
     item = item
         .field("style accent", words.opt(accent))
         .field("style logo", words.opt(logo))
         .field("style logo_alt", words.opt(logo_alt))
-        .field("style footer", words.opt(footer));
+        .field("style footer", words.opt(footer))
+        .field("style citations", words.opt(citations))
+        .field("bibliography", words.list(bibliography, ", "));
     vec![item]
 }
 

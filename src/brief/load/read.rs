@@ -261,6 +261,43 @@ impl<'f> Reader<'f> {
         out
     }
 
+    /// A key that takes one string or an array of them (`bibliography`).
+    pub(super) fn string_or_strings(
+        &mut self,
+        table: &mut Table<'_, '_>,
+        key: &'static str,
+    ) -> Vec<Str> {
+        let Some((_, value)) = self.entry(table, key) else {
+            return vec![];
+        };
+        match value.get_ref() {
+            DeValue::String(text) => {
+                let span = value.span();
+                if text.trim().is_empty() {
+                    self.error(span.clone(), format!("`{key}` must not be empty"));
+                    return vec![];
+                }
+                self.printable(key, text, &span);
+                vec![Spanned {
+                    value: text.to_string(),
+                    span,
+                }]
+            }
+            DeValue::Array(_) => {
+                table.known.pop();
+                self.strings(table, key)
+            }
+            _ => {
+                self.wrong_type(
+                    &format!("`{key}`"),
+                    value,
+                    "a string or an array of strings",
+                );
+                vec![]
+            }
+        }
+    }
+
     pub(super) fn rich_list(
         &mut self,
         table: &mut Table<'_, '_>,
