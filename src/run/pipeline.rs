@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::assets::template::{Template, TemplateFile};
-use crate::assets::{figures, logo};
-use crate::brief::load;
+use crate::assets::{bibliography, figures, logo};
 use crate::brief::model::{Brief, Paper};
+use crate::brief::{load, validate};
 use crate::compose::data::{self, Print};
 use crate::compose::redline::Redline;
 use crate::compose::{coverage, qr};
@@ -295,6 +295,14 @@ impl Session {
                     own.extend(files.into_iter().map(|f| (f.path, f.file)));
                 }
                 Err(problems) => diagnostics.extend(problems),
+            }
+            // The bibliography files and the house's style, likewise; their references are
+            // the brief's library, against which its citations are checked.
+            let read = bibliography::read(&mut brief, input, root);
+            own.extend(read.files);
+            diagnostics.extend(read.diagnostics);
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                validate::references(&brief, &mut diagnostics);
             }
         }
         // A language the template has no labels for is printed with English ones, and says so.

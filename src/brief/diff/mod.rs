@@ -982,11 +982,16 @@ fn inlines(content: &[Inline], out: &mut String) {
                 out.push(')');
             }
             Inline::Cite { refs, .. } => {
-                let ids: Vec<String> = refs.iter().map(|r| format!("@{}", r.id)).collect();
+                let ids: Vec<String> = refs.iter().map(|r| r.written()).collect();
                 out.push_str(&format!("[{}]", ids.join("; ")));
             }
             Inline::Linebreak => out.push('\n'),
             Inline::Ref { id, .. } => out.push_str(&format!("[@{id}]")),
+            // Made when the template data is built, never in a brief as read.
+            Inline::Citation { content, .. }
+            | Inline::SmallCaps { content }
+            | Inline::Super { content }
+            | Inline::Sub { content } => inlines(content, out),
         }
     }
 }
