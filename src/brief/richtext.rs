@@ -63,6 +63,10 @@ pub enum Inline {
         note: Option<usize>,
         /// The citation as the style writes it (in a note style, the note's text).
         content: Vec<Inline>,
+        /// Its place among the brief's citations, by which its text is found once all are
+        /// formatted. Not data for the template.
+        #[serde(skip)]
+        slot: usize,
     },
     /// Small capitals, superscript and subscript: what a citation style asks for besides
     /// emphasis and strong emphasis. Never written in a brief.
