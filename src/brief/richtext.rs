@@ -63,6 +63,8 @@ pub enum Inline {
         note: Option<usize>,
         /// The citation as the style writes it (in a note style, the note's text).
         content: Vec<Inline>,
+        /// The citation as the brief writes it (`@a, p. 45; @b`): what a redline compares.
+        cites: String,
         /// Its place among the brief's citations, by which its text is found once all are
         /// formatted. Not data for the template.
         #[serde(skip)]

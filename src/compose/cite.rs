@@ -56,6 +56,42 @@ pub fn style(brief: &Brief) -> Option<Arc<IndependentStyle>> {
     Some(style)
 }
 
+/// `old` as it would print in `new`'s citation style: a redline compares references on
+/// their formatted text, and a change of style is one change of the brief's `[style]`, not a
+/// change of every reference.
+pub fn in_style_of<'a>(old: &'a Brief, new: &Brief) -> std::borrow::Cow<'a, Brief> {
+    let same_file = match (&old.library.style, &new.library.style) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a.info.id == b.info.id,
+        (None, None) => true,
+        _ => false,
+    };
+    if old.citation_style() == new.citation_style() && same_file {
+        return std::borrow::Cow::Borrowed(old);
+    }
+    let mut restyled = old.clone();
+    let citations = new
+        .style
+        .as_ref()
+        .and_then(|s| s.citations.clone())
+        .or_else(|| {
+            // A brief with a bibliography and no style is in the default one; say it outright,
+            // for a version without a bibliography.
+            new.citation_style()
+                .map(|name| crate::brief::model::Spanned {
+                    value: name.to_string(),
+                    span: 0..0,
+                })
+        });
+    restyled
+        .style
+        .get_or_insert_with(Default::default)
+        .citations = citations;
+    let mut library = (*old.library).clone();
+    library.style = new.library.style.clone();
+    restyled.library = Arc::new(library);
+    std::borrow::Cow::Owned(restyled)
+}
+
 /// Whether a style puts its citations in notes (Chicago notes) rather than in the text
 /// (author-date, numeric).
 pub fn is_note_style(style: &IndependentStyle) -> bool {

@@ -360,6 +360,7 @@ impl Notes {
             keys: vec![],
             note,
             content: vec![],
+            cites: written(&refs),
             slot,
         })
     }
@@ -407,11 +408,20 @@ fn cite_in(content: &mut Vec<Inline>, collector: &mut Collector) {
             keys: vec![],
             note,
             content: vec![],
+            cites: written(refs),
             slot,
         });
     }
     out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
     *content = out;
+}
+
+/// A citation as the brief writes it, without its brackets.
+fn written(refs: &[CiteRef]) -> String {
+    refs.iter()
+        .map(CiteRef::written)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Calls `f` with every list of inlines of a field, in reading order: a paragraph's, then

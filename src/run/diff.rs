@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::brief::diff::{self, Changes, summary};
-use crate::compose::redline::Redline;
+use crate::brief::diff::{self, Changes, Kind, summary};
+use crate::compose::redline::{self, Redline};
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
@@ -55,7 +55,7 @@ pub fn run(
     let (Some(before), Some(after)) = (before, after) else {
         return Ok(status);
     };
-    let changes = compare(&before, &after)?;
+    let changes = compare(session, &before, &after)?;
     let names = (shown.0.as_str(), shown.1.as_str());
     if settings.format == SummaryFormat::Pdf {
         let output = output.expect("a redline always has a path");
@@ -148,7 +148,7 @@ pub fn run_against_base(
         let (Some(before), Some(after)) = (before, after) else {
             continue;
         };
-        let changes = match compare(&before, &after) {
+        let changes = match compare(session, &before, &after) {
             Ok(changes) => changes,
             Err(failure) => {
                 status = status.max(report(Err(failure), printer));
@@ -218,10 +218,21 @@ pub fn run_against_base(
 }
 
 /// The comparison of two checked versions, a panic in it reported as an internal error.
-fn compare(before: &Prepared, after: &Prepared) -> Result<Changes, Failure> {
+fn compare(session: &Session, before: &Prepared, after: &Prepared) -> Result<Changes, Failure> {
     isolate::catch("comparing", || {
         isolate::test_panic("compare");
-        diff::compare(&before.brief, &after.brief)
+        let mut changes = diff::compare(&before.brief, &after.brief);
+        // With a citation style, the references compared on their formatted text.
+        let print = session.print(&after.brief);
+        let (references, matched) = redline::reference_changes(&before.brief, &after.brief, &print);
+        if !matched.is_empty() {
+            changes.related = true;
+        }
+        changes.changes.extend(references);
+        changes
+            .matched
+            .extend(matched.into_iter().map(|(o, n)| (Kind::Source, o, n)));
+        changes
     })
 }
 

@@ -285,8 +285,18 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
         ),
         (
             Kind::Source,
-            sources(old),
-            sources(new),
+            // With a citation style, the references are compared on their formatted text
+            // (`compose::redline::reference_changes`).
+            if new.citation_style().is_some() {
+                vec![]
+            } else {
+                sources(old)
+            },
+            if new.citation_style().is_some() {
+                vec![]
+            } else {
+                sources(new)
+            },
             Rules {
                 moves: false,
                 ..by_id
