@@ -164,6 +164,27 @@ pub fn standalone_entry(brief: &Brief, key: &str) -> Option<Vec<Inline>> {
     Some(inlines(&entry.content))
 }
 
+/// A warning at the brief's `language` when its citation style has no words for it (the
+/// archive has no CSL locale for Belarusian): they are printed in English.
+pub fn language_warning(brief: &Brief) -> Option<crate::diag::Diagnostic> {
+    let style = style(brief)?;
+    let language = &brief.language.value;
+    if has_terms(&style, language) {
+        return None;
+    }
+    Some(
+        crate::diag::Diagnostic::warning(format!(
+            "the citation style has no words in the brief's language (`{}`): its \"edited by\", \"accessed\" and month names are printed in English",
+            language.primary
+        ))
+        .at(&brief.file, brief.language.span.clone())
+        .hint(format!(
+            "a house style (a .csl file) may give them in a <locale xml:lang=\"{}\"> element",
+            language.primary
+        )),
+    )
+}
+
 /// A citation as registered: its keys in the order written, with their locators.
 struct Request {
     refs: Vec<CiteRef>,

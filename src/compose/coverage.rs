@@ -40,6 +40,14 @@ pub fn missing_glyph(brief: &Brief, c: char) -> Diagnostic {
         .hint("add a font that has it with --font-path, or write the text without it");
     if let Some(offset) = first_in_strings(brief.file.text(), c) {
         diagnostic = diagnostic.at(&brief.file, offset..offset + c.len_utf8());
+    } else if let Some((file, offset)) = brief
+        .library
+        .references
+        .iter()
+        .find_map(|r| Some((&r.file, r.file.text().find(c)?)))
+    {
+        // From a bibliography file: where it is written there.
+        diagnostic = diagnostic.at(file, offset..offset + c.len_utf8());
     }
     diagnostic
 }

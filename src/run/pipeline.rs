@@ -17,7 +17,7 @@ use crate::brief::model::{Brief, Paper};
 use crate::brief::{load, validate};
 use crate::compose::data::{self, Print};
 use crate::compose::redline::Redline;
-use crate::compose::{coverage, qr};
+use crate::compose::{cite, coverage, qr};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Failure;
 use crate::exit::Status;
@@ -303,6 +303,7 @@ impl Session {
             diagnostics.extend(read.diagnostics);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 validate::references(&brief, &mut diagnostics);
+                diagnostics.extend(cite::language_warning(&brief));
             }
         }
         // A language the template has no labels for is printed with English ones, and says so.
