@@ -195,6 +195,10 @@ struct Request {
 pub struct Collector {
     style: Arc<IndependentStyle>,
     locale: LocaleCode,
+    /// Whether the language sets a full stop or comma inside closing quotation marks
+    /// (American English), which the engine does for the words of an entry but not for the
+    /// stop a style puts after a whole citation.
+    punctuation_in_quotes: bool,
     note_style: bool,
     requests: Vec<Request>,
     notes: usize,
@@ -224,9 +228,11 @@ impl Collector {
     /// A collector for a brief with a citation style; none for one without.
     pub fn new(brief: &Brief) -> Option<Self> {
         let style = style(brief)?;
+        let locale = locale(&brief.language.value);
         Some(Self {
             note_style: is_note_style(&style),
-            locale: locale(&brief.language.value),
+            punctuation_in_quotes: punctuation_in_quotes(&style, &locale),
+            locale,
             style,
             requests: vec![],
             notes: 0,
@@ -362,6 +368,7 @@ impl Collector {
                         &affixes[*index],
                         request,
                         self.note_style,
+                        self.punctuation_in_quotes,
                     );
                     (keys, content)
                 }
@@ -518,6 +525,7 @@ fn citation_inlines(
     affixes: &[(Option<String>, Option<String>)],
     request: &Request,
     note_style: bool,
+    punctuation_in_quotes: bool,
 ) -> Vec<Inline> {
     let mut out = Runs::default();
     let suppressed: Vec<bool> = request.refs.iter().map(|r| r.suppress_author).collect();
@@ -550,7 +558,33 @@ fn citation_inlines(
             _ => out.child(child, Formatting::default()),
         }
     }
+    if punctuation_in_quotes {
+        out.punctuation_in_quotes();
+    }
     out.finish()
+}
+
+/// Whether a style's terms for a language set punctuation inside quotation marks: the
+/// style's own locale for it, else the archive's.
+fn punctuation_in_quotes(style: &IndependentStyle, code: &LocaleCode) -> bool {
+    let primary = code.0.split('-').next().unwrap_or("");
+    style
+        .locale
+        .iter()
+        .filter(|l| {
+            l.lang
+                .as_ref()
+                .is_some_and(|lang| lang.0.split('-').next() == Some(primary))
+        })
+        .find_map(|l| l.style_options.as_ref()?.punctuation_in_quote)
+        .or_else(|| {
+            archive_locale(code)
+                .or_else(|| archive_locale(&LocaleCode::en_us()))?
+                .style_options
+                .as_ref()?
+                .punctuation_in_quote
+        })
+        .unwrap_or(false)
 }
 
 /// The engine's output as inlines.
@@ -637,6 +671,34 @@ impl Runs {
             started = true;
             self.child(child, Formatting::default());
         }
+    }
+
+    /// A full stop or comma right after a closing quotation mark goes inside it: `Crisis.”`.
+    fn punctuation_in_quotes(&mut self) {
+        const CLOSING: [char; 2] = ['”', '’'];
+        for i in 0..self.runs.len() {
+            let text = &mut self.runs[i].2;
+            let mut out = String::with_capacity(text.len());
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                if CLOSING.contains(&c) && matches!(chars.peek(), Some('.' | ',')) {
+                    out.push(chars.next().expect("peeked"));
+                }
+                out.push(c);
+            }
+            *text = out;
+            // Across runs: a quotation mark that ends one, a stop that begins the next.
+            if i + 1 < self.runs.len()
+                && self.runs[i].2.ends_with(CLOSING)
+                && self.runs[i + 1].2.starts_with(['.', ','])
+            {
+                let stop = self.runs[i + 1].2.remove(0);
+                let quote = self.runs[i].2.pop().expect("ends with a quotation mark");
+                self.runs[i].2.push(stop);
+                self.runs[i].2.push(quote);
+            }
+        }
+        self.runs.retain(|(_, _, text)| !text.is_empty());
     }
 
     /// Takes off a parenthesis that opens the first run, and the one that closes it at the
