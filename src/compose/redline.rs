@@ -238,7 +238,12 @@ fn changed_keys(changes: &Changes) -> HashSet<&str> {
 fn mark_references(changes: &Changes, before: &Value, after: &mut Value, marks: &mut Marks) {
     let old = array(&before["citations"]["references"]).to_vec();
     let changed = changed_keys(changes);
-    if let Some(references) = after["citations"]["references"].as_array_mut() {
+    // (`get_mut`, not indexing: indexing would add the keys to a paper without them.)
+    if let Some(references) = after
+        .get_mut("citations")
+        .and_then(|c| c.get_mut("references"))
+        .and_then(Value::as_array_mut)
+    {
         let of_kind = || changes.changes.iter().filter(|c| c.kind == Kind::Source);
         for (place, entry) in references.iter_mut().enumerate() {
             let Some(change) = of_kind().find(|c| c.new == Some(place)) else {

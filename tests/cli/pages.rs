@@ -235,8 +235,11 @@ fn the_deck_has_a_pdfpc_file_with_each_sections_full_text() {
             .iter()
             .find(|n| n.starts_with(heading))
             .unwrap_or_else(|| panic!("no note for {heading}: {noted:#?}"));
-        assert!(note.trim_end().ends_with(last_words), "{note}");
+        // The section's text, then its citation style's notes, which the slides leave out.
+        let (text, notes) = note.split_once("\n\nNotes\n").unwrap_or((note, ""));
+        assert!(text.trim_end().ends_with(last_words), "{note}");
         assert!(!note.contains("[@"), "{note}");
+        assert!(notes.lines().all(|n| n.contains("Leukavets")), "{note}");
     }
 }
 
@@ -246,7 +249,10 @@ fn a_paper_has_no_notes_file() {
         .file("belarus.toml", repo_file("briefs/belarus.toml"))
         .args(&["pdf", "--quiet", "belarus.toml"])
         .run();
-    assert_eq!(run.files(), vec!["belarus.pdf", "belarus.toml"]);
+    assert_eq!(
+        run.files(),
+        vec!["belarus-references.json", "belarus.pdf", "belarus.toml"]
+    );
 }
 
 /// The lines of ink in the bottom margin of each page of a PDF, rendered by poppler; None
