@@ -499,11 +499,13 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
             }
         }
     }
+    let mut item = Item(map);
+    not_english_unless_said(&mut item);
     ok.then(|| Reference {
         key,
         file: file.clone(),
         span: id_span,
-        item: Item(map),
+        item,
     })
 }
 
@@ -876,6 +878,14 @@ fn biblatex_hints(entry: &biblatex::Entry, item: &mut Item) {
         }
         _ => {}
     }
+    // The language, by its babel name (`langid = {belarusian}`), as CSL names it.
+    if !item.0.contains_key("language")
+        && let Some(code) = field("langid")
+            .or_else(|| field("language"))
+            .and_then(|name| babel_language(&name))
+    {
+        set(item, "language", code.into());
+    }
     let reportish = matches!(
         entry.entry_type,
         Tex::Report | Tex::TechReport | Tex::Thesis | Tex::MastersThesis | Tex::PhdThesis
@@ -883,6 +893,59 @@ fn biblatex_hints(entry: &biblatex::Entry, item: &mut Item) {
     if let Some(kind) = field("type").filter(|_| reportish) {
         set(item, "genre", kind);
     }
+}
+
+/// The BCP 47 code of a babel language name, for the languages a brief's labels have and
+/// their neighbours.
+fn babel_language(name: &str) -> Option<&'static str> {
+    Some(match name.trim().to_ascii_lowercase().as_str() {
+        "english" | "american" | "british" | "usenglish" | "ukenglish" => "en",
+        "belarusian" | "belarussian" => "be",
+        "russian" => "ru",
+        "ukrainian" => "uk",
+        "polish" => "pl",
+        "lithuanian" => "lt",
+        "latvian" => "lv",
+        "estonian" => "et",
+        "german" | "ngerman" | "austrian" | "naustrian" | "swissgerman" | "nswissgerman" => "de",
+        "french" | "francais" => "fr",
+        "spanish" => "es",
+        "italian" => "it",
+        "czech" => "cs",
+        "slovak" => "sk",
+        "hungarian" => "hu",
+        "romanian" => "ro",
+        "bulgarian" => "bg",
+        "serbian" => "sr",
+        "croatian" => "hr",
+        "georgian" => "ka",
+        "armenian" => "hy",
+        "turkish" => "tr",
+        _ => return None,
+    })
+}
+
+/// A reference without a `language` whose title is written in no Latin letter (Cyrillic,
+/// Greek, Arabic, Chinese) is not English: CSL sets English titles, and titles of no stated
+/// language, in title case, which would capitalise every word of a Belarusian headline. It is
+/// marked as of an undetermined language (`und`), which no style prints.
+fn not_english_unless_said(item: &mut Item) {
+    if item.0.contains_key("language") {
+        return;
+    }
+    let Some(Value::String(title)) = item.0.get("title") else {
+        return;
+    };
+    let mut letters = title.chars().filter(|c| c.is_alphabetic()).peekable();
+    if letters.peek().is_some() && letters.all(|c| !is_latin(c)) {
+        item.0
+            .insert("language".into(), Value::String("und".into()));
+    }
+}
+
+/// Whether a letter is of the Latin script (its basic, supplement and extended blocks).
+fn is_latin(c: char) -> bool {
+    matches!(c, 'A'..='Z' | 'a'..='z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
 fn yaml(file: &Arc<SourceFile>, parsed: &mut Parsed) {
@@ -935,7 +998,14 @@ fn yaml_keys(text: &str) -> HashMap<String, Range<usize>> {
 }
 
 /// An item read from the engine's entry, held to the same limits as a CSL-JSON one.
-fn checked(file: &Arc<SourceFile>, key: &str, span: Range<usize>, item: Item, parsed: &mut Parsed) {
+fn checked(
+    file: &Arc<SourceFile>,
+    key: &str,
+    span: Range<usize>,
+    mut item: Item,
+    parsed: &mut Parsed,
+) {
+    not_english_unless_said(&mut item);
     let mut ok = true;
     for (name, value) in &item.0 {
         if let Some(problem) = value_problem(value) {
