@@ -37,6 +37,9 @@ pub fn virtual_path(index: usize, file: &str) -> String {
 pub struct Read {
     pub files: Vec<(String, TemplateFile)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether every reference of the files was read: no file missing, unreadable or broken,
+    /// no item refused. Only then may a citation of a key the library lacks be called unknown.
+    pub complete: bool,
 }
 
 /// Reads the brief's bibliography files and its `.csl` style, if it names one, into
@@ -140,7 +143,12 @@ pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
         ));
     }
     brief.library = Arc::new(library);
-    Read { files, diagnostics }
+    let complete = !diagnostics.iter().any(Diagnostic::is_error);
+    Read {
+        files,
+        diagnostics,
+        complete,
+    }
 }
 
 /// A file the brief names, read from inside the root as UTF-8 text; its problems are

@@ -1378,7 +1378,7 @@ fn csl_type(entry: &hayagriva::Entry) -> &'static str {
 /// A `[[sources]]` entry as an item of the same bibliography: its title, author (as written,
 /// one name), publisher, date and address are CSL's `title`, `author` (a literal name),
 /// `publisher`, `issued` and `URL`. With a publisher it is a report, else with an address a
-/// web page, else a document.
+/// web page, else a book (a style's layout for a title alone).
 pub fn source_item(source: &Source) -> Item {
     let mut map = BTreeMap::new();
     map.insert("id".to_string(), Value::String(source.id.value.clone()));
@@ -1387,7 +1387,7 @@ pub fn source_item(source: &Source) -> Item {
     } else if source.url.is_some() {
         "webpage"
     } else {
-        "document"
+        "book"
     };
     map.insert("type".to_string(), Value::String(kind.into()));
     map.insert(

@@ -218,8 +218,10 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
 /// (`brief.library`): each key cited (in the text, or by a timeline event's `sources`) names a
 /// reference, a source or a figure, with a did-you-mean across all of them; no key names a
 /// reference and a source or figure both. Then, without errors, the warnings: a source or a
-/// file's reference cited nowhere. `check` left these to here.
-pub fn references(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
+/// file's reference cited nowhere. `check` left these to here. Citations are checked only
+/// against a `complete` library (every file and item read): a reference that could not be read
+/// is not called unknown where it is cited.
+pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnostic>) {
     if brief.bibliography.is_empty() {
         return;
     }
@@ -253,6 +255,9 @@ pub fn references(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
                 )),
             );
         }
+    }
+    if !complete {
+        return;
     }
     let known = |key: &str| ids.contains_key(key) || library.get(key).is_some();
     let mut names: Vec<&str> = ids.keys().copied().collect();

@@ -386,7 +386,7 @@ impl Collector {
                             out.child(f, Formatting::default());
                             out.finish()
                         }),
-                        content: inlines(&item.content),
+                        content: named(inlines(&item.content), items.get(item.key.as_str())),
                     })
                     .collect(),
                 list.hanging_indent,
@@ -399,6 +399,20 @@ impl Collector {
             hanging_indent,
         }
     }
+}
+
+/// An entry the style prints nothing for (Chicago's bibliography has no layout for a
+/// `document` with a title alone): its title, or its key, so that no reference vanishes.
+fn named(content: Vec<Inline>, item: Option<&&Item>) -> Vec<Inline> {
+    if !plain(&content).trim().is_empty() {
+        return content;
+    }
+    let title = item
+        .and_then(|i| i.0.get("title").or_else(|| i.0.get("id")))
+        .and_then(|v| v.to_str())
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    vec![Inline::Text { text: title }]
 }
 
 /// English labels of locators, as Pandoc reads them, by the CSL locator each names.

@@ -301,8 +301,8 @@ impl Session {
             let read = bibliography::read(&mut brief, input, root);
             own.extend(read.files);
             diagnostics.extend(read.diagnostics);
+            validate::references(&brief, read.complete, &mut diagnostics);
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                validate::references(&brief, &mut diagnostics);
                 diagnostics.extend(cite::language_warning(&brief));
             }
         }
