@@ -265,8 +265,13 @@ fn csl_style(
             }
         }
         Err(error) => Err(at_key(format!(
-            "the citation style `{}` is not a CSL style: {error}",
-            key.value
+            "the citation style `{}` is not a CSL style: {}{}",
+            key.value,
+            error.source,
+            match &error.path {
+                Some(path) if !path.to_string().is_empty() => format!(" (in `{path}`)"),
+                _ => String::new(),
+            }
         ))
         .hint(
             "a .csl file holds a CSL 1.0 style; download it again from the Zotero Style Repository",

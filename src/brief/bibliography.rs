@@ -466,11 +466,18 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
         match field(name, value) {
             Ok(Some((value, warning))) => {
                 if let Some(warning) = warning {
-                    parsed.warning(
-                        file,
-                        field_span.clone(),
-                        format!("the `{name}` of `{key}` {warning}"),
-                    );
+                    parsed
+                        .warning(
+                            file,
+                            field_span.clone(),
+                            format!("the `{name}` of `{key}` {warning}"),
+                        )
+                        .hints
+                        .push(
+                            "the citation engine reads one date an item: give it the date of \
+                             the edition the brief cites"
+                                .into(),
+                        );
                 }
                 if let Some(problem) = value_problem(&value) {
                     parsed
