@@ -1031,7 +1031,42 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::brief::bibliography::{self, Format, Library};
     use crate::source::SourceFile;
+
+    /// A brief with a citation style and a library, as the pipeline prepares it.
+    fn with_library(text: &str, json: &str) -> Brief {
+        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("t.toml", text));
+        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
+        let mut brief = brief.unwrap();
+        let parsed = bibliography::parse(&SourceFile::new("refs.json", json), Format::CslJson);
+        brief.library = std::sync::Arc::new(Library::new(parsed.references));
+        brief
+    }
+
+    #[test]
+    fn a_reference_as_printed_for_a_language_servers_hover() {
+        let brief = with_library(
+            "title = \"T\"\ndate = 2024-01-01\nbibliography = \"refs.json\"\n[style]\ncitations = \"apa\"\n[summary]\ntext = \"A [@a] and [@b].\"\n[[sources]]\nid = \"s\"\ntitle = \"A hand-written source\"\n",
+            r#"[{"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}},
+               {"id": "b", "type": "book", "title": "Beta", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}},
+               {"id": "c", "type": "book", "title": "Gamma", "issued": {"date-parts": [[2021]]}}]"#,
+        );
+        let text = |key: &str| reference_as_printed(&brief, key).map(|c| cite::plain(&c));
+        // As the list prints it: the year told apart from the other work of that year.
+        assert_eq!(text("a").as_deref(), Some("Doe, J. (2020a). Alpha."));
+        assert_eq!(text("s").as_deref(), Some("A hand-written source. (n.d.)."));
+        // Cited nowhere: as it would print alone.
+        assert_eq!(text("c").as_deref(), Some("Gamma. (2021)."));
+        assert_eq!(text("nothing"), None);
+        // And where each key is written, for go-to-definition.
+        let keys: Vec<(&str, usize)> = brief
+            .library
+            .keys()
+            .map(|(key, file, span)| (key, file.line_column(span.start).0))
+            .collect();
+        assert_eq!(keys, [("a", 1), ("b", 2), ("c", 3)]);
+    }
 
     #[test]
     fn notes_follow_first_citation_and_timeline_is_sorted() {

@@ -1062,3 +1062,65 @@ proptest! {
         prop_assert_eq!(dir.path().join("brief.pdf").exists(), built == Some(0));
     }
 }
+
+// ---- Whatever a bibliography file holds -------------------------------------------------------
+
+/// A brief citing keys `k0` to `k{n-1}` in `style`, with `references` as its library, as the
+/// pipeline prepares it.
+fn prepared(
+    style: &str,
+    n: usize,
+    references: Vec<crate::support::library::bibliography::Reference>,
+) -> crate::support::library::Brief {
+    use crate::support::library::{SourceFile, bibliography, load};
+    let text: Vec<String> = (0..n).map(|i| format!("Claim [@k{i}, p. {i}].")).collect();
+    let file = SourceFile::new("brief.toml", brief_with(style, "gen.json", &text.join(" ")));
+    let (brief, _) = load::load(&file);
+    let mut brief = brief.expect("the brief is TOML");
+    brief.library = std::sync::Arc::new(bibliography::Library::new(references));
+    brief
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..Config::default()
+    })]
+
+    #[test]
+    fn any_bytes_read_as_a_bibliography_never_panic(text in ".{0,400}") {
+        use crate::support::library::{SourceFile, bibliography};
+        let file = SourceFile::new("x", text);
+        for format in [bibliography::Format::CslJson, bibliography::Format::BibLatex, bibliography::Format::Yaml] {
+            let parsed = bibliography::parse(&file, format);
+            for diagnostic in &parsed.diagnostics {
+                let location = diagnostic.location.as_ref().expect("located");
+                prop_assert!(location.span.end <= location.file.text().len());
+            }
+        }
+    }
+
+    #[test]
+    fn any_items_are_formatted_in_every_kind_of_style_without_a_panic(
+        items in prop::collection::vec(item(), 1..10),
+        style in prop_oneof![Just("chicago-notes"), Just("apa"), Just("ieee"), Just("chicago-author-date"), Just("mla")],
+    ) {
+        use crate::support::library::{Paper, SourceFile, bibliography, data};
+        let items: Vec<Value> = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut item)| {
+                item["id"] = format!("k{i}").into();
+                item
+            })
+            .collect();
+        let file = SourceFile::new("gen.json", serde_json::to_string(&items).unwrap());
+        let parsed = bibliography::parse(&file, bibliography::Format::CslJson);
+        let brief = prepared(style, items.len(), parsed.references);
+        let print = data::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
+        let document = data::build(&brief, &print, None);
+        let citations = document.citations.expect("a citation style");
+        prop_assert!(citations.references.len() <= items.len());
+    }
+}

@@ -15,7 +15,7 @@ pub mod pdf;
 pub mod library {
     pub use brief::assets::template;
     pub use brief::brief::model::{Brief, Paper};
-    pub use brief::brief::{load, richtext, sample};
+    pub use brief::brief::{bibliography, load, richtext, sample};
     pub use brief::compose::data;
     pub use brief::diag::Diagnostic;
     pub use brief::source::SourceFile;
