@@ -586,16 +586,36 @@ fn field(name: &str, value: serde_json::Value) -> Result<Option<(Value, Option<S
     }
 }
 
+/// What a field's name is in CSL: a name variable, a date variable, or neither. Decided by
+/// citationberg's own names, and remembered: a file has thousands of fields of a few dozen
+/// names, and an unknown name is told by an error that lists every known one.
+fn kind_of_field(name: &str) -> (bool, bool) {
+    static KNOWN: std::sync::LazyLock<std::sync::Mutex<HashMap<String, (bool, bool)>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(kind) = known.get(name) {
+        return *kind;
+    }
+    let deserializer = || -> serde::de::value::StrDeserializer<'_, serde::de::value::Error> {
+        name.into_deserializer()
+    };
+    let kind = (
+        NameVariable::deserialize(deserializer()).is_ok(),
+        DateVariable::deserialize(deserializer()).is_ok(),
+    );
+    // Names beyond CSL's (a file's own fields) are not remembered, so that no file grows it.
+    if kind != (false, false) || name.len() <= 32 && known.len() < 1024 {
+        known.insert(name.to_string(), kind);
+    }
+    kind
+}
+
 fn is_name_variable(name: &str) -> bool {
-    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        name.into_deserializer();
-    NameVariable::deserialize(name).is_ok()
+    kind_of_field(name).0
 }
 
 fn is_date_variable(name: &str) -> bool {
-    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        name.into_deserializer();
-    DateVariable::deserialize(name).is_ok()
+    kind_of_field(name).1
 }
 
 /// A date of its parts (year, month, day), checked against the calendar.

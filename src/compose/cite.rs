@@ -123,6 +123,33 @@ fn archive_locale(code: &LocaleCode) -> Option<&'static Locale> {
         })
 }
 
+/// The locale files the engine is given for a language: the archive's locale for it and
+/// American English, its fallback; the engine looks a term up in them one file after another,
+/// so handing it the archive's sixty would cost it a search through all for every word.
+fn locale_files(code: &LocaleCode) -> Arc<Vec<Locale>> {
+    static FILES: LazyLock<Mutex<HashMap<String, Arc<Vec<Locale>>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let mut files = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = files.get(&code.0) {
+        return found.clone();
+    }
+    let mut chosen: Vec<Locale> = vec![];
+    for locale in [archive_locale(code), archive_locale(&LocaleCode::en_us())]
+        .into_iter()
+        .flatten()
+    {
+        if !chosen.iter().any(|c| c.lang == locale.lang) {
+            chosen.push(locale.clone());
+        }
+    }
+    let chosen = Arc::new(chosen);
+    // A run's briefs have few languages; a tag the archive lacks gets American English.
+    if files.len() < 64 {
+        files.insert(code.0.clone(), chosen.clone());
+    }
+    chosen
+}
+
 /// Whether the citation style has the words of a brief's language: the archive's locale, or
 /// the style's own terms for it. Otherwise its words ("edited by", "accessed", months) are
 /// printed in English.
@@ -150,7 +177,8 @@ pub fn standalone_entry(brief: &Brief, key: &str) -> Option<Vec<Inline>> {
         }
     };
     let locale = locale(&brief.language.value);
-    let locale_files: &[Locale] = &LOCALES;
+    let files = locale_files(&locale);
+    let locale_files: &[Locale] = &files;
     let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
     driver.citation(CitationRequest::new(
         vec![CitationItem::new(item, None, None, true, None)],
@@ -183,6 +211,79 @@ pub fn language_warning(brief: &Brief) -> Option<crate::diag::Diagnostic> {
             language.primary
         )),
     )
+}
+
+/// The words a style may print for a brief: every text of the references it cites (a file's
+/// and its own `[[sources]]`), the words of its citations as written (prefixes, locators), and
+/// the terms of its language; what the fonts must cover, found without formatting.
+pub fn printed_words(brief: &Brief) -> Vec<String> {
+    use citationberg::json::{NameValue, Value};
+    let mut words = vec![];
+    let mut cited: HashSet<&str> = HashSet::new();
+    let mut note = |refs: &[CiteRef], words: &mut Vec<String>| {
+        for r in refs {
+            words.extend(r.prefix.clone());
+            words.extend(r.locator.clone());
+        }
+    };
+    for text in crate::brief::validate::rich_texts(brief)
+        .into_iter()
+        .chain(brief.sections.iter().filter_map(|s| s.slide.as_ref()))
+    {
+        crate::brief::richtext::for_each_citation(&text.blocks, &mut |r| {
+            cited.insert(r.id.as_str());
+            note(std::slice::from_ref(r), &mut words);
+        });
+    }
+    cited.extend(
+        brief
+            .timeline
+            .iter()
+            .flat_map(|e| e.sources.iter().map(|s| s.value.as_str())),
+    );
+    for reference in brief
+        .library
+        .references
+        .iter()
+        .filter(|r| cited.contains(r.key.as_str()))
+    {
+        for value in reference.item.0.values() {
+            match value {
+                Value::String(text) => words.push(text.clone()),
+                Value::Number(_) | Value::Date(_) => {}
+                Value::Names(names) => {
+                    for name in names {
+                        match name {
+                            NameValue::Literal(l) => words.push(l.literal.clone()),
+                            NameValue::Item(n) => words.extend(
+                                [
+                                    Some(&n.family),
+                                    n.given.as_ref(),
+                                    n.suffix.as_ref(),
+                                    n.non_dropping_particle.as_ref(),
+                                    n.dropping_particle.as_ref(),
+                                ]
+                                .into_iter()
+                                .flatten()
+                                .cloned(),
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let code = locale(&brief.language.value);
+    for locale in [archive_locale(&code), archive_locale(&LocaleCode::en_us())]
+        .into_iter()
+        .flatten()
+    {
+        for term in locale.terms.iter().flat_map(|t| t.terms.iter()) {
+            words.extend(term.single().map(str::to_string));
+            words.extend(term.multiple().map(str::to_string));
+        }
+    }
+    words
 }
 
 /// A citation as registered: its keys in the order written, with their locators.
@@ -296,7 +397,8 @@ impl Collector {
                     .collect()
             })
             .collect();
-        let locale_files: &[Locale] = &LOCALES;
+        let files = locale_files(&self.locale);
+        let locale_files: &[Locale] = &files;
         let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
         // Which request of the driver each slot became (a citation of nothing known, which
         // the checks refuse, becomes none).
