@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::assets::fonts;
 use crate::assets::template::{COPY_PATH, DATA_PATH, QR_PATH};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
 use crate::fs;
 use crate::run::pipeline::{Edit, Session};
-use crate::typeset::fonts;
 
 /// Writes the project for the brief at `input` into `dir`, returning the brief's warnings.
 pub fn write(session: &Session, input: &Path, dir: &Path) -> Result<Vec<Diagnostic>, Failure> {

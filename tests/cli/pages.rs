@@ -311,8 +311,16 @@ fn nothing_leaves_the_belarus_slides_but_into_the_speaker_notes() {
     let mut spoken = vec![uncited(summary["text"].as_str().unwrap())];
     spoken.extend(strings("actors", "role"));
     spoken.extend(strings("actors", "description").iter().map(|d| uncited(d)));
-    spoken.extend(strings("timeline", "description").iter().map(|d| uncited(d)));
-    spoken.extend(strings("recommendations", "body").iter().map(|b| uncited(b)));
+    spoken.extend(
+        strings("timeline", "description")
+            .iter()
+            .map(|d| uncited(d)),
+    );
+    spoken.extend(
+        strings("recommendations", "body")
+            .iter()
+            .map(|b| uncited(b)),
+    );
     for item in &spoken {
         let item = bare(item.replace(['*', '_'], "").as_str());
         assert!(
