@@ -15,9 +15,11 @@ use skrifa::raw::types::{NameId, Tag};
 
 use crate::assets::fonts::{EMBEDDED, Face};
 
-/// Brotli's quality for the fonts: 11 is the format's own choice and takes several times as
-/// long as 9 for a few per cent less (measured on the Belarus page: see `fonts_stay_small`).
-const QUALITY: u8 = 9;
+/// Brotli's quality for the fonts. Measured on the Belarus page's seven faces (66 KB of WOFF2
+/// in all): 5 takes about 50 ms and half the memory of 9, which saves 1 % of the bytes in
+/// twice the time; 11, the format's own choice, saves 4 % in ten times the time. The page's
+/// budget is its time against its PDF's (`benches/web.rs`) as much as its bytes.
+const QUALITY: u8 = 5;
 
 /// Characters every page gets besides its own text: what the style sheet writes itself (` · `
 /// between masthead items, `— ` before a role) and ASCII, so that a reader's search, a figure
