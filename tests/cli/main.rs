@@ -18,6 +18,7 @@ mod languages;
 mod marking;
 mod pages;
 mod pdf;
+mod policy;
 mod preview;
 mod redline;
 
