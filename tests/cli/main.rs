@@ -28,6 +28,7 @@ mod schema;
 mod seams;
 mod shapes;
 mod site;
+mod stdout;
 mod style;
 mod support;
 mod templates;
