@@ -9,6 +9,7 @@
 //! stored as they are (the `glyf` transform is an option some decoders reject) and compressed
 //! with Brotli.
 
+use base64::Engine;
 use skrifa::raw::FontRef;
 use skrifa::raw::collections::IntSet;
 use skrifa::raw::types::{NameId, Tag};
@@ -90,7 +91,7 @@ fn rule(face: &Face, woff2: &[u8]) -> String {
         face.family,
         if face.italic { "italic" } else { "normal" },
         face.weight,
-        super::base64_encode(woff2),
+        base64::engine::general_purpose::STANDARD.encode(woff2),
     )
 }
 
