@@ -12,6 +12,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -21,10 +22,13 @@ use notify::{RecursiveMode, Watcher};
 use crate::assets::template::{Template, is_own_file};
 use crate::brief::load;
 use crate::brief::marking::Marking;
+use crate::brief::model::Brief;
+use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::fs;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Prepared, Session};
+use crate::source::SourceFile;
 use crate::typeset::compile::{self, PagedDocument};
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
@@ -57,15 +61,46 @@ pub enum Classification {
 
 /// Reads the classification of the brief at `input` as it is on disk now.
 pub fn classification(input: &Path) -> Classification {
-    let Ok(file) = load::read(input) else {
-        return Classification::Unknown;
-    };
-    match load::load(&file).0 {
-        Some(brief) if brief.classification.is_some() && brief.marking.is_none() => {
+    match load::read(input) {
+        Ok(file) => Classification::of_text(&file),
+        Err(_) => Classification::Unknown,
+    }
+}
+
+impl Classification {
+    /// The classification of a brief that was read.
+    pub fn of(brief: &Brief) -> Self {
+        if brief.classification.is_some() && brief.marking.is_none() {
+            Classification::Unknown
+        } else {
+            Classification::Read(brief.marking.clone())
+        }
+    }
+
+    /// The classification of a brief's text.
+    fn of_text(file: &Arc<SourceFile>) -> Self {
+        match load::load(file).0 {
+            Some(brief) => Self::of(&brief),
+            None => Classification::Unknown,
+        }
+    }
+
+    /// The classification of the text a failed build read, which its problems come from: the
+    /// one read before the build when the brief on disk after it, and every text of the brief
+    /// its diagnostics point into (the very text the build read), agree with it; unknown
+    /// otherwise, as when the brief changed during the build.
+    fn of_failed(input: &Path, before: &Classification, diagnostics: &[Diagnostic]) -> Self {
+        let name = input.display().to_string();
+        let mut read = diagnostics
+            .iter()
+            .filter_map(|d| d.location.as_ref())
+            .filter(|l| l.file.name() == name)
+            .map(|l| Self::of_text(&l.file));
+        if read.all(|c| c == *before) && classification(input) == *before {
+            before.clone()
+        } else {
             Classification::Unknown
         }
-        Some(brief) => Classification::Read(brief.marking),
-        None => Classification::Unknown,
     }
 }
 
@@ -151,15 +186,12 @@ pub fn watch_then(
             }
             watched = now;
         }
-        // A failed build shows its problems, not new pages: if the marking read before it is
-        // not the one on disk after it, the brief changed meanwhile and its marking is unknown
-        // until the next build.
-        let classification =
-            if outcome.made.is_none() && classification(&job.input) != inputs.classification {
-                Classification::Unknown
-            } else {
-                inputs.classification.clone()
-            };
+        // A failed build shows its problems, not new pages, and they are of the text it read.
+        let classification = if outcome.made.is_none() {
+            Classification::of_failed(&job.input, &inputs.classification, &outcome.diagnostics)
+        } else {
+            inputs.classification.clone()
+        };
         report(&Build {
             number,
             outcome,
