@@ -367,3 +367,40 @@ fn folder_of(path: &Path) -> PathBuf {
 fn absolute(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_build_is_classified_by_the_text_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("b.toml");
+        let brief = |marking: &str| {
+            format!("classification = \"{marking}\"\ntitle = \"T\"\ndate = 2024-01-15\nstray = 1\n")
+        };
+        std::fs::write(&input, brief("TLP:CLEAR")).unwrap();
+        let before = classification(&input);
+        assert!(matches!(&before, Classification::Read(Some(m)) if m.text == "TLP:CLEAR"));
+        let read = |text: String| {
+            let file = SourceFile::new(input.display().to_string(), text);
+            vec![Diagnostic::error("unknown key").at(&file, 0..1)]
+        };
+        // The build read the same text as the disk holds before and after.
+        assert_eq!(
+            Classification::of_failed(&input, &before, &read(brief("TLP:CLEAR"))),
+            before
+        );
+        // It read a RED text that was saved over again before the build ended (A, B, A).
+        assert_eq!(
+            Classification::of_failed(&input, &before, &read(brief("TLP:RED"))),
+            Classification::Unknown
+        );
+        // The brief on disk changed during the build.
+        std::fs::write(&input, brief("TLP:GREEN")).unwrap();
+        assert_eq!(
+            Classification::of_failed(&input, &before, &[]),
+            Classification::Unknown
+        );
+    }
+}
