@@ -55,9 +55,9 @@ pub fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-/// Opens a file for reading; on Unix without waiting for a writer, should the path have become
-/// a FIFO after it was checked.
-fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
+/// Opens a regular file for reading; on Unix without waiting for a writer, should the path
+/// have become a FIFO after it was checked. Anything but a regular file is refused.
+pub fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -306,3 +306,303 @@ fn a_brief_no_longer_published_is_taken_off_the_site() {
     );
     drop(run);
 }
+
+/// Runs `brief site ARGS` in `dir`: its exit status and standard error.
+fn site_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .arg("site")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), stderr)
+}
+
+/// The lowercase hex SHA-256 of a file's bytes.
+fn sha256_of(path: &Path) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_site_in_the_briefs_folder_never_removes_a_brief_or_a_users_file() {
+    // `--out-dir` is the briefs' own folder, and its manifest was edited to name every file
+    // there, some with their true SHA-256: only the site's own page and PDF may go.
+    let open = repo_file("tests/fixtures/minimal.toml");
+    let test = Test::new()
+        .file("briefs/lantern.toml", &open)
+        .file("briefs/other.toml", &open)
+        .file("briefs/notes.txt", "the user's notes")
+        .file("briefs/report.pdf", "the user's own PDF")
+        .file("briefs/page.html", "<p>the user's own page</p>");
+    let dir = test.path();
+    let briefs = dir.join("briefs");
+    let (status, said) = site_in(&dir, &["briefs", "--out-dir", "briefs", "--quiet"]);
+    assert_eq!(status, 0, "{said}");
+    assert!(briefs.join("lantern.html").is_file() && briefs.join("lantern.pdf").is_file());
+    let manifest = briefs.join(".brief-site");
+    let mut edited: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let named = edited["files"].as_object_mut().unwrap();
+    // A brief and a user's notes, with the SHA-256 they have: no hash makes them the site's.
+    for name in ["lantern.toml", "other.toml", "notes.txt"] {
+        named.insert(name.into(), sha256_of(&briefs.join(name)).into());
+    }
+    // A user's page and PDF, with the SHA-256 of other bytes (as a copied manifest has).
+    for name in ["page.html", "report.pdf"] {
+        named.insert(name.into(), sha256_of(&briefs.join("other.pdf")).into());
+    }
+    named.insert(
+        "../briefs/other.toml".into(),
+        sha256_of(&briefs.join("other.toml")).into(),
+    );
+    std::fs::write(&manifest, serde_json::to_vec(&edited).unwrap()).unwrap();
+    // Marked AMBER since: its page and PDF go, the files the manifest names besides stay.
+    std::fs::write(
+        briefs.join("lantern.toml"),
+        format!("classification = \"TLP:AMBER\"\n{open}"),
+    )
+    .unwrap();
+    let (status, said) = site_in(&dir, &["briefs", "--out-dir", "briefs"]);
+    assert_eq!(status, 0, "{said}");
+    for line in [
+        "warning: briefs/.brief-site names `../briefs/other.toml`, which was not taken off the site: it is not a file name of the site's folder",
+        "warning: briefs/.brief-site names `lantern.toml`, which was not taken off the site: a site takes away only the pages and PDFs of its briefs",
+        "warning: briefs/.brief-site names `notes.txt`, which was not taken off the site: a site takes away only the pages and PDFs of its briefs",
+        "warning: briefs/.brief-site names `page.html`, which was not taken off the site: it changed since the site wrote it",
+        "warning: briefs/.brief-site names `report.pdf`, which was not taken off the site: it changed since the site wrote it",
+        "removed lantern.html from the site (not published by this run)",
+        "removed lantern.pdf from the site (not published by this run)",
+    ] {
+        assert!(said.contains(line), "{line}\nmissing in:\n{said}");
+    }
+    assert_eq!(
+        files(&briefs),
+        [
+            ".brief-site",
+            "feed.xml",
+            "index.html",
+            "lantern.toml",
+            "notes.txt",
+            "other.html",
+            "other.pdf",
+            "other.toml",
+            "page.html",
+            "report.pdf",
+            "sitemap.xml",
+        ]
+    );
+}
+
+#[test]
+fn a_manifest_that_proves_nothing_removes_nothing() {
+    // A list of names, as a manifest was before it held hashes, or as anyone may write one:
+    // it names the briefs and the user's notes in the folder the site is written into.
+    let open = repo_file("tests/fixtures/minimal.toml");
+    let test = Test::new()
+        .file("briefs/lantern.toml", &open)
+        .file("briefs/notes.txt", "the user's notes")
+        .file("briefs/old.html", "<p>a page the user keeps</p>")
+        .file(
+            "briefs/.brief-site",
+            "lantern.toml\nnotes.txt\nold.html\nindex.html\n",
+        );
+    let dir = test.path();
+    let (status, said) = site_in(&dir, &["briefs", "--out-dir", "briefs", "--quiet"]);
+    assert_eq!(status, 0, "{said}");
+    assert_eq!(
+        said,
+        "warning: briefs/.brief-site cannot be read, so nothing it names was taken off the \
+         site: it is not a manifest this version of brief wrote\n  = hint: remove by hand the \
+         page and PDF of any brief no longer published; this run wrote a new manifest\n\n"
+    );
+    assert_eq!(
+        files(&dir.join("briefs")),
+        [
+            ".brief-site",
+            "feed.xml",
+            "index.html",
+            "lantern.html",
+            "lantern.pdf",
+            "lantern.toml",
+            "notes.txt",
+            "old.html",
+            "sitemap.xml",
+        ]
+    );
+    // The manifest it wrote names what it wrote, each with its SHA-256.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("briefs/.brief-site")).unwrap()).unwrap();
+    assert_eq!(manifest["brief-site"], 1);
+    let named: Vec<&String> = manifest["files"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        named,
+        [
+            "feed.xml",
+            "index.html",
+            "lantern.html",
+            "lantern.pdf",
+            "sitemap.xml"
+        ]
+    );
+    assert_eq!(
+        manifest["files"]["lantern.pdf"],
+        sha256_of(&dir.join("briefs/lantern.pdf"))
+    );
+}
+
+#[test]
+fn a_manifest_copied_from_another_site_removes_only_what_it_wrote_there() {
+    let open = repo_file("tests/fixtures/minimal.toml");
+    let test = Test::new()
+        .file("briefs/lantern.toml", &open)
+        .file("more/second.toml", &open)
+        .file(
+            "other/lantern.html",
+            "<p>the user's own page of that name</p>",
+        );
+    let dir = test.path();
+    assert_eq!(
+        site_in(&dir, &["briefs", "--out-dir", "public", "--quiet"]).0,
+        0
+    );
+    // The site copied whole, and a manifest copied alone into a folder of other files.
+    std::fs::create_dir(dir.join("copy")).unwrap();
+    for name in files(&dir.join("public")) {
+        std::fs::copy(dir.join("public").join(&name), dir.join("copy").join(&name)).unwrap();
+    }
+    std::fs::copy(
+        dir.join("public/.brief-site"),
+        dir.join("other/.brief-site"),
+    )
+    .unwrap();
+    for out in ["copy", "other"] {
+        let (status, said) = site_in(&dir, &["more", "--out-dir", out, "--quiet"]);
+        assert_eq!(status, 0, "{said}");
+        if out == "copy" {
+            // Copies of what a site wrote are what a site wrote: taken off.
+            assert_eq!(said, "");
+            assert!(!dir.join("copy/lantern.html").exists());
+            assert!(!dir.join("copy/lantern.pdf").exists());
+        } else {
+            assert_eq!(
+                said,
+                "warning: other/.brief-site names `lantern.html`, which was not taken off the \
+                 site: it changed since the site wrote it\n\n"
+            );
+            assert!(dir.join("other/lantern.html").exists());
+        }
+        assert!(dir.join(out).join("second.html").exists());
+    }
+}
+
+#[test]
+fn links_are_percent_encoded_and_names_no_system_can_hold_are_refused() {
+    let minimal = repo_file("tests/fixtures/minimal.toml");
+    let mut test = Test::new();
+    for name in [
+        "a#b",
+        "%41",
+        "two words",
+        "q?x=1",
+        "javascript:alert(1)",
+        "CON",
+    ] {
+        test = test.file(
+            &format!("briefs/{name}.toml"),
+            minimal.replace("Minimal brief", &format!("Brief {name}")),
+        );
+    }
+    let out = test
+        .args(&["site", "briefs", "--out-dir", "public", "--quiet"])
+        .status(1)
+        .any_stderr()
+        .run();
+    let hint = "  = hint: rename the brief: a site's file names may not hold control or \
+                bidirectional characters or any of < > : \" / \\ | ? *, end in a dot or a \
+                space, or be a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1, \
+                LPT1, ...)\n";
+    for (name, reason) in [
+        (
+            "q?x=1",
+            "it holds `?`, which Windows does not allow in a file name",
+        ),
+        (
+            "javascript:alert(1)",
+            "it holds `:`, which Windows does not allow in a file name",
+        ),
+        (
+            "CON",
+            "`CON` is the name of a device on Windows, whatever the extension",
+        ),
+    ] {
+        let error = format!(
+            "error: briefs/{name}.toml cannot be published: its page would be named \
+             `{name}.html`, and {reason}\n --> briefs/{name}.toml:1:1\n  |\n1 | title = \"Brief \
+             {name}\"\n  | ^\n{hint}"
+        );
+        assert!(
+            out.stderr.contains(&error),
+            "{error}\nmissing in:\n{}",
+            out.stderr
+        );
+    }
+    let public = out.path("public");
+    assert_eq!(
+        files(&public),
+        [
+            "%41.html",
+            "%41.pdf",
+            ".brief-site",
+            "a#b.html",
+            "a#b.pdf",
+            "feed.xml",
+            "index.html",
+            "sitemap.xml",
+            "two words.html",
+            "two words.pdf",
+        ]
+    );
+    // Every link of the index, the feed and the sitemap is a relative path that leads, once
+    // decoded, to a file of the site; none can be read as a scheme, a query or a fragment.
+    let index = String::from_utf8(out.read("public/index.html")).unwrap();
+    let feed = String::from_utf8(out.read("public/feed.xml")).unwrap();
+    let sitemap = String::from_utf8(out.read("public/sitemap.xml")).unwrap();
+    let locs: Vec<String> = roxmltree::Document::parse(&sitemap)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    let mut links: Vec<String> = attributes(&index, "href");
+    links.extend(attributes(&feed, "href"));
+    links.extend(locs);
+    let mut briefs = 0;
+    for link in links.iter().filter(|l| *l != "#main") {
+        assert!(
+            !link.contains([':', '?', '#', ' ']),
+            "{link} is not a plain relative path"
+        );
+        let name = percent_encoding::percent_decode_str(link)
+            .decode_utf8()
+            .unwrap();
+        assert!(public.join(&*name).is_file(), "{link} leads nowhere");
+        briefs += usize::from(name.starts_with("a#b") || name.starts_with("%41"));
+    }
+    assert!(briefs >= 6, "{links:?}");
+    for link in ["a%23b.html", "%2541.pdf", "two%20words.html"] {
+        assert!(links.contains(&link.to_string()), "{link} in {links:?}");
+    }
+    // A brief's page links to its own PDF the same way.
+    let page = String::from_utf8(out.read("public/a#b.html")).unwrap();
+    assert!(attributes(&page, "href").contains(&"a%23b.pdf".to_string()));
+    for text in [&index, &feed, &sitemap] {
+        assert!(!text.contains("javascript") && !text.contains("Brief CON"));
+    }
+}

@@ -8,6 +8,8 @@
 
 pub mod chart;
 pub mod dates;
+pub mod manifest;
+pub mod names;
 pub mod rich;
 pub mod site;
 

@@ -24,7 +24,7 @@ use crate::run::batch;
 use crate::run::isolate;
 use crate::run::pipeline::{Job, Outcome, Prepared, Session};
 use crate::run::report::{self, Reporter};
-use crate::run::web::{self, Links, dates, rich};
+use crate::run::web::{self, Links, dates, manifest, names, rich};
 
 /// What a site is built from, besides the session.
 pub struct Site<'a> {
@@ -44,8 +44,12 @@ pub struct Site<'a> {
 #[derive(Debug, Clone, Serialize)]
 struct Entry {
     id: String,
+    /// The links to its page and PDF, relative and percent-encoded.
     page: String,
     pdf: String,
+    /// The names of its page and PDF in the site's folder.
+    #[serde(skip)]
+    files: [String; 2],
     title: String,
     subtitle: Option<String>,
     date: String,
@@ -104,7 +108,11 @@ pub fn build(
     let all = batch::collect(site.inputs)?;
     // The site's own files are named at its top; a brief may not take their names.
     for input in &all {
-        if input.file_stem().is_some_and(|s| s == "index") {
+        // On Windows and macOS `Index.html` is `index.html`.
+        if input
+            .file_stem()
+            .is_some_and(|s| s.eq_ignore_ascii_case("index"))
+        {
             return Err(Error::message(format!(
                 "{} would be written over the site's index.html; rename the brief",
                 input.display()
@@ -137,6 +145,7 @@ pub fn build(
         session,
         environments: Mutex::new(HashMap::new()),
         entries: Mutex::new(vec![]),
+        inputs: Mutex::new(vec![]),
         protected: &protected,
     };
 
@@ -149,7 +158,8 @@ pub fn build(
         })
     };
     let mut entries = work.entries.into_inner().unwrap_or_else(|e| e.into_inner());
-    // Newest first; on one date, by title, so that every run writes the same files.
+    // Newest first; on one date, by title, then by name, so that every run writes the same
+    // files whatever order the threads finished in.
     entries.sort_by(|a, b| {
         b.key
             .0
@@ -157,14 +167,19 @@ pub fn build(
             .then(b.key.1.cmp(&a.key.1))
             .then(b.key.2.cmp(&a.key.2))
             .then(a.key.3.cmp(&b.key.3))
+            .then(a.files[0].cmp(&b.files[0]))
     });
     write_indexes(session, site, &entries, &protected)?;
     let written: BTreeSet<String> = entries
         .iter()
-        .flat_map(|e| [e.page.clone(), e.pdf.clone()])
+        .flat_map(|e| e.files.clone())
         .chain(SITE_FILES.map(String::from))
         .collect();
-    for name in forget_stale(site.out_dir, &written)? {
+    let mut inputs = protected.clone();
+    inputs.extend(work.inputs.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let forgotten = manifest::update(site.out_dir, &written, &inputs)?;
+    printer.print(&forgotten.warnings);
+    for name in forgotten.removed {
         report::wrote(
             printer,
             quiet,
@@ -190,40 +205,6 @@ pub fn build(
 
 /// The files a site has besides its briefs'.
 const SITE_FILES: [&str; 3] = ["index.html", "feed.xml", "sitemap.xml"];
-
-/// Where a site lists the files it wrote, so that the next run can take away what it no
-/// longer publishes.
-const MANIFEST: &str = ".brief-site";
-
-/// Removes from `out_dir` the files the last run wrote (by its manifest) that this run did
-/// not: the page and PDF of a brief since marked for limited sharing, failed, deleted or
-/// renamed must not stay published. Only plain files named in the manifest are touched, never
-/// a path that leads elsewhere or a link; other files in the folder are left alone. Writes
-/// this run's manifest and returns the names removed.
-fn forget_stale(out_dir: &Path, written: &BTreeSet<String>) -> Result<Vec<String>, Failure> {
-    let manifest = out_dir.join(MANIFEST);
-    let old = match std::fs::read_to_string(&manifest) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => return Err(Error::io("failed to read", &manifest, error).into()),
-    };
-    let mut removed = vec![];
-    for name in old.lines().map(str::trim).filter(|n| !n.is_empty()) {
-        let plain = !name.contains(['/', '\\']) && !name.starts_with('.') && name != MANIFEST;
-        if !plain || written.contains(name) {
-            continue;
-        }
-        let path = out_dir.join(name);
-        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        if is_file {
-            std::fs::remove_file(&path).map_err(|e| Error::io("failed to remove", &path, e))?;
-            removed.push(name.to_string());
-        }
-    }
-    let list: String = written.iter().map(|n| format!("{n}\n")).collect();
-    fs::write_atomically(&manifest, list.as_bytes())?;
-    Ok(removed)
-}
 
 /// Whether a brief is published (also when it does not read, which its build will report),
 /// or left out with a warning.
@@ -274,6 +255,9 @@ struct Work<'a> {
     /// The web templates, by the digest of the template they belong to.
     environments: Mutex<HashMap<[u8; 32], Arc<Environment<'static>>>>,
     entries: Mutex<Vec<Entry>>,
+    /// The files the published briefs were made from (their own files, template folders),
+    /// which the site never removes.
+    inputs: Mutex<Vec<PathBuf>>,
     protected: &'a [PathBuf],
 }
 
@@ -295,16 +279,21 @@ impl Work<'_> {
         let session = self.session;
         let page_path = job.output.with_extension("html");
         let staged = isolate::catch_result("writing the web page", || {
+            portable_names(job, &page_path)?;
             let prepared = session.prepare(&job.input)?;
+            self.inputs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(prepared.inputs());
             fs::check_output(&page_path, self.protected)?;
-            let pdf = file_name(&job.output);
+            let files = [file_name(&page_path), file_name(&job.output)];
             let links = Links {
-                pdf: Some(pdf.clone()),
+                pdf: Some(names::link(&files[1])),
                 index: Some("index.html".into()),
             };
             let env = self.environment(&prepared.template)?;
             let made = web::page_and_data(&env, session, &prepared, &links)?;
-            let entry = entry(&prepared, &made.data, file_name(&page_path), pdf)?;
+            let entry = entry(&prepared, &made.data, files)?;
             Ok((
                 fs::stage(&page_path, made.html.as_bytes())?,
                 entry,
@@ -331,6 +320,32 @@ impl Work<'_> {
     }
 }
 
+/// Refuses a brief whose page or PDF would have a name that is not a file name on every
+/// system (`names::portable`), as an error at the start of the brief.
+fn portable_names(job: &Job, page: &Path) -> Result<(), Failure> {
+    let problems: Vec<(String, String)> = [page, job.output.as_path()]
+        .into_iter()
+        .map(file_name)
+        .filter_map(|name| names::portable(&name).err().map(|reason| (name, reason)))
+        .collect();
+    let Some((name, reason)) = problems.into_iter().next() else {
+        return Ok(());
+    };
+    let file = load::read(&job.input)?;
+    Err(Failure::Brief(vec![
+        Diagnostic::error(format!(
+            "{} cannot be published: its page would be named `{name}`, and {reason}",
+            job.input.display()
+        ))
+        .at(&file, 0..0)
+        .hint(
+            "rename the brief: a site's file names may not hold control or bidirectional \
+             characters or any of < > : \" / \\ | ? *, end in a dot or a space, or be a \
+             name Windows keeps for a device (CON, PRN, AUX, NUL, COM1, LPT1, ...)",
+        ),
+    ]))
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -346,8 +361,7 @@ fn file_name(path: &Path) -> String {
 fn entry(
     prepared: &Prepared,
     data: &serde_json::Value,
-    page: String,
-    pdf: String,
+    files: [String; 2],
 ) -> Result<Entry, Failure> {
     let value = Value::from_serialize(data);
     let meta = value.get_attr("meta").unwrap_or_default();
@@ -375,9 +389,9 @@ fn entry(
             .unwrap_or(0)
     };
     let title = text("title").unwrap_or_default();
-    let stem = page.trim_end_matches(".html").to_string();
+    let stem = files[0].trim_end_matches(".html");
     Ok(Entry {
-        id: text("url").unwrap_or_else(|| format!("urn:brief:{stem}")),
+        id: text("url").unwrap_or_else(|| format!("urn:brief:{}", names::link(stem))),
         title: title.clone(),
         subtitle: text("subtitle"),
         date: dates::format(&date, &words),
@@ -403,8 +417,9 @@ fn entry(
             .collect(),
         description: description.split_whitespace().collect::<Vec<_>>().join(" "),
         key: (part("year"), part("month"), part("day"), title),
-        page,
-        pdf,
+        page: names::link(&files[0]),
+        pdf: names::link(&files[1]),
+        files,
     })
 }
 
