@@ -323,8 +323,12 @@ fn site_in(dir: &Path, args: &[&str]) -> (i32, String) {
 
 /// The lowercase hex SHA-256 of a file's bytes.
 fn sha256_of(path: &Path) -> String {
+    sha256(&std::fs::read(path).unwrap())
+}
+
+fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(std::fs::read(path).unwrap())
+    sha2::Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -604,5 +608,293 @@ fn links_are_percent_encoded_and_names_no_system_can_hold_are_refused() {
     assert!(attributes(&page, "href").contains(&"a%23b.pdf".to_string()));
     for text in [&index, &feed, &sitemap] {
         assert!(!text.contains("javascript") && !text.contains("Brief CON"));
+    }
+}
+
+mod property {
+    //! A site run through the real binary, over generated folders, manifests and `--out-dir`
+    //! choices: it never removes a file it did not write, nor any input.
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError};
+
+    use super::{sha256, sha256_of, site_in};
+    use crate::support::repo_file;
+
+    const BRIEFS: [&str; 3] = ["a", "b", "c"];
+
+    /// A user's files in the folder the site is written into: notes, a PDF and a page of their
+    /// own, and a page named as a brief's would be.
+    const USER_FILES: [&str; 4] = ["notes.txt", "report.pdf", "page.html", "c.html"];
+
+    /// Where the site is written, relative to the test's folder; the briefs are in `briefs/`.
+    const OUT_DIRS: [&str; 3] = ["public", "briefs", "briefs/site"];
+
+    #[derive(Debug, Clone)]
+    enum Manifest {
+        /// The first run's, as it wrote it.
+        AsWritten,
+        None,
+        /// Copied from a site of the same briefs written elsewhere.
+        Copied,
+        /// Edited to name files of the folder, of the briefs' folder and paths out of it, each
+        /// with the SHA-256 of some file a site wrote, of nothing, or (for any file but a page
+        /// or PDF of the user's, see `manifest.rs`) of the file itself.
+        Edited(Vec<(usize, u8)>),
+        Garbage(Vec<u8>),
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        /// Each brief in the first and the second run: absent, public, or marked TLP:AMBER.
+        first: [Option<bool>; 3],
+        second: [Option<bool>; 3],
+        out_dir: usize,
+        user_files: [bool; 4],
+        /// Pages of the first run the user edited before the second.
+        edited: [bool; 3],
+        manifest: Manifest,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        let brief = || proptest::option::of(prop_oneof![3 => Just(true), 1 => Just(false)]);
+        let manifest = prop_oneof![
+            3 => Just(Manifest::AsWritten),
+            1 => Just(Manifest::None),
+            2 => Just(Manifest::Copied),
+            3 => proptest::collection::vec((0usize..32, 0u8..3), 0..12).prop_map(Manifest::Edited),
+            1 => proptest::collection::vec(any::<u8>(), 0..40).prop_map(Manifest::Garbage),
+        ];
+        (
+            [brief(), brief(), brief()],
+            [brief(), brief(), brief()],
+            0..OUT_DIRS.len(),
+            any::<[bool; 4]>(),
+            any::<[bool; 3]>(),
+            manifest,
+        )
+            .prop_map(
+                |(first, second, out_dir, user_files, edited, manifest)| Case {
+                    // A folder without briefs is refused before anything is written or removed.
+                    first: at_least_one(first),
+                    second: at_least_one(second),
+                    out_dir,
+                    user_files,
+                    edited,
+                    manifest,
+                },
+            )
+    }
+
+    fn at_least_one(mut briefs: [Option<bool>; 3]) -> [Option<bool>; 3] {
+        if briefs.iter().all(Option::is_none) {
+            briefs[0] = Some(true);
+        }
+        briefs
+    }
+
+    fn config() -> Config {
+        Config {
+            cases: std::env::var("PROPTEST_CASES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(8),
+            failure_persistence: None,
+            ..Config::default()
+        }
+    }
+
+    /// Every file under `dir`, with its bytes.
+    fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut found = BTreeMap::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(snapshot(&path));
+            } else {
+                found.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+        found
+    }
+
+    /// The bytes of every file a run created or changed.
+    fn made_by(
+        before: &BTreeMap<PathBuf, Vec<u8>>,
+        after: &BTreeMap<PathBuf, Vec<u8>>,
+    ) -> BTreeSet<Vec<u8>> {
+        after
+            .iter()
+            .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+            .map(|(_, bytes)| bytes.clone())
+            .collect()
+    }
+
+    fn write_briefs(folder: &Path, briefs: &[Option<bool>; 3]) {
+        let open = repo_file("tests/fixtures/minimal.toml");
+        for (name, brief) in BRIEFS.iter().zip(briefs) {
+            let path = folder.join(format!("{name}.toml"));
+            match brief {
+                Some(public) => {
+                    let marking = if *public { "TLP:CLEAR" } else { "TLP:AMBER" };
+                    let title = format!("Brief {name}");
+                    let text = format!("classification = \"{marking}\"\n{open}")
+                        .replace("Minimal brief", &title);
+                    std::fs::write(path, text).unwrap();
+                }
+                None => {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+    }
+
+    /// One case: a first run, then the briefs, the folder and the manifest change, then a
+    /// second run, whose removals are checked.
+    fn run(case: &Case) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let briefs = root.join("briefs");
+        let out = root.join(OUT_DIRS[case.out_dir]);
+        std::fs::create_dir_all(&briefs).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        write_briefs(&briefs, &case.first);
+        for (name, present) in USER_FILES.iter().zip(case.user_files) {
+            if present {
+                std::fs::write(out.join(name), format!("the user's own {name}")).unwrap();
+            }
+        }
+        let args = ["briefs", "--out-dir", OUT_DIRS[case.out_dir], "--quiet"];
+        let start = snapshot(root);
+        let (status, said) = site_in(root, &args);
+        prop_assert_eq!(status, 0, "{}", said);
+        let first = snapshot(root);
+        let mut written = made_by(&start, &first);
+
+        // The briefs and the folder change, and the manifest with them.
+        write_briefs(&briefs, &case.second);
+        for (name, edit) in BRIEFS.iter().zip(case.edited) {
+            let page = out.join(format!("{name}.html"));
+            if edit && page.is_file() {
+                std::fs::write(&page, "<p>the user's edit</p>").unwrap();
+            }
+        }
+        let manifest = out.join(".brief-site");
+        match &case.manifest {
+            Manifest::AsWritten => {}
+            Manifest::None => {
+                let _ = std::fs::remove_file(&manifest);
+            }
+            Manifest::Copied => {
+                let elsewhere = root.join("elsewhere");
+                std::fs::create_dir_all(elsewhere.join("briefs")).unwrap();
+                write_briefs(&elsewhere.join("briefs"), &[Some(true); 3]);
+                let before = snapshot(&elsewhere);
+                let (status, said) =
+                    site_in(&elsewhere, &["briefs", "--out-dir", "site", "--quiet"]);
+                prop_assert_eq!(status, 0, "{}", said);
+                written.extend(made_by(&before, &snapshot(&elsewhere)));
+                std::fs::copy(elsewhere.join("site/.brief-site"), &manifest).unwrap();
+            }
+            Manifest::Edited(entries) => {
+                let mut names: Vec<String> = snapshot(&out)
+                    .keys()
+                    .chain(snapshot(&briefs).keys())
+                    .map(|p| {
+                        p.strip_prefix(&out).map_or_else(
+                            |_| format!("../{}", p.strip_prefix(root).unwrap().display()),
+                            |p| p.display().to_string(),
+                        )
+                    })
+                    .collect();
+                names.extend(["../briefs/a.toml".into(), "/etc/hostname".into()]);
+                let site_hashes: Vec<String> = first
+                    .iter()
+                    .filter(|(p, bytes)| p.starts_with(&out) && written.contains(*bytes))
+                    .map(|(_, bytes)| sha256(bytes))
+                    .collect();
+                let mut files = BTreeMap::new();
+                for (name, hash) in entries {
+                    let name = &names[name % names.len()];
+                    let path = out.join(name);
+                    // A page or PDF of the user's own, given its own SHA-256, is a forgery no
+                    // run can tell from its own record (see `manifest.rs`); any other file may
+                    // be named with its own.
+                    let page = name.ends_with(".html") || name.ends_with(".pdf");
+                    let own_hash = path.is_file()
+                        && (!page || written.contains(&std::fs::read(&path).unwrap()));
+                    let hash = match hash {
+                        0 if !site_hashes.is_empty() => {
+                            site_hashes[name.len() % site_hashes.len()].clone()
+                        }
+                        1 if own_hash => sha256_of(&path),
+                        _ => "0".repeat(64),
+                    };
+                    files.insert(name.clone(), hash);
+                }
+                let text = serde_json::json!({"brief-site": 1, "files": files});
+                std::fs::write(&manifest, serde_json::to_vec(&text).unwrap()).unwrap();
+            }
+            Manifest::Garbage(bytes) => std::fs::write(&manifest, bytes).unwrap(),
+        }
+
+        let before = snapshot(root);
+        let (status, said) = site_in(root, &args);
+        prop_assert_eq!(status, 0, "{}", said);
+        let after = snapshot(root);
+        written.extend(made_by(&before, &after));
+        for (path, bytes) in &before {
+            if after.contains_key(path) {
+                continue;
+            }
+            prop_assert!(
+                path.starts_with(&out) && path.parent() == Some(out.as_path()),
+                "{} was removed, outside the site's folder",
+                path.display()
+            );
+            prop_assert!(path.file_name() != Some(".brief-site".as_ref()));
+            prop_assert!(
+                written.contains(bytes),
+                "{} was removed, and no site wrote it",
+                path.display()
+            );
+            prop_assert!(
+                !path.to_string_lossy().ends_with(".toml"),
+                "the brief {} was removed",
+                path.display()
+            );
+        }
+        // Every brief is still there, as it was.
+        for (path, bytes) in before
+            .iter()
+            .filter(|(p, _)| p.starts_with(&briefs) && p.extension().is_some_and(|e| e == "toml"))
+        {
+            prop_assert_eq!(after.get(path), Some(bytes));
+        }
+        // With the manifest it wrote, the last run's pages of a brief no longer published
+        // are gone, unless the user changed them.
+        if let Manifest::AsWritten = case.manifest {
+            for (i, name) in BRIEFS.iter().enumerate() {
+                let published = |run: &[Option<bool>; 3]| run[i] == Some(true);
+                if published(&case.first) && !published(&case.second) {
+                    prop_assert!(!out.join(format!("{name}.pdf")).exists(), "{}", said);
+                    if !case.edited[i] {
+                        prop_assert!(!out.join(format!("{name}.html")).exists(), "{}", said);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn a_site_never_removes_what_it_did_not_write_nor_an_input(case in case()) {
+            run(&case)?;
+        }
     }
 }

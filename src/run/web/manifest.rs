@@ -200,6 +200,7 @@ fn sha256_of(path: &Path) -> Result<String, Error> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
 
     /// The names a generated folder and manifest use: briefs, pages and PDFs, the site's own
     /// files, a user's files, and names no site writes.
@@ -477,58 +478,70 @@ mod tests {
         removed: Vec<String>,
     }
 
+    /// Checks one case's outcome.
+    fn check(case: &Case) -> Result<(), TestCaseError> {
+        let outcome = run(case);
+        for (path, bytes) in &outcome.before {
+            let now = outcome.after.get(path);
+            if outcome.written_now.contains(path) || path.ends_with(NAME) {
+                continue;
+            }
+            if now == Some(bytes) {
+                continue;
+            }
+            prop_assert!(now.is_none(), "{} was changed", path.display());
+            prop_assert!(
+                outcome.ever_written.contains(bytes),
+                "{} was removed, and no run wrote it",
+                path.display()
+            );
+            prop_assert!(path.parent() == Some(outcome.dir.as_path()));
+            prop_assert!(
+                !outcome.inputs.iter().any(|input| input == path),
+                "the input {} was removed",
+                path.display()
+            );
+            prop_assert!(!path.to_string_lossy().ends_with(".toml"));
+        }
+        for input in &outcome.inputs {
+            prop_assert!(
+                outcome.after.contains_key(input) || !outcome.before.contains_key(input),
+                "the input {} was removed",
+                input.display()
+            );
+        }
+        // What the last run wrote and this one did not goes, when nothing stands against it.
+        if let Kept::AsWritten = case.kept {
+            for (i, name) in NAMES.iter().enumerate() {
+                let stale = outcome.first.contains(*name) && !outcome.second.contains(*name);
+                let page =
+                    name.ends_with(".html") || name.ends_with(".pdf") || name.ends_with(".PDF");
+                let left_alone = case.changed[i]
+                    || matches!(case.standing[i], Standing::Link(_))
+                    || outcome.inputs_by_link.contains(*name)
+                    || names::portable(name).is_err();
+                if stale && page && !left_alone {
+                    prop_assert!(
+                        outcome.removed.contains(&name.to_string()),
+                        "{name} was kept: {:?}",
+                        outcome.removed
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         /// Over generated folders (briefs, a user's files, links, folders, a site's files),
         /// manifests (as written, missing, copied from another site, edited, garbage) and
-        /// what each run writes: a run removes only files a run wrote, with the bytes it wrote,
-        /// never an input, a brief or anything outside its folder; and it does remove what the
-        /// last run wrote and this one did not, while its manifest is the one that run wrote.
+        /// what each run writes: a run removes only files a run wrote, with the bytes it
+        /// wrote, never an input, a brief or anything outside its folder; and it does remove
+        /// what the last run wrote and this one did not, while its manifest is the one that
+        /// run wrote.
         #[test]
         fn a_site_removes_only_what_it_wrote(case in case()) {
-            let outcome = run(&case);
-            for (path, bytes) in &outcome.before {
-                let now = outcome.after.get(path);
-                if outcome.written_now.contains(path) || path.ends_with(NAME) {
-                    continue;
-                }
-                if now == Some(bytes) {
-                    continue;
-                }
-                prop_assert!(now.is_none(), "{} was changed", path.display());
-                prop_assert!(
-                    outcome.ever_written.contains(bytes),
-                    "{} was removed, and no run wrote it",
-                    path.display()
-                );
-                prop_assert!(path.parent() == Some(outcome.dir.as_path()));
-                prop_assert!(
-                    !outcome.inputs.iter().any(|input| input == path),
-                    "the input {} was removed",
-                    path.display()
-                );
-                prop_assert!(!path.to_string_lossy().ends_with(".toml"));
-            }
-            for input in &outcome.inputs {
-                prop_assert!(outcome.after.contains_key(input) || !outcome.before.contains_key(input));
-            }
-            // What the last run wrote and this one did not goes, when nothing stands against it.
-            if let Kept::AsWritten = case.kept {
-                for (i, name) in NAMES.iter().enumerate() {
-                    let stale = outcome.first.contains(*name) && !outcome.second.contains(*name);
-                    let page = name.ends_with(".html") || name.ends_with(".pdf") || name.ends_with(".PDF");
-                    let left_alone = case.changed[i]
-                        || matches!(case.standing[i], Standing::Link(_))
-                        || outcome.inputs_by_link.contains(*name)
-                        || names::portable(name).is_err();
-                    if stale && page && !left_alone {
-                        prop_assert!(
-                            outcome.removed.contains(&name.to_string()),
-                            "{name} was kept: {:?}",
-                            outcome.removed
-                        );
-                    }
-                }
-            }
+            check(&case)?;
         }
     }
 }
