@@ -374,6 +374,26 @@ pub fn find_files(
     skip_hidden: bool,
     wanted: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<PathBuf>, Error> {
+    Ok(find(dir, skip_hidden, wanted)?
+        .into_iter()
+        .map(|found| found.path)
+        .collect())
+}
+
+/// A file a walk found.
+pub struct Found {
+    /// Its path, `dir` joined with the names that lead to it.
+    pub path: PathBuf,
+    /// Whether it is a symbolic link (to a file inside `dir`).
+    pub link: bool,
+}
+
+/// [`find_files`], saying of each file whether it is a link.
+pub fn find(
+    dir: &Path,
+    skip_hidden: bool,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<Found>, Error> {
     let root = dir.canonicalize().map_err(Error::doing("search", dir))?;
     let mut out = vec![];
     let mut pending = vec![(dir.to_path_buf(), 0)];
@@ -400,18 +420,20 @@ pub fn find_files(
                 }
                 pending.push((path, depth + 1));
             } else if kind.is_symlink() {
-                let inside = path
-                    .canonicalize()
-                    .is_ok_and(|real| real.starts_with(&root) && real.is_file());
-                if inside && wanted(&path) {
-                    out.push(path);
+                // Named as wanted first: resolving a link costs more than reading its name.
+                let inside = || {
+                    path.canonicalize()
+                        .is_ok_and(|real| real.starts_with(&root) && real.is_file())
+                };
+                if wanted(&path) && inside() {
+                    out.push(Found { path, link: true });
                 }
             } else if wanted(&path) {
-                out.push(path);
+                out.push(Found { path, link: false });
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 

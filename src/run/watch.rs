@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
+use crate::assets::own;
 use crate::assets::template::{Template, is_own_file};
 use crate::brief::load;
 use crate::brief::marking::Marking;
@@ -228,6 +229,8 @@ struct Inputs {
 
 impl Inputs {
     fn read(session: &Session, job: &Job) -> Self {
+        // The brief's files are checked against the briefs beside them as they are now.
+        own::forget_searches();
         let mut hasher = DefaultHasher::new();
         match fs::read(&job.input, "brief file", fs::MAX_BRIEF_BYTES) {
             Ok(bytes) => bytes.hash(&mut hasher),
@@ -316,6 +319,7 @@ fn build(
     job: &Job,
     written: &mut (dyn FnMut(&Prepared, &PagedDocument) + Send),
 ) -> Outcome {
+    own::forget_searches();
     isolate::on_worker("typesetting", || {
         Ok(session.typeset_then(&job.input, &job.output, written))
     })
