@@ -212,6 +212,30 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// What tells the regular file at `path` from one written there later (an atomic write puts a
+/// new file in place): its device and inode on Unix, its size and time of change elsewhere.
+/// `None` when there is no regular file.
+pub fn identity(path: &Path) -> Option<(u64, u128)> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), u128::from(metadata.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        let changed = metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some((metadata.len(), changed.as_nanos()))
+    }
+}
+
 /// Temporary files being written, removed by `remove_temporary_files` when a signal ends the
 /// process, since no destructor runs then.
 static TEMPORARY: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());

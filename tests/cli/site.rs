@@ -377,8 +377,8 @@ fn a_site_in_the_briefs_folder_never_removes_a_brief_or_a_users_file() {
     assert_eq!(status, 0, "{said}");
     for line in [
         "warning: briefs/.brief-site names `../briefs/other.toml`, which was not taken off the site: it is not a file name of the site's folder",
-        "warning: briefs/.brief-site names `lantern.toml`, which was not taken off the site: a site takes away only the pages and PDFs of its briefs",
-        "warning: briefs/.brief-site names `notes.txt`, which was not taken off the site: a site takes away only the pages and PDFs of its briefs",
+        "warning: briefs/.brief-site names `lantern.toml`, which was not taken off the site: a site takes away only the pages, PDFs and speaker notes of its briefs",
+        "warning: briefs/.brief-site names `notes.txt`, which was not taken off the site: a site takes away only the pages, PDFs and speaker notes of its briefs",
         "warning: briefs/.brief-site names `page.html`, which was not taken off the site: it changed since the site wrote it",
         "warning: briefs/.brief-site names `report.pdf`, which was not taken off the site: it changed since the site wrote it",
         "removed lantern.html from the site (not published by this run)",
@@ -897,4 +897,35 @@ mod property {
             run(&case)?;
         }
     }
+}
+
+#[test]
+fn a_decks_speaker_notes_are_published_and_taken_off_with_it() {
+    let open = repo_file("tests/fixtures/minimal.toml");
+    let deck = format!(
+        "template = \"slides\"\n{open}\n[[sections]]\nheading = \"H\"\nbody = \"The section's own words.\"\n"
+    );
+    let test = Test::new().file("briefs/deck.toml", &deck);
+    let dir = test.path();
+    assert_eq!(
+        site_in(&dir, &["briefs", "--out-dir", "public", "--quiet"]).0,
+        0
+    );
+    let notes = std::fs::read_to_string(dir.join("public/deck.pdfpc")).unwrap();
+    assert!(notes.contains("own words."), "{notes}");
+    let manifest = std::fs::read_to_string(dir.join("public/.brief-site")).unwrap();
+    assert!(manifest.contains("\"deck.pdfpc\""), "{manifest}");
+    // Marked AMBER since: its notes go with its page and PDF.
+    std::fs::write(
+        dir.join("briefs/deck.toml"),
+        format!("classification = \"TLP:AMBER\"\n{deck}"),
+    )
+    .unwrap();
+    let (status, said) = site_in(&dir, &["briefs", "--out-dir", "public"]);
+    assert_eq!(status, 0, "{said}");
+    assert!(said.contains("removed deck.pdfpc from the site"), "{said}");
+    assert_eq!(
+        files(&dir.join("public")),
+        [".brief-site", "feed.xml", "index.html", "sitemap.xml"]
+    );
 }

@@ -4,8 +4,8 @@
 //!
 //! A manifest is a claim anyone can copy or edit, so a file it names is removed only when this
 //! run can prove the file is one a run of `brief site` wrote, as it wrote it: a plain name in
-//! the site's folder (no path, not hidden), a page or a PDF (`.html`, `.pdf`: never a `.toml`,
-//! never a user's notes), a regular file (never a link, a folder or a device), none of the
+//! the site's folder (no path, not hidden), a page, a PDF or a deck's speaker notes (`.html`,
+//! `.pdf`, `.pdfpc`: never a `.toml`, never a user's notes), a regular file (never a link, a folder or a device), none of the
 //! run's inputs (by device and inode, through any name), and bytes whose SHA-256 is still the
 //! one the manifest recorded. Anything else it names is left alone, with a warning that says
 //! why; a manifest that cannot be read, or is of another format, removes nothing.
@@ -31,8 +31,9 @@ const FORMAT: u32 = 1;
 /// The largest manifest read: a few hundred bytes a file, for a site of tens of thousands.
 const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The only kinds of file a site's run may take away: a brief's page and its PDF.
-const REMOVABLE: [&str; 2] = ["html", "pdf"];
+/// The only kinds of file a site's run may take away: a brief's page, its PDF and a deck's
+/// speaker notes.
+const REMOVABLE: [&str; 3] = ["html", "pdf", "pdfpc"];
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,7 +152,9 @@ fn removable(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if !REMOVABLE.contains(&extension.as_str()) {
-        return Err("a site takes away only the pages and PDFs of its briefs".into());
+        return Err(
+            "a site takes away only the pages, PDFs and speaker notes of its briefs".into(),
+        );
     }
     let file = out_dir.join(name);
     let metadata = match std::fs::symlink_metadata(&file) {

@@ -47,9 +47,9 @@ struct Entry {
     /// The links to its page and PDF, relative and percent-encoded.
     page: String,
     pdf: String,
-    /// The names of its page and PDF in the site's folder.
+    /// The names of its page, its PDF and a deck's speaker notes in the site's folder.
     #[serde(skip)]
-    files: [String; 2],
+    files: Vec<String>,
     title: String,
     subtitle: Option<String>,
     date: String,
@@ -286,7 +286,7 @@ impl Work<'_> {
                 .unwrap_or_else(|e| e.into_inner())
                 .extend(prepared.inputs());
             fs::check_output(&page_path, self.protected)?;
-            let files = [file_name(&page_path), file_name(&job.output)];
+            let files = vec![file_name(&page_path), file_name(&job.output)];
             let links = Links {
                 pdf: Some(names::link(&files[1])),
                 index: Some("index.html".into()),
@@ -304,6 +304,10 @@ impl Work<'_> {
             Ok(staged) => staged,
             Err(failure) => return Outcome::of(Err(failure)),
         };
+        // A deck's speaker notes are written beside its PDF: the site's own when this run
+        // wrote them (a new file in their place), so that they go with the deck.
+        let notes = job.output.with_extension("pdfpc");
+        let notes_before = fs::identity(&notes);
         let mut outcome = session.typeset(&job.input, &job.output);
         outcome.diagnostics.extend(warnings);
         if outcome.status != Status::Success {
@@ -311,6 +315,10 @@ impl Work<'_> {
         }
         if let Err(error) = fs::put_in_place(vec![staged]) {
             return Outcome::of(Err(error.into()));
+        }
+        let mut entry = entry;
+        if fs::identity(&notes).is_some_and(|now| Some(now) != notes_before) {
+            entry.files.push(file_name(&notes));
         }
         self.entries
             .lock()
@@ -361,7 +369,7 @@ fn file_name(path: &Path) -> String {
 fn entry(
     prepared: &Prepared,
     data: &serde_json::Value,
-    files: [String; 2],
+    files: Vec<String>,
 ) -> Result<Entry, Failure> {
     let value = Value::from_serialize(data);
     let meta = value.get_attr("meta").unwrap_or_default();
