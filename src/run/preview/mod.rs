@@ -21,12 +21,10 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::brief::marking::{Marking, Scheme};
-use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::error::Error;
-use crate::run::watch::{self, Build, Classification};
-use crate::typeset::compile::PagedDocument;
-use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
+use crate::run::pipeline::Classification;
+use crate::run::watch::Build;
 
 use self::http::{Request, Response};
 
@@ -92,6 +90,26 @@ impl State {
             _ => "the pages it shows are of a version whose marking cannot be read".into(),
         })
     }
+
+    fn json(&self) -> String {
+        serde_json::to_string(&StateJson {
+            generation: self.generation,
+            pages_generation: self.pages_generation,
+            title: &self.title,
+            status: &self.status,
+            pages: self.pages.len(),
+            web: self.web.is_some(),
+            problems: &self.problems,
+        })
+        .expect("the state is JSON")
+    }
+
+    fn page(&self, number: usize) -> Option<Arc<[u8]>> {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.pages.get(i))
+            .cloned()
+    }
 }
 
 #[derive(Serialize)]
@@ -116,35 +134,22 @@ struct StateJson<'a> {
 }
 
 impl Preview {
-    /// After a build that wrote the PDF: the pictures of its pages, and the web edition of
-    /// the same brief (`web`, when it could be made). The pages' own brief decides whether
-    /// both may go beyond loopback, in the same step that makes them visible.
-    pub fn written(&self, brief: &Brief, document: &PagedDocument, web: Option<String>) {
-        let pages: Vec<Arc<[u8]>> = (0..render::page_count(document))
-            .filter_map(|i| render::render(document, i, ImageFormat::Svg, DEFAULT_PPI).ok())
-            .map(Arc::from)
-            .collect();
-        self.show(
-            brief.title.value.clone(),
-            pages,
-            web.map(|html| Arc::from(html.into_bytes())),
-            &Classification::of(brief),
-        );
-    }
-
-    /// The pages of a good build, their title and web edition, with the classification of
-    /// the brief they were made from.
-    fn show(
+    /// After a build that wrote the PDF: the pictures of its pages (SVG), and the web edition
+    /// of the same brief (`web`, when it could be made). The classification of the brief they
+    /// were made from decides whether both may go beyond loopback, in the same step that makes
+    /// them visible.
+    pub fn written(
         &self,
-        title: String,
-        pages: Vec<Arc<[u8]>>,
-        web: Option<Arc<[u8]>>,
+        title: &str,
         classification: &Classification,
+        pages: Vec<Vec<u8>>,
+        web: Option<String>,
     ) {
+        let pages: Vec<Arc<[u8]>> = pages.into_iter().map(Arc::from).collect();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pages = pages;
-        state.web = web;
-        state.title = title;
+        state.web = web.map(|html| Arc::from(html.into_bytes()));
+        state.title = title.to_string();
         state.pages_generation += 1;
         state.shown = Some(classification.clone());
         state.wrote = true;
@@ -154,7 +159,7 @@ impl Preview {
     /// preview, served beyond loopback, stops or starts again serving the brief there.
     pub fn built(&self, build: &Build, line: String) -> Option<String> {
         let problems = build.outcome.diagnostics.iter().map(problem).collect();
-        self.finished(problems, line, &build.classification)
+        self.finished(problems, line, &build.outcome.classification)
     }
 
     /// The problems and line of a build, with the classification of the text it read (for a
@@ -188,28 +193,6 @@ impl Preview {
             (None, true) => Some("the preview is served to the network again".into()),
             _ => None,
         }
-    }
-}
-
-impl State {
-    fn json(&self) -> String {
-        serde_json::to_string(&StateJson {
-            generation: self.generation,
-            pages_generation: self.pages_generation,
-            title: &self.title,
-            status: &self.status,
-            pages: self.pages.len(),
-            web: self.web.is_some(),
-            problems: &self.problems,
-        })
-        .expect("the state is JSON")
-    }
-
-    fn page(&self, number: usize) -> Option<Arc<[u8]>> {
-        number
-            .checked_sub(1)
-            .and_then(|i| self.pages.get(i))
-            .cloned()
     }
 }
 
@@ -261,8 +244,14 @@ pub struct Server {
 
 /// Starts serving `preview` of the brief at `input` on `address` (`host:port`; port 0 picks a
 /// free one) on threads of their own, which live as long as the process. Beyond loopback it
-/// asks for a token, and refuses a brief marked for limited sharing.
-pub fn serve(address: &str, input: &Path, preview: Arc<Preview>) -> Result<Server, Error> {
+/// asks for a token, and refuses a brief marked for limited sharing (`classification` finds
+/// the brief's, asked only then).
+pub fn serve(
+    address: &str,
+    input: &Path,
+    classification: impl FnOnce() -> Classification,
+    preview: Arc<Preview>,
+) -> Result<Server, Error> {
     let listener = TcpListener::bind(address)
         .map_err(|e| Error::message(format!("cannot listen on {address}: {e}")))?;
     let bound = listener
@@ -271,7 +260,7 @@ pub fn serve(address: &str, input: &Path, preview: Arc<Preview>) -> Result<Serve
     let exposed = !bound.ip().to_canonical().is_loopback();
     let mut token = None;
     if exposed {
-        if let Classification::Read(Some(marking)) = watch::classification(input)
+        if let Classification::Read(Some(marking)) = classification()
             && limits_sharing(&marking)
         {
             return Err(Error::message(format!(
@@ -684,11 +673,11 @@ mod tests {
                     withheld.push(build);
                 }
                 if let Save::Good(_) = save {
-                    preview.show(
-                        text.clone(),
-                        vec![Arc::from(format!("<svg>{text}</svg>").into_bytes())],
-                        Some(Arc::from(format!("<h1>{text}</h1>").into_bytes())),
+                    preview.written(
+                        &text,
                         &classification,
+                        vec![format!("<svg>{text}</svg>").into_bytes()],
+                        Some(format!("<h1>{text}</h1>")),
                     );
                     shown = Some((build, withholds));
                     // The pages are there, the line not yet.
@@ -713,7 +702,7 @@ mod tests {
         let preview = Preview::default();
         let red = Classification::Read(Some(crate::brief::marking::parse("TLP:RED").unwrap()));
         let clear = Classification::Read(Some(crate::brief::marking::parse("TLP:CLEAR").unwrap()));
-        preview.show("Red".into(), vec![Arc::from(&b"<svg/>"[..])], None, &red);
+        preview.written("Red", &red, vec![b"<svg/>".to_vec()], None);
         preview.finished(vec![], "built".into(), &red);
         preview.finished(vec![], "failed".into(), &clear);
         let (_, response) = served(&preview).remove(3);

@@ -4,9 +4,14 @@
 //! whatever it holds (`#`, `?`, `%`, `:`, spaces, letters beyond ASCII), so every link is
 //! percent-encoded.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::brief::url::is_bidi_control;
+use crate::diag::Diagnostic;
+use crate::source::SourceFile;
 
 /// What stays as it is in a link to a file: letters and digits of ASCII and `-._~` (RFC 3986's
 /// unreserved characters); every other byte of the name's UTF-8 is percent-encoded, so that
@@ -78,6 +83,39 @@ pub fn portable(name: &str) -> Result<(), String> {
     }
     if name.len() > MAX_NAME_BYTES {
         return Err(format!("it is longer than {MAX_NAME_BYTES} bytes"));
+    }
+    Ok(())
+}
+
+/// Refuses a brief (its text in `file`) whose files on a site, named after it, would have a
+/// name that is not a file name on every system: an error at the start of the brief.
+pub fn portable_files(
+    file: &Arc<SourceFile>,
+    files: impl IntoIterator<Item = PathBuf>,
+) -> Result<(), Diagnostic> {
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Err(reason) = portable(&name) else {
+            continue;
+        };
+        let what = match Path::new(&name).extension().and_then(|e| e.to_str()) {
+            Some("pdf") => "PDF",
+            Some("pdfpc") => "speaker notes",
+            _ => "page",
+        };
+        return Err(Diagnostic::error(format!(
+            "{} cannot be published: its {what} would be named `{name}`, and {reason}",
+            file.name()
+        ))
+        .at(file, 0..0)
+        .hint(
+            "rename the brief: a site's file names may not hold control or bidirectional \
+             characters or any of < > : \" / \\ | ? *, end in a dot or a space, or be a name \
+             Windows keeps for a device (CON, PRN, AUX, NUL, COM1, LPT1, ...)",
+        ));
     }
     Ok(())
 }
