@@ -457,14 +457,9 @@ impl Runner<'_> {
         let page = match (web::page(self.session, prepared, data, links), place) {
             (Ok(page), _) => page,
             (Err(failure), Place::Memory) => {
-                let why = failure
-                    .into_diagnostics()
-                    .into_iter()
-                    .find(Diagnostic::is_error)
-                    .map(|d| d.message)
-                    .unwrap_or_default();
                 making.warnings.push(Diagnostic::warning(format!(
-                    "the web edition beside the pages could not be made: {why}"
+                    "the web edition beside the pages could not be made: {}",
+                    failure.first_error()
                 )));
                 return Ok(None);
             }

@@ -17,7 +17,7 @@ use crate::fs;
 use crate::run::batch::{self, Batch};
 use crate::run::pipeline::Session;
 use crate::run::report::{self, Reporter};
-use crate::run::runner::{self, Output, Place};
+use crate::run::runner::{self, Job, Outcome, Output, Place};
 use crate::run::web::listing::Entry;
 use crate::run::web::{self, Links, manifest, names};
 
@@ -80,41 +80,14 @@ pub fn build(
         job.publication = Some(publication.clone());
     }
     fs::create_dir_all(site.out_dir)?;
-    let entries: Mutex<Vec<(Entry, Vec<String>)>> = Mutex::new(vec![]);
-    // The files the published briefs were made from (their own files, template folders),
-    // which the site never takes away.
-    let inputs: Mutex<Vec<PathBuf>> = Mutex::new(vec![]);
+    let published = Mutex::new(Published::default());
     let reporter = Reporter::new(*printer, batch.jobs.len(), quiet);
-    let status = batch.run_each(session, &reporter, &|job| {
-        // A deck's speaker notes are written beside its PDF: the site's own when this job
-        // wrote them (a new file in their place), so that they go with the deck.
-        let notes = job.output_path().map(|pdf| pdf.with_extension("pdfpc"));
-        let notes_before = notes.as_deref().and_then(fs::identity);
-        let mut outcome = runner::run(session, job);
-        inputs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(outcome.inputs.iter().cloned());
-        // Only what the index needs is kept of a brief: a site may have thousands.
-        if let Some(entry) = outcome.kept.page.take().and_then(|page| page.entry)
-            && outcome.status == Status::Success
-        {
-            let mut files: Vec<String> =
-                outcome.written.iter().map(|w| file_name(&w.path)).collect();
-            if let Some(notes) = &notes
-                && fs::identity(notes).is_some_and(|now| Some(now) != notes_before)
-            {
-                files.push(file_name(notes));
-            }
-            entries
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((entry, files));
-        }
-        outcome
-    });
-    let left_out = batch.jobs.len() - entries.lock().unwrap_or_else(|e| e.into_inner()).len();
-    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    let status = batch.run_each(session, &reporter, &|job| publish(session, job, &published));
+    let Published {
+        mut entries,
+        inputs,
+    } = published.into_inner().unwrap_or_else(|e| e.into_inner());
+    let left_out = batch.jobs.len() - entries.len();
     // Newest first; on one date, by title, then by page, so that every run writes the same
     // files whatever order the threads finished in.
     entries.sort_by(|(a, _), (b, _)| {
@@ -141,7 +114,7 @@ pub fn build(
         .flatten()
         .chain(SITE_FILES.map(String::from))
         .collect();
-    protected.extend(inputs.into_inner().unwrap_or_else(|e| e.into_inner()));
+    protected.extend(inputs);
     let forgotten = manifest::update(site.out_dir, &written, &protected)?;
     printer.print(&forgotten.warnings);
     for name in forgotten.removed {
@@ -166,6 +139,40 @@ pub fn build(
         ),
     );
     Ok(status)
+}
+
+/// What the jobs of a site found, as they ran.
+#[derive(Default)]
+struct Published {
+    /// Each published brief's entry, with the names of the files it wrote.
+    entries: Vec<(Entry, Vec<String>)>,
+    /// The files the briefs were made from (their own files, template folders), which the
+    /// site never takes away.
+    inputs: Vec<PathBuf>,
+}
+
+/// One brief of the site: its job run, and what the index and the manifest need of it kept.
+fn publish(session: &Session, job: &Job, published: &Mutex<Published>) -> Outcome {
+    // A deck's speaker notes are written beside its PDF: the site's own when this job wrote
+    // them (a new file in their place), so that they go with the deck.
+    let notes = job.output_path().map(|pdf| pdf.with_extension("pdfpc"));
+    let notes_before = notes.as_deref().and_then(fs::identity);
+    let mut outcome = runner::run(session, job);
+    let mut published = published.lock().unwrap_or_else(|e| e.into_inner());
+    published.inputs.extend(outcome.inputs.iter().cloned());
+    // Only what the index needs is kept of a brief: a site may have thousands.
+    if let Some(entry) = outcome.kept.page.take().and_then(|page| page.entry)
+        && outcome.status == Status::Success
+    {
+        let mut files: Vec<String> = outcome.written.iter().map(|w| file_name(&w.path)).collect();
+        if let Some(notes) = &notes
+            && fs::identity(notes).is_some_and(|now| Some(now) != notes_before)
+        {
+            files.push(file_name(notes));
+        }
+        published.entries.push((entry, files));
+    }
+    outcome
 }
 
 /// The files a site has besides its briefs'.
