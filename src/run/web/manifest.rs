@@ -5,10 +5,15 @@
 //! A manifest is a claim anyone can copy or edit, so a file it names is removed only when this
 //! run can prove the file is one a run of `brief site` wrote, as it wrote it: a plain name in
 //! the site's folder (no path, not hidden), a page, a PDF or a deck's speaker notes (`.html`,
-//! `.pdf`, `.pdfpc`: never a `.toml`, never a user's notes), a regular file (never a link, a folder or a device), none of the
-//! run's inputs (by device and inode, through any name), and bytes whose SHA-256 is still the
-//! one the manifest recorded. Anything else it names is left alone, with a warning that says
+//! `.pdf`, `.pdfpc`: never a `.toml`, never a user's notes), a regular file (never a link, a
+//! folder or a device), none of the run's inputs (by device and inode, through any name), and
+//! bytes whose SHA-256 is still the one the manifest recorded. Anything else it names is left alone, with a warning that says
 //! why; a manifest that cannot be read, or is of another format, removes nothing.
+//!
+//! What no record can tell without a secret is a manifest written on purpose to name a page or
+//! PDF of the user's with that file's own SHA-256: such a file is taken for the site's. The
+//! rules bound what even that can do: never a brief, an input, a link, a file of another kind
+//! or a path out of the folder.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
