@@ -168,6 +168,16 @@ impl Failure {
         status
     }
 
+    /// The message of the failure's first error, for a sentence that says why something that
+    /// depended on it could not be done.
+    pub fn first_error(self) -> String {
+        self.into_diagnostics()
+            .into_iter()
+            .find(Diagnostic::is_error)
+            .map(|d| d.message)
+            .unwrap_or_default()
+    }
+
     /// The failure as the diagnostics that report it.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {

@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use crate::assets::image::{self, Named};
-use crate::assets::template::{LOGO_STEM, TemplateFile, brief_base, existing_inside_root};
+use crate::assets::own;
+use crate::assets::template::{LOGO_STEM, TemplateFile};
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
@@ -36,8 +37,9 @@ pub fn read(
         return Ok(None);
     };
     let at = |d: Diagnostic| vec![d.at(&brief.file, logo.span.clone())];
-    let base = brief_base(brief_path);
-    let real = existing_inside_root(&logo.value, &base, root, "logo", "logo").map_err(at)?;
+    let real = own::Owner::new(brief_path, root)
+        .locate(&logo.value, "logo", "logo")
+        .map_err(at)?;
     // The real path, checked to lie inside the root, is the one read.
     let data = files.read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
         at(Diagnostic::error(format!(

@@ -7,4 +7,5 @@ pub mod figures;
 pub mod fonts;
 pub mod image;
 pub mod logo;
+pub mod own;
 pub mod template;

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
+use crate::assets::own;
 use crate::error::Error;
 use crate::fs::{self, Files};
 use crate::run::pipeline::Session;
@@ -107,6 +108,8 @@ pub fn watch(
     loop {
         number += 1;
         let began = Instant::now();
+        // The brief's own files are checked against the briefs beside them as they are now.
+        own::forget_searches();
         let outcome = runner::run(&session, job);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();

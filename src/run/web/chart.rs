@@ -61,15 +61,7 @@ pub fn drawn(
     };
     let laid = session
         .lay_out(&charting, data, &session.extras(&charting, None))
-        .map_err(|failure: Failure| {
-            let first = failure
-                .into_diagnostics()
-                .into_iter()
-                .find(Diagnostic::is_error)
-                .map(|d| d.message)
-                .unwrap_or_default();
-            failed(first)
-        })?;
+        .map_err(|failure: Failure| failed(failure.first_error()))?;
     let pages = render::page_count(&laid.document);
     if pages != alts.len() {
         return Err(failed(format!(

@@ -10,6 +10,8 @@ pub mod chart;
 pub mod dates;
 pub mod fonts;
 pub mod listing;
+pub mod manifest;
+pub mod names;
 pub mod rich;
 pub mod site;
 
