@@ -44,8 +44,7 @@ pub fn virtual_path(index: usize, file: &str) -> String {
 pub fn read(
     files: &dyn fs::Files,
     brief: &mut Brief,
-    brief_path: &Path,
-    root: Option<&Path>,
+    owner: &own::Owner<'_>,
 ) -> Result<Vec<FigureFile>, Vec<Diagnostic>> {
     let mut read = vec![];
     let mut problems = vec![];
@@ -60,8 +59,7 @@ pub fn read(
         );
         return Err(problems);
     }
-    let base = brief_base(brief_path);
-    let owner = own::Owner::new(brief_path, root);
+    let base = brief_base(owner.brief_path);
     let brief_file = brief.file.clone();
     for index in 0..brief.figures.len() {
         let figure = &brief.figures[index];

@@ -22,32 +22,39 @@ use crate::fs;
 
 /// The `.toml` files of each folder tree searched, by the tree's real path, or why it cannot be
 /// searched: the briefs of one folder share one search (a site of thousands of briefs would
-/// otherwise search its folder once for each). A run searches a tree once, as it finds its
-/// briefs once; `brief watch` forgets them before each build.
-type Searched = BTreeMap<PathBuf, Arc<Result<Vec<fs::Found>, String>>>;
-static SEARCHED: Mutex<Searched> = Mutex::new(BTreeMap::new());
+/// otherwise search its folder once for each). A run's session keeps one, as a run finds its
+/// briefs once; `brief watch` forgets it before each build.
+#[derive(Default)]
+pub struct Searches(Mutex<BTreeMap<PathBuf, Search>>);
 
-/// Forgets the folder trees searched, so that the next brief's files are checked against the
-/// briefs as they are now (`brief watch`, before each build).
-pub fn forget_searches() {
-    SEARCHED.lock().unwrap_or_else(|e| e.into_inner()).clear();
+/// One tree's `.toml` files, or why the tree cannot be searched.
+type Search = Arc<Result<Vec<fs::Found>, String>>;
+
+impl Searches {
+    /// Forgets the folder trees searched, so that the next brief's files are checked against
+    /// the briefs as they are now.
+    pub fn forget(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
 /// The brief whose own files are looked for.
 pub struct Owner<'a> {
-    brief_path: &'a Path,
-    root: Option<&'a Path>,
+    pub brief_path: &'a Path,
+    pub root: Option<&'a Path>,
     base: PathBuf,
+    searches: &'a Searches,
 }
 
 impl<'a> Owner<'a> {
     /// The brief at `brief_path`, whose files may come from inside `root` (its own folder
-    /// when `None`).
-    pub fn new(brief_path: &'a Path, root: Option<&'a Path>) -> Self {
+    /// when `None`), checked against the briefs `searches` found.
+    pub fn new(brief_path: &'a Path, root: Option<&'a Path>, searches: &'a Searches) -> Self {
         Self {
             brief_path,
             root,
             base: brief_base(brief_path),
+            searches,
         }
     }
 
@@ -101,7 +108,7 @@ impl<'a> Owner<'a> {
     }
 
     /// The `.toml` files of the tree the brief's files may come from.
-    fn briefs(&self) -> Arc<Result<Vec<fs::Found>, String>> {
+    fn briefs(&self) -> Search {
         let tree = match self.root {
             Some(root) => root,
             None if self.base.as_os_str().is_empty() => Path::new("."),
@@ -111,7 +118,9 @@ impl<'a> Owner<'a> {
         let Ok(real) = tree.canonicalize() else {
             return search();
         };
-        if let Some(found) = SEARCHED
+        if let Some(found) = self
+            .searches
+            .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&real)
@@ -119,7 +128,8 @@ impl<'a> Owner<'a> {
             return found.clone();
         }
         let found = search();
-        SEARCHED
+        self.searches
+            .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(real, found.clone());

@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
-use crate::assets::own;
 use crate::error::Error;
 use crate::fs::{self, Files};
 use crate::run::pipeline::Session;
@@ -109,7 +108,7 @@ pub fn watch(
         number += 1;
         let began = Instant::now();
         // The brief's own files are checked against the briefs beside them as they are now.
-        own::forget_searches();
+        session.forget_searches();
         let outcome = runner::run(&session, job);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();
