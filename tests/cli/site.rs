@@ -36,6 +36,13 @@ warning: briefs/lantern.toml is left out of the site: its marking TLP:AMBER does
 
 ";
 
+/// What a site built without `--base-url` says.
+const NO_SITEMAP: &str = "\
+warning: public has no sitemap.xml: a sitemap's links must be absolute, and the site's address is not known
+  = hint: give the address the site is served from with --base-url https://…/
+
+";
+
 /// Every file under `dir`, by its path relative to it.
 fn files(dir: &Path) -> Vec<String> {
     let mut found = vec![];
@@ -77,7 +84,7 @@ fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() 
             "Для публікацыі",
             "--quiet",
         ])
-        .stderr(AMBER_WARNING)
+        .stderr(&format!("{AMBER_WARNING}{NO_SITEMAP}"))
         .run();
     let public = out.path("public");
     assert_eq!(
@@ -90,7 +97,6 @@ fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() 
             "belarus.pdf",
             "feed.xml",
             "index.html",
-            "sitemap.xml"
         ]
     );
     // The AMBER brief is in no file: not its title, not its name.
@@ -125,16 +131,6 @@ fn a_site_publishes_only_what_its_markings_allow_and_links_only_inside_itself() 
             assert!(public.join(href).is_file(), "the feed links to {href}");
         }
     }
-    let sitemap = String::from_utf8(out.read("public/sitemap.xml")).unwrap();
-    let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let locs: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("loc"))
-        .filter_map(|n| n.text())
-        .collect();
-    // Newest first; on one date, by title.
-    assert_eq!(locs, ["index.html", "belarus.html", "belarus-be.html"]);
-
     // Every link of every page leads to a file of the site (and an anchor in it), or off
     // the site altogether to an address of the brief's.
     for page in files(&public).iter().filter(|f| f.ends_with(".html")) {
@@ -179,6 +175,8 @@ fn the_index_is_valid_accessible_and_the_same_on_every_run() {
         "Public",
         "--publish-marking",
         "Для публікацыі",
+        "--base-url",
+        "https://example.org/briefs",
         "--quiet",
     ];
     let mut outputs = vec![];
@@ -236,7 +234,8 @@ fn the_index_is_valid_accessible_and_the_same_on_every_run() {
 #[test]
 fn a_free_text_marking_is_published_only_when_named() {
     let out = briefs()
-        .args(&["site", "briefs", "--out-dir", "public", "--publish-marking", "Public", "--quiet"])
+        .args(&["site", "briefs", "--out-dir", "public", "--publish-marking", "Public", "--quiet",
+            "--base-url", "https://example.org/briefs/"])
         .stderr(&format!("warning: briefs/belarus-be.toml is left out of the site: its marking `Для публікацыі` is not one named with --publish-marking
   --> briefs/belarus-be.toml:11:18
    |
@@ -258,8 +257,66 @@ fn a_site_says_what_it_wrote() {
     briefs()
         .file("briefs/lantern.toml", repo_file("tests/fixtures/minimal.toml"))
         .args(&["site", "briefs/lantern.toml", "--out-dir", "public"])
+        .stderr(&format!("wrote public/lantern.pdf (1 page, T s)\n{NO_SITEMAP}wrote public (1 brief published; index.html, feed.xml)\n"))
+        .run();
+    briefs()
+        .file("briefs/lantern.toml", repo_file("tests/fixtures/minimal.toml"))
+        .args(&["site", "briefs/lantern.toml", "--out-dir", "public", "--base-url", "https://example.org/"])
         .stderr("wrote public/lantern.pdf (1 page, T s)\nwrote public (1 brief published; index.html, feed.xml, sitemap.xml)\n")
         .run();
+}
+
+#[test]
+fn the_sitemap_is_written_only_with_the_sites_address_and_its_links_are_absolute() {
+    let test = briefs().file(
+        "briefs/lantern.toml",
+        repo_file("tests/fixtures/minimal.toml"),
+    );
+    let dir = test.path();
+    let site = |base: Option<&str>| {
+        let mut args = vec![
+            "site",
+            "briefs/lantern.toml",
+            "--out-dir",
+            "public",
+            "--quiet",
+        ];
+        if let Some(base) = base {
+            args.extend(["--base-url", base]);
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(&args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert_eq!(site(Some("https://example.org/briefs")), "");
+    let sitemap = std::fs::read_to_string(dir.join("public/sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        locs,
+        [
+            "https://example.org/briefs/index.html",
+            "https://example.org/briefs/lantern.html"
+        ]
+    );
+    let index = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(index.contains("href=\"sitemap.xml\""));
+    // Without the address: a warning that says why, no sitemap (the last run's taken away,
+    // as its links would be stale), and no link to one.
+    assert_eq!(site(None), NO_SITEMAP);
+    assert!(!dir.join("public/sitemap.xml").exists());
+    let index = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(!index.contains("sitemap.xml"), "{index}");
+    drop(test);
 }
 
 #[test]
@@ -296,13 +353,7 @@ fn a_brief_no_longer_published_is_taken_off_the_site() {
     );
     assert_eq!(
         files(&dir.join("public")),
-        [
-            ".brief-site",
-            "feed.xml",
-            "index.html",
-            "notes.txt",
-            "sitemap.xml"
-        ]
+        [".brief-site", "feed.xml", "index.html", "notes.txt",]
     );
     drop(run);
 }
@@ -312,6 +363,9 @@ fn site_in(dir: &Path, args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
         .arg("site")
         .args(args)
+        // With the site's address, as a deployed site has it: its sitemap is one of the files
+        // a run writes.
+        .args(["--base-url", "https://example.org/site/"])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
@@ -524,7 +578,15 @@ fn links_are_percent_encoded_and_names_no_system_can_hold_are_refused() {
         );
     }
     let out = test
-        .args(&["site", "briefs", "--out-dir", "public", "--quiet"])
+        .args(&[
+            "site",
+            "briefs",
+            "--out-dir",
+            "public",
+            "--quiet",
+            "--base-url",
+            "https://example.org/site/",
+        ])
         .status(1)
         .any_stderr()
         .run();
@@ -573,8 +635,9 @@ fn links_are_percent_encoded_and_names_no_system_can_hold_are_refused() {
             "two words.pdf",
         ]
     );
-    // Every link of the index, the feed and the sitemap is a relative path that leads, once
-    // decoded, to a file of the site; none can be read as a scheme, a query or a fragment.
+    // Every link of the index, the feed and the sitemap is a path (under the site's address,
+    // which the feed's and the sitemap's links start with) that leads, once decoded, to a
+    // file of the site; none can be read as a scheme, a query or a fragment.
     let index = String::from_utf8(out.read("public/index.html")).unwrap();
     let feed = String::from_utf8(out.read("public/feed.xml")).unwrap();
     let sitemap = String::from_utf8(out.read("public/sitemap.xml")).unwrap();
@@ -587,6 +650,13 @@ fn links_are_percent_encoded_and_names_no_system_can_hold_are_refused() {
     let mut links: Vec<String> = attributes(&index, "href");
     links.extend(attributes(&feed, "href"));
     links.extend(locs);
+    let links: Vec<String> = links
+        .into_iter()
+        .map(|l| {
+            l.strip_prefix("https://example.org/site/")
+                .map_or(l.clone(), str::to_string)
+        })
+        .collect();
     let mut briefs = 0;
     for link in links.iter().filter(|l| *l != "#main") {
         assert!(

@@ -5,7 +5,8 @@
 //! A manifest is a claim anyone can copy or edit, so a file it names is removed only when this
 //! run can prove the file is one a run of `brief site` wrote, as it wrote it: a plain name in
 //! the site's folder (no path, not hidden), a page, a PDF or a deck's speaker notes (`.html`,
-//! `.pdf`, `.pdfpc`: never a `.toml`, never a user's notes), a regular file (never a link, a
+//! `.pdf`, `.pdfpc`: never a `.toml`, never a user's notes) or the site's `sitemap.xml` (which a
+//! run without `--base-url` no longer writes), a regular file (never a link, a
 //! folder or a device), none of the run's inputs (by device and inode, through any name), and
 //! bytes whose SHA-256 is still the one the manifest recorded. Anything else it names is left alone, with a warning that says
 //! why; a manifest that cannot be read, or is of another format, removes nothing.
@@ -37,8 +38,10 @@ const FORMAT: u32 = 1;
 const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The only kinds of file a site's run may take away: a brief's page, its PDF and a deck's
-/// speaker notes.
+/// speaker notes; and its own sitemap, which a run without `--base-url` does not write, and
+/// whose links would otherwise stay behind, stale.
 const REMOVABLE: [&str; 3] = ["html", "pdf", "pdfpc"];
+pub const SITEMAP: &str = "sitemap.xml";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,9 +159,10 @@ fn removable(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if !REMOVABLE.contains(&extension.as_str()) {
+    if !REMOVABLE.contains(&extension.as_str()) && name != SITEMAP {
         return Err(
-            "a site takes away only the pages, PDFs and speaker notes of its briefs".into(),
+            "a site takes away only the pages, PDFs and speaker notes of its briefs, and its sitemap"
+                .into(),
         );
     }
     let file = out_dir.join(name);

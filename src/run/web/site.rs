@@ -1,7 +1,8 @@
 //! `brief site`: a folder of briefs as a static site. Each published brief's page and PDF (one
-//! job of the runner each, the PDF with the build cache), an index page newest first, an Atom
-//! feed and a sitemap, with relative links only. A brief whose marking does not allow
-//! publication is left out, with a warning, before anything of it is made.
+//! job of the runner each, the PDF with the build cache), an index page newest first and an
+//! Atom feed, with relative links only, in the language most of the briefs are written in;
+//! with `--base-url`, a sitemap, whose protocol wants absolute links. A brief whose marking
+//! does not allow publication is left out, with a warning, before anything of it is made.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Value;
 
 use crate::assets::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
-use crate::diag::Printer;
+use crate::diag::{Diagnostic, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
@@ -28,10 +29,11 @@ pub struct Site<'a> {
     /// Free-text markings under which a brief may be published (`--publish-marking`).
     pub publish: &'a [String],
     /// The address the site is served from, for the feed's and the sitemap's absolute links;
-    /// without it they are relative to the feed.
+    /// without it the feed's are relative to the feed, and there is no sitemap.
     pub base_url: Option<&'a str>,
-    /// The index's and the feed's title.
-    pub title: &'a str,
+    /// The index's and the feed's title [default: the labels' word for briefs, in the site's
+    /// language].
+    pub title: Option<&'a str>,
     pub threads: Option<std::num::NonZeroUsize>,
 }
 
@@ -108,11 +110,24 @@ pub fn build(
     if let Some(template) = &session.settings().template {
         protected.extend(template.disk_files().map(Path::to_path_buf));
     }
-    write_indexes(session, site, &entries, &protected)?;
+    let site_files = write_indexes(session, site, &entries, &protected)?;
+    let mut status = status;
+    if site.base_url.is_none() {
+        let warning = Diagnostic::warning(format!(
+            "{} has no sitemap.xml: a sitemap's links must be absolute, and the site's address is not known",
+            site.out_dir.display()
+        ))
+        .hint("give the address the site is served from with --base-url https://…/");
+        // A warning like any other: under --deny-warnings it fails the run.
+        match session.deny(vec![warning]) {
+            Ok(warnings) => printer.print(&warnings),
+            Err(failure) => status = status.max(failure.report(printer)),
+        }
+    }
     let written: BTreeSet<String> = files
         .into_iter()
         .flatten()
-        .chain(SITE_FILES.map(String::from))
+        .chain(site_files.iter().map(|f| f.to_string()))
         .collect();
     protected.extend(inputs);
     let forgotten = manifest::update(site.out_dir, &written, &protected)?;
@@ -133,9 +148,10 @@ pub fn build(
         printer,
         quiet,
         &format!(
-            "wrote {} ({} published{left}; index.html, feed.xml, sitemap.xml)",
+            "wrote {} ({} published{left}; {})",
             site.out_dir.display(),
             plural(entries.len(), "brief", "briefs"),
+            site_files.join(", "),
         ),
     );
     Ok(status)
@@ -175,9 +191,6 @@ fn publish(session: &Session, job: &Job, published: &Mutex<Published>) -> Outcom
     outcome
 }
 
-/// The files a site has besides its briefs'.
-const SITE_FILES: [&str; 3] = ["index.html", "feed.xml", "sitemap.xml"];
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -189,20 +202,51 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-/// The index page, the feed and the sitemap, with the run's template (or the built-in one)
-/// and English labels.
+/// The language of a site's own words (its index and feed): the one most of its briefs are
+/// written in (by primary subtag; on a tie, the newest brief's), English for a site of none.
+fn site_language(entries: &[Entry]) -> String {
+    let primary = |e: &Entry| e.lang.split('-').next().unwrap_or_default().to_string();
+    let mut best: Option<(usize, String)> = None;
+    // Newest first: a later language with the same count does not displace it.
+    for entry in entries {
+        let lang = primary(entry);
+        let count = entries.iter().filter(|e| primary(e) == lang).count();
+        if best.as_ref().is_none_or(|(most, _)| count > *most) {
+            best = Some((count, lang));
+        }
+    }
+    best.map_or_else(|| FALLBACK_LANGUAGE.to_string(), |(_, lang)| lang)
+}
+
+/// The index page and the feed, and with a base address the sitemap, with the run's template
+/// (or the built-in one) and the labels of the site's language; returns the names written.
 fn write_indexes(
     session: &Session,
     site: &Site<'_>,
     entries: &[Entry],
     protected: &[PathBuf],
-) -> Result<(), Failure> {
+) -> Result<Vec<&'static str>, Failure> {
     let template = match &session.settings().template {
         Some(template) => template.clone(),
         None => Template::built_in(DEFAULT).expect("the default template is built in"),
     };
     let env = web::environment(&template)?;
-    let labels = web::label_table(&template, FALLBACK_LANGUAGE)?;
+    let lang = site_language(entries);
+    let labels = web::label_table(&template, &lang)?;
+    // A language the template has no labels for speaks English, and says so.
+    let lang = if template.files.contains_key(&format!("labels/{lang}.toml")) {
+        lang
+    } else {
+        FALLBACK_LANGUAGE.to_string()
+    };
+    let title = site.title.map(str::to_string).unwrap_or_else(|| {
+        labels
+            .get("web")
+            .and_then(|web| web.get("briefs"))
+            .and_then(|title| title.as_str())
+            .unwrap_or("Briefs")
+            .to_string()
+    });
     let base = site.base_url.map(|b| {
         if b.ends_with('/') {
             b.to_string()
@@ -215,24 +259,36 @@ fn write_indexes(
         .map(|e| e.timestamp.clone())
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut names = vec!["index.html", "feed.xml"];
+    if base.is_some() {
+        names.push(manifest::SITEMAP);
+    }
     let context = minijinja::context! {
-        title => site.title,
+        title => title,
         briefs => Value::from_serialize(entries),
         labels => Value::from_serialize(&labels),
-        lang => FALLBACK_LANGUAGE,
-        dir => "ltr",
+        dir => if web::is_right_to_left(&lang) { "rtl" } else { "ltr" },
+        lang => lang,
         base => base.clone().unwrap_or_default(),
+        sitemap => base.is_some(),
         feed_id => base.as_ref().map_or_else(|| "urn:brief:site".to_string(), |b| format!("{b}feed.xml")),
         updated => updated,
         generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
     };
     let mut staged = vec![];
-    for name in ["index.html", "feed.xml", "sitemap.xml"] {
+    for name in &names {
         let path = site.out_dir.join(name);
         fs::check_output(&path, protected)?;
-        let text = web::render(&env, name, context.clone(), &template)?;
+        let mut text = web::render(&env, name, context.clone(), &template)?;
+        if name.ends_with(".html") {
+            // The index in the pages' type, cut to its own characters, as a page's is.
+            let faces = web::fonts::font_faces(&web::fonts::page_text(&text));
+            let context =
+                minijinja::context! { fonts => Value::from_safe_string(faces), ..context.clone() };
+            text = web::render(&env, name, context, &template)?;
+        }
         staged.push(fs::stage(&path, text.as_bytes())?);
     }
     fs::put_in_place(staged)?;
-    Ok(())
+    Ok(names)
 }
