@@ -7,7 +7,7 @@ use crate::error::Failure;
 use crate::exit::Status;
 use crate::run::pipeline::{Session, Settings};
 use crate::run::{batch, isolate};
-use crate::typeset::fonts;
+use crate::typeset::{compile, fonts};
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Result<Status, Failure> {
     let briefs = batch::collect(&args.inputs)?;
@@ -22,6 +22,8 @@ pub fn run(args: &CheckArgs, printer: &Printer) -> Result<Status, Failure> {
     let mut status = Status::Success;
     for path in &briefs {
         let prepared = isolate::catch_result("checking", || session.prepare(path));
+        // A brief's pictures are decoded (and memoized) by Typst: not kept past a few briefs.
+        compile::evict(4);
         let (brief_status, mut diagnostics) = match prepared {
             Ok(prepared) => match session.deny(prepared.warnings) {
                 Ok(warnings) => (Status::Success, warnings),

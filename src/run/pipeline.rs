@@ -31,7 +31,7 @@ use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, notes};
+use crate::typeset::{compile, copy, decode, notes};
 
 /// One brief to typeset and where its PDF goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,6 +295,10 @@ impl Session {
                     own.extend(files.into_iter().map(|f| (f.path, f.file)));
                 }
                 Err(problems) => diagnostics.extend(problems),
+            }
+            // Pictures decoded by Typst as the layout will decode them, in `check` as in `pdf`.
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.extend(decode::pictures(&brief, &own, &self.fonts));
             }
         }
         // A language the template has no labels for is printed with English ones, and says so.

@@ -4,6 +4,7 @@
 
 pub mod compile;
 pub mod copy;
+pub mod decode;
 pub mod fonts;
 pub mod impose;
 pub mod notes;
