@@ -10,6 +10,7 @@ pub mod impose;
 pub mod notes;
 pub mod pdf;
 pub mod render;
+pub mod tables;
 pub mod world;
 
 /// The version of the Typst crates brief is built with, as the build knows it (part of every
