@@ -362,7 +362,9 @@ impl Session {
                 failure
                     .into_diagnostics()
                     .into_iter()
-                    .filter(|d| d.is_error() && d.position().is_some_and(|(file, ..)| file == brief))
+                    .filter(|d| {
+                        d.is_error() && d.position().is_some_and(|(file, ..)| file == brief)
+                    })
                     .collect()
             }
         }
