@@ -24,6 +24,12 @@ pub const MAX_SIDE: u64 = 16_384;
 /// How deep SVG elements may nest, and images be embedded in images: enough for any drawing
 /// an editor exports, and far from where the SVG reader's recursion would run out of stack.
 const MAX_NESTING: usize = 256;
+
+/// The most elements an SVG may draw, counting each `<use>` as the elements it repeats: a
+/// detailed map has tens of thousands. Typst's SVG reader stops at a million, but well before
+/// that its work grows faster than the drawing (a gradient over every one of 250,000 repeated
+/// shapes takes it seconds), so the check that decodes a picture stays quick.
+const MAX_ELEMENTS: u64 = 100_000;
 const MAX_EMBEDDING: usize = 4;
 
 /// At most this many problems of one image are reported; the last says how many more.
@@ -321,7 +327,7 @@ fn jpeg_size(data: &[u8]) -> Option<(u64, u64)> {
 /// embedded as `data:` by the same rules, however deep. The work is linear in the file: line
 /// numbers come from one index of line starts, each attribute is read once.
 mod svg {
-    use super::{MAX_EMBEDDING, MAX_NESTING, Problem};
+    use super::{MAX_ELEMENTS, MAX_EMBEDDING, MAX_NESTING, Problem};
     use crate::source::SourceFile;
 
     const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
@@ -407,11 +413,77 @@ mod svg {
             let children: Vec<_> = node.children().filter(|n| n.is_element()).collect();
             stack.extend(children.into_iter().rev().map(|n| (n, nesting + 1)));
         }
+        if problems.is_empty() && drawn_elements(&document) > MAX_ELEMENTS {
+            problems.push(Problem::new(
+                format!(
+                    "draws more than {MAX_ELEMENTS} elements, counting what its <use> elements \
+                     repeat"
+                ),
+                "simplify the drawing, or save it as PNG at the size it is printed",
+            ));
+        }
         if problems.is_empty() {
             Ok(())
         } else {
             Err(problems)
         }
+    }
+
+    /// How many elements the drawing has once every `<use>` is replaced by what it refers to,
+    /// as the SVG reader expands it (up to a little past [`MAX_ELEMENTS`]). Each element's count
+    /// is found once, depth first with an explicit stack (a chain of a hundred thousand
+    /// `<use>` costs no recursion); a `<use>` that leads back to itself counts nothing, as the
+    /// reader skips it.
+    fn drawn_elements(document: &roxmltree::Document<'_>) -> u64 {
+        let mut ids = std::collections::HashMap::new();
+        for node in document.descendants().filter(|n| n.is_element()) {
+            if let Some(id) = node.attribute("id") {
+                ids.entry(id).or_insert(node);
+            }
+        }
+        let target = |node: &roxmltree::Node<'_, '_>| {
+            if node.tag_name().name() != "use" {
+                return None;
+            }
+            let href = node.attributes().find(|a| a.name() == "href")?.value();
+            ids.get(href.trim().strip_prefix('#')?).copied()
+        };
+        let slots = document.descendants().map(|n| n.id().get_usize()).max().unwrap_or(0) + 1;
+        let mut count: Vec<Option<u64>> = vec![None; slots];
+        let mut open = vec![false; slots];
+        let root = document.root_element();
+        let mut stack = vec![(root, false)];
+        while let Some((node, ready)) = stack.pop() {
+            let at = node.id().get_usize();
+            if count[at].is_some() {
+                continue;
+            }
+            let parts = node
+                .children()
+                .filter(|n| n.is_element())
+                .chain(target(&node));
+            if !ready {
+                if open[at] {
+                    continue;
+                }
+                open[at] = true;
+                stack.push((node, true));
+                for part in parts {
+                    let i = part.id().get_usize();
+                    if count[i].is_none() && !open[i] {
+                        stack.push((part, false));
+                    }
+                }
+            } else {
+                let total = parts
+                    .map(|part| count[part.id().get_usize()].unwrap_or(0))
+                    .fold(1_u64, |sum, n| sum.saturating_add(n))
+                    .min(MAX_ELEMENTS + 1);
+                count[at] = Some(total);
+                open[at] = false;
+            }
+        }
+        count[root.id().get_usize()].unwrap_or(0)
     }
 
     fn doctype() -> Problem {
@@ -1029,6 +1101,42 @@ pub(crate) mod tests {
                 "embeds an image (line 1) that embeds an image (line 1) that refers to `http://x/e` (line 1)"
             ]
         );
+    }
+
+    #[test]
+    fn a_drawing_is_counted_with_what_its_uses_repeat() {
+        // Seven uses of seven of ... of a rectangle: 117,649 rectangles, in 60 elements.
+        let mut fan = String::from("<defs><rect id=\"a0\" width=\"1\" height=\"1\"/>");
+        for i in 1..=6 {
+            fan += &format!(
+                "<g id=\"a{i}\">{}</g>",
+                format!("<use href=\"#a{}\"/>", i - 1).repeat(7)
+            );
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(
+            svg(&format!("{fan}</defs><use href=\"#a6\"/>")),
+            ["draws more than 100000 elements, counting what its <use> elements repeat"]
+        );
+        // Five levels of six, some 40,000 elements with the groups the uses make, and a use
+        // that leads back to its own group, skipped.
+        let mut fan = String::from("<defs><rect id=\"a0\" width=\"1\" height=\"1\"/>");
+        for i in 1..=5 {
+            fan += &format!(
+                "<g id=\"a{i}\">{}<use href=\"#a{i}\"/></g>",
+                format!("<use href=\"#a{}\"/>", i - 1).repeat(6)
+            );
+        }
+        assert_eq!(svg(&format!("{fan}</defs><use href=\"#a5\"/>")), Vec::<String>::new());
+        // A chain of 50,000 uses, each of the one before: counted without recursion.
+        let chain: String = (1..50_000)
+            .map(|i| format!("<use id=\"u{i}\" href=\"#u{}\"/>", i - 1))
+            .collect();
+        assert_eq!(
+            svg(&format!("<rect id=\"u0\"/>{chain}")),
+            ["draws more than 100000 elements, counting what its <use> elements repeat"]
+        );
+        assert!(started.elapsed().as_secs() < 10);
     }
 
     #[test]
