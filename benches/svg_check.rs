@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use brief::run::pipeline::{Session, Settings};
+use brief::run::pipeline::{Input, Session, Settings};
 use brief::typeset::fonts;
 
 /// The allocator of the `brief` binary, so that the figures are the binary's.
@@ -64,7 +64,7 @@ fn brief_with(dir: &Path, elements: usize) -> PathBuf {
 fn check(session: &Session, input: &Path) -> Duration {
     typst::comemo::evict(0);
     let started = Instant::now();
-    let prepared = session.prepare(input);
+    let (_, prepared) = session.prepare(&Input::File(input.to_path_buf()));
     let elapsed = started.elapsed();
     if let Err(failure) = prepared {
         panic!(

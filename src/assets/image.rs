@@ -448,7 +448,12 @@ mod svg {
             let href = node.attributes().find(|a| a.name() == "href")?.value();
             ids.get(href.trim().strip_prefix('#')?).copied()
         };
-        let slots = document.descendants().map(|n| n.id().get_usize()).max().unwrap_or(0) + 1;
+        let slots = document
+            .descendants()
+            .map(|n| n.id().get_usize())
+            .max()
+            .unwrap_or(0)
+            + 1;
         let mut count: Vec<Option<u64>> = vec![None; slots];
         let mut open = vec![false; slots];
         let root = document.root_element();
@@ -1127,7 +1132,10 @@ pub(crate) mod tests {
                 format!("<use href=\"#a{}\"/>", i - 1).repeat(6)
             );
         }
-        assert_eq!(svg(&format!("{fan}</defs><use href=\"#a5\"/>")), Vec::<String>::new());
+        assert_eq!(
+            svg(&format!("{fan}</defs><use href=\"#a5\"/>")),
+            Vec::<String>::new()
+        );
         // A chain of 50,000 uses, each of the one before: counted without recursion.
         let chain: String = (1..50_000)
             .map(|i| format!("<use id=\"u{i}\" href=\"#u{}\"/>", i - 1))

@@ -46,7 +46,7 @@ pub fn too_wide(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic> {
         let Value::Dict(mark) = &meta.value else {
             continue;
         };
-        let Some(id) = text(&mark, "figure") else {
+        let Some(id) = text(mark, "figure") else {
             continue;
         };
         let Some(figure) = brief.figures.iter().find(|f| f.id.value == id) else {
@@ -61,7 +61,7 @@ pub fn too_wide(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic> {
             _ => None,
         }
         .unwrap_or_else(|| figure.id.span.clone());
-        let (width, room) = (points(&mark, "width"), points(&mark, "room"));
+        let (width, room) = (points(mark, "width"), points(mark, "room"));
         let message = match (width, room) {
             (Some(width), Some(room)) => format!(
                 "the table `{}` is too wide for the page even in its smallest type: it needs \

@@ -18,6 +18,7 @@ mod languages;
 mod marking;
 mod pages;
 mod pdf;
+mod policy;
 mod preview;
 mod redline;
 
@@ -27,6 +28,7 @@ mod schema;
 mod seams;
 mod shapes;
 mod site;
+mod stdout;
 mod style;
 mod support;
 mod templates;
