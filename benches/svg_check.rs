@@ -21,7 +21,7 @@ use brief::typeset::fonts;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 11;
 
 /// An SVG of `elements` small shapes, one to a line, as an editor writes a detailed drawing.
 fn svg(elements: usize) -> String {
@@ -104,6 +104,8 @@ fn main() {
     times_a.sort();
     times_b.sort();
     let r = ratios[ROUNDS / 2];
+    let all: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    println!("ratios of the rounds: {}", all.join(" "));
     println!(
         "check of an SVG of 40000 elements / one of 10000: {r:.2} (median of {ROUNDS} rounds; \
          {:.3} s / {:.3} s)",
