@@ -5,4 +5,5 @@
 pub mod figures;
 pub mod image;
 pub mod logo;
+pub mod own;
 pub mod template;

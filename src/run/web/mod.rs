@@ -9,6 +9,8 @@
 pub mod chart;
 pub mod dates;
 pub mod listing;
+pub mod manifest;
+pub mod names;
 pub mod rich;
 pub mod site;
 

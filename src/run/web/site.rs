@@ -17,9 +17,9 @@ use crate::fs;
 use crate::run::batch::{self, Batch};
 use crate::run::pipeline::Session;
 use crate::run::report::{self, Reporter};
-use crate::run::runner::{self, Output, Place};
+use crate::run::runner::{self, Job, Outcome, Output, Place};
 use crate::run::web::listing::Entry;
-use crate::run::web::{self, Links};
+use crate::run::web::{self, Links, manifest, names};
 
 /// What a site is built from, besides the session.
 pub struct Site<'a> {
@@ -55,17 +55,22 @@ pub fn build(
     let publication: Arc<[String]> = site.publish.into();
     let mut batch = Batch::plan(session, &request, |_, pdf| {
         let page = pdf.with_extension("html");
+        // Links, percent-encoded: a brief may be named `a#b.toml`.
         let links = Links {
-            pdf: Some(file_name(&pdf)),
+            pdf: Some(names::link(&file_name(&pdf))),
             index: Some("index.html".into()),
-            page: Some(file_name(&page)),
+            page: Some(names::link(&file_name(&page))),
         };
         vec![Output::Page(Place::File(page), links), Output::Pdf(pdf)]
     })?;
     // The site's own files are named at its top; a brief may not take their names.
     for job in &mut batch.jobs {
         let input = job.input.path();
-        if input.file_stem().is_some_and(|s| s == "index") {
+        // On Windows and macOS `Index.html` is `index.html`.
+        if input
+            .file_stem()
+            .is_some_and(|s| s.eq_ignore_ascii_case("index"))
+        {
             return Err(Error::message(format!(
                 "{} would be written over the site's index.html; rename the brief",
                 input.display()
@@ -75,32 +80,26 @@ pub fn build(
         job.publication = Some(publication.clone());
     }
     fs::create_dir_all(site.out_dir)?;
-    let entries: Mutex<Vec<Entry>> = Mutex::new(vec![]);
+    let published = Mutex::new(Published::default());
     let reporter = Reporter::new(*printer, batch.jobs.len(), quiet);
-    let status = batch.run_each(session, &reporter, &|job| {
-        let mut outcome = runner::run(session, job);
-        // Only what the index needs is kept of a brief: a site may have thousands.
-        if let Some(entry) = outcome.kept.page.take().and_then(|page| page.entry)
-            && outcome.status == Status::Success
-        {
-            entries
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(entry);
-        }
-        outcome
-    });
-    let left_out = batch.jobs.len() - entries.lock().unwrap_or_else(|e| e.into_inner()).len();
-    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
-    // Newest first; on one date, by title, so that every run writes the same files.
-    entries.sort_by(|a, b| {
+    let status = batch.run_each(session, &reporter, &|job| publish(session, job, &published));
+    let Published {
+        mut entries,
+        inputs,
+    } = published.into_inner().unwrap_or_else(|e| e.into_inner());
+    let left_out = batch.jobs.len() - entries.len();
+    // Newest first; on one date, by title, then by page, so that every run writes the same
+    // files whatever order the threads finished in.
+    entries.sort_by(|(a, _), (b, _)| {
         b.key
             .0
             .cmp(&a.key.0)
             .then(b.key.1.cmp(&a.key.1))
             .then(b.key.2.cmp(&a.key.2))
             .then(a.key.3.cmp(&b.key.3))
+            .then(a.page.cmp(&b.page))
     });
+    let (entries, files): (Vec<Entry>, Vec<Vec<String>>) = entries.into_iter().unzip();
     let mut protected: Vec<PathBuf> = batch
         .jobs
         .iter()
@@ -110,12 +109,15 @@ pub fn build(
         protected.extend(template.disk_files().map(Path::to_path_buf));
     }
     write_indexes(session, site, &entries, &protected)?;
-    let written: BTreeSet<String> = entries
-        .iter()
-        .flat_map(|e| [e.page.clone(), e.pdf.clone()])
+    let written: BTreeSet<String> = files
+        .into_iter()
+        .flatten()
         .chain(SITE_FILES.map(String::from))
         .collect();
-    for name in forget_stale(site.out_dir, &written)? {
+    protected.extend(inputs);
+    let forgotten = manifest::update(site.out_dir, &written, &protected)?;
+    printer.print(&forgotten.warnings);
+    for name in forgotten.removed {
         report::wrote(
             printer,
             quiet,
@@ -139,42 +141,42 @@ pub fn build(
     Ok(status)
 }
 
+/// What the jobs of a site found, as they ran.
+#[derive(Default)]
+struct Published {
+    /// Each published brief's entry, with the names of the files it wrote.
+    entries: Vec<(Entry, Vec<String>)>,
+    /// The files the briefs were made from (their own files, template folders), which the
+    /// site never takes away.
+    inputs: Vec<PathBuf>,
+}
+
+/// One brief of the site: its job run, and what the index and the manifest need of it kept.
+fn publish(session: &Session, job: &Job, published: &Mutex<Published>) -> Outcome {
+    // A deck's speaker notes are written beside its PDF: the site's own when this job wrote
+    // them (a new file in their place), so that they go with the deck.
+    let notes = job.output_path().map(|pdf| pdf.with_extension("pdfpc"));
+    let notes_before = notes.as_deref().and_then(fs::identity);
+    let mut outcome = runner::run(session, job);
+    let mut published = published.lock().unwrap_or_else(|e| e.into_inner());
+    published.inputs.extend(outcome.inputs.iter().cloned());
+    // Only what the index needs is kept of a brief: a site may have thousands.
+    if let Some(entry) = outcome.kept.page.take().and_then(|page| page.entry)
+        && outcome.status == Status::Success
+    {
+        let mut files: Vec<String> = outcome.written.iter().map(|w| file_name(&w.path)).collect();
+        if let Some(notes) = &notes
+            && fs::identity(notes).is_some_and(|now| Some(now) != notes_before)
+        {
+            files.push(file_name(notes));
+        }
+        published.entries.push((entry, files));
+    }
+    outcome
+}
+
 /// The files a site has besides its briefs'.
 const SITE_FILES: [&str; 3] = ["index.html", "feed.xml", "sitemap.xml"];
-
-/// Where a site lists the files it wrote, so that the next run can take away what it no
-/// longer publishes.
-const MANIFEST: &str = ".brief-site";
-
-/// Removes from `out_dir` the files the last run wrote (by its manifest) that this run did
-/// not: the page and PDF of a brief since marked for limited sharing, failed, deleted or
-/// renamed must not stay published. Only plain files named in the manifest are touched, never
-/// a path that leads elsewhere or a link; other files in the folder are left alone. Writes
-/// this run's manifest and returns the names removed.
-fn forget_stale(out_dir: &Path, written: &BTreeSet<String>) -> Result<Vec<String>, Failure> {
-    let manifest = out_dir.join(MANIFEST);
-    let old = match std::fs::read_to_string(&manifest) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => return Err(Error::io("failed to read", &manifest, error).into()),
-    };
-    let mut removed = vec![];
-    for name in old.lines().map(str::trim).filter(|n| !n.is_empty()) {
-        let plain = !name.contains(['/', '\\']) && !name.starts_with('.') && name != MANIFEST;
-        if !plain || written.contains(name) {
-            continue;
-        }
-        let path = out_dir.join(name);
-        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        if is_file {
-            std::fs::remove_file(&path).map_err(|e| Error::io("failed to remove", &path, e))?;
-            removed.push(name.to_string());
-        }
-    }
-    let list: String = written.iter().map(|n| format!("{n}\n")).collect();
-    fs::write_atomically(&manifest, list.as_bytes())?;
-    Ok(removed)
-}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
