@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::assets::template::{
-    BIBLIOGRAPHY_STEM, STYLE_PATH, TemplateFile, brief_base, existing_inside_root,
-};
+use crate::assets::own;
+use crate::assets::template::{BIBLIOGRAPHY_STEM, STYLE_PATH, TemplateFile, brief_base};
 use crate::brief::bibliography::{self, Format, Library, Reference};
 use crate::brief::model::{Brief, Str};
 use crate::diag::Diagnostic;
@@ -43,22 +42,23 @@ pub struct Read {
 }
 
 /// Reads the brief's bibliography files and its `.csl` style, if it names one, into
-/// `brief.library`.
-pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
+/// `brief.library`: each a brief's own file (`own::Owner`: inside the root, never a brief), read
+/// through `disk`.
+pub fn read(disk: &dyn fs::Files, brief: &mut Brief, owner: &own::Owner<'_>) -> Read {
     let mut files = vec![];
     let mut diagnostics = vec![];
-    let base = brief_base(brief_path);
+    let base = brief_base(owner.brief_path);
     let mut references: Vec<Reference> = vec![];
     for (index, spec) in brief.bibliography.clone().iter().enumerate() {
         let Some(format) = Format::of(&spec.value) else {
             // Reported when the brief was read.
             continue;
         };
-        let Some((file, data, disk)) = read_text(
+        let Some((file, data, found)) = read_text(
+            disk,
             brief,
             spec,
-            &base,
-            root,
+            (owner, &base),
             "bibliography",
             bibliography::MAX_BIBLIOGRAPHY_BYTES,
             &mut diagnostics,
@@ -73,7 +73,7 @@ pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
             TemplateFile {
                 data,
                 origin: spec.value.clone(),
-                disk: Some(disk),
+                disk: Some(found),
             },
         ));
     }
@@ -119,11 +119,11 @@ pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
         .as_ref()
         .and_then(|s| s.citations.clone())
         .filter(|s| bibliography::is_style_file(&s.value))
-        && let Some((file, data, disk)) = read_text(
+        && let Some((file, data, found)) = read_text(
+            disk,
             brief,
             &style,
-            &base,
-            root,
+            (owner, &base),
             "citation style",
             MAX_STYLE_BYTES,
             &mut diagnostics,
@@ -138,7 +138,7 @@ pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
             TemplateFile {
                 data,
                 origin: style.value.clone(),
-                disk: Some(disk),
+                disk: Some(found),
             },
         ));
     }
@@ -154,23 +154,23 @@ pub fn read(brief: &mut Brief, brief_path: &Path, root: Option<&Path>) -> Read {
 /// A file the brief names, read from inside the root as UTF-8 text; its problems are
 /// reported at the key that names it.
 fn read_text(
+    disk: &dyn fs::Files,
     brief: &Brief,
     spec: &Str,
-    base: &Path,
-    root: Option<&Path>,
+    (owner, base): (&own::Owner<'_>, &Path),
     what: &str,
     limit: u64,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Arc<SourceFile>, Vec<u8>, std::path::PathBuf)> {
     let at = |d: Diagnostic| d.at(&brief.file, spec.span.clone());
-    let found = match existing_inside_root(&spec.value, base, root, what, "file") {
+    let found = match owner.locate(&spec.value, what, "file") {
         Ok(found) => found,
         Err(diagnostic) => {
             diagnostics.push(at(diagnostic));
             return None;
         }
     };
-    let data = match fs::read(&found, what, limit) {
+    let data = match disk.read(&found, what, limit) {
         Ok(data) => data,
         Err(e) => {
             diagnostics.push(at(Diagnostic::error(format!(

@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use crate::assets::image::{self, Named};
-use crate::assets::template::{FIGURE_STEM, TemplateFile, brief_base, existing_inside_root};
+use crate::assets::own;
+use crate::assets::template::{FIGURE_STEM, TemplateFile, brief_base};
 use crate::brief::figure_data;
 use crate::brief::model::{Brief, FigureContent, Str};
 use crate::diag::Diagnostic;
@@ -41,11 +42,11 @@ pub fn virtual_path(index: usize, file: &str) -> String {
 /// an image's picture is checked and its size noted. Every problem of every figure is reported, each at its key
 /// (or in the CSV file, at its line and column).
 pub fn read(
+    files: &dyn fs::Files,
     brief: &mut Brief,
-    brief_path: &Path,
-    root: Option<&Path>,
+    owner: &own::Owner<'_>,
 ) -> Result<Vec<FigureFile>, Vec<Diagnostic>> {
-    let mut files = vec![];
+    let mut read = vec![];
     let mut problems = vec![];
     if brief.figures.len() > MAX_FIGURES {
         let figure = &brief.figures[MAX_FIGURES];
@@ -58,7 +59,7 @@ pub fn read(
         );
         return Err(problems);
     }
-    let base = brief_base(brief_path);
+    let base = brief_base(owner.brief_path);
     let brief_file = brief.file.clone();
     for index in 0..brief.figures.len() {
         let figure = &brief.figures[index];
@@ -70,7 +71,7 @@ pub fn read(
             _ => "data file",
         };
         let at = |d: Diagnostic| d.at(&brief_file, key.span.clone());
-        let found = match existing_inside_root(&key.value, &base, root, what, "file") {
+        let found = match owner.locate(&key.value, what, "file") {
             Ok(found) => found,
             Err(diagnostic) => {
                 problems.push(at(diagnostic));
@@ -81,7 +82,7 @@ pub fn read(
             FigureContent::Image(_) => MAX_IMAGE_BYTES,
             _ => figure_data::MAX_DATA_BYTES,
         };
-        let data = match fs::read(&found, what, limit) {
+        let data = match files.read(&found, what, limit) {
             Ok(data) => data,
             Err(e) => {
                 problems.push(at(Diagnostic::error(format!(
@@ -128,7 +129,7 @@ pub fn read(
                 }
             }
         }
-        files.push(FigureFile {
+        read.push(FigureFile {
             path: virtual_path(index, &key.value)
                 .trim_start_matches('/')
                 .to_string(),
@@ -140,7 +141,7 @@ pub fn read(
         });
     }
     if problems.is_empty() {
-        Ok(files)
+        Ok(read)
     } else {
         Err(problems)
     }

@@ -220,7 +220,7 @@ pub fn printed_words(brief: &Brief) -> Vec<String> {
     use citationberg::json::{NameValue, Value};
     let mut words = vec![];
     let mut cited: HashSet<&str> = HashSet::new();
-    let mut note = |refs: &[CiteRef], words: &mut Vec<String>| {
+    let note = |refs: &[CiteRef], words: &mut Vec<String>| {
         for r in refs {
             words.extend(r.prefix.clone());
             words.extend(r.locator.clone());

@@ -174,6 +174,12 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         }
     }
     let tally = changes.tally();
+    // The same counts as data, for a template to word in the brief's language.
+    let counts: Vec<Value> = changes
+        .counts()
+        .into_iter()
+        .map(|(kind, status, n)| json!({"kind": kind.name(), "status": status.name(), "n": n}))
+        .collect();
     let object = after.as_object_mut().expect("the document is an object");
     object.insert(
         "redline".into(),
@@ -181,6 +187,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
             "old": old_name,
             "new": new_name,
             "tally": tally,
+            "counts": counts,
             "related": changes.related,
             "changes": marks.entries,
         }),
@@ -326,14 +333,16 @@ fn mark_citations(value: &mut Value, keys: &HashSet<&str>) {
 /// formatted text in the new version's style: each printed entry is matched by its key, and
 /// one whose words differ is changed. Their places are those of the two reference lists. For
 /// a brief without a citation style, none: its `[[sources]]` are compared field by field.
-pub fn reference_changes(
-    old: &Brief,
-    new: &Brief,
-    print: &Print,
-) -> (Vec<Change>, Vec<(usize, usize)>) {
+pub fn reference_changes(old: &Brief, new: &Brief) -> (Vec<Change>, Vec<(usize, usize)>) {
     if new.citation_style().is_none() {
         return (vec![], vec![]);
     }
+    // The paper's size changes no word of a reference.
+    let print = &Print {
+        paper: crate::brief::model::Paper::A4,
+        bleed_mm: 0.0,
+        booklet: false,
+    };
     let list = |brief: &Brief| {
         data::build(brief, print, None)
             .citations

@@ -75,6 +75,91 @@ error: b.toml is not a valid brief: 2 errors
         .run();
 }
 
+/// Fourteen capital cities in capitals: within the estimate, too wide when Typst sets them.
+fn capitals() -> String {
+    let cities = [
+        "MINSK", "VILNIUS", "WARSAW", "BERLIN", "LONDON", "PARIS", "MADRID", "LISBON", "DUBLIN",
+        "VIENNA", "PRAGUE", "OSLO", "ROME", "KYIV",
+    ];
+    let numbers: Vec<String> = (0..cities.len()).map(|i| i.to_string()).collect();
+    format!("{}\n{}\n", cities.join(","), numbers.join(","))
+}
+
+#[test]
+fn a_table_too_wide_as_typst_sets_it_is_refused_by_check_and_pdf_alike() {
+    let error = "error: the table `t` is too wide for the page even in its smallest type: it needs \
+                 485 pt of the 391 pt the text is wide
+  --> b.toml:16:8
+   |
+16 | data = \"d/capitals.csv\"
+   |        ^^^^^^^^^^^^^^^^
+   = hint: split the table, shorten its longest words (abbreviate, hyphenate), or turn it so that the many items are rows
+
+";
+    let text = brief("kind = \"table\"\ndata = \"d/capitals.csv\"");
+    for (command, closing) in [
+        ("check", "error: b.toml is not a valid brief: 1 error\n\n"),
+        ("pdf", "error: b.toml was not typeset: 1 error\n\n"),
+    ] {
+        let out = Test::new()
+            .file("b.toml", text.clone())
+            .file("d/capitals.csv", capitals())
+            .args(&[command, "b.toml"])
+            .status(1)
+            .stderr(&format!("{error}{closing}"))
+            .run();
+        assert!(!out.path("b.pdf").exists());
+    }
+}
+
+#[test]
+fn a_table_too_wide_is_never_printed_cut_whatever_a_template_folder_measures() {
+    // A folder whose own `tables.typ` measures nothing: `check` cannot know, but the paper's
+    // layout marks the table, and `pdf` refuses it at the figure.
+    let text = format!(
+        "template = \"house\"\n{}",
+        brief("kind = \"table\"\ndata = \"d/capitals.csv\"")
+    );
+    let test = || {
+        Test::new()
+            .file("b.toml", text.clone())
+            .file("d/capitals.csv", capitals())
+            .file("house/tables.typ", "// Measures nothing.\n")
+    };
+    test().args(&["check", "b.toml"]).stderr("").run();
+    let out = test()
+        .args(&["pdf", "b.toml", "--quiet"])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.starts_with(
+            "error: the table `t` is too wide for the page even in its smallest type: it needs \
+             485 pt of the 391 pt the text is wide\n  --> b.toml:17:8\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.path("b.pdf").exists());
+}
+
+#[test]
+fn ticks_of_very_small_values_are_told_apart() {
+    let text = brief(
+        "kind = \"chart\"\nchart = \"column\"\nalt = \"A\"\nlabels = [\"a\", \"b\"]\nseries = [{ name = \"s\", values = [0.000001, 0.000002] }]",
+    )
+    .replace("See [@t].", "See.");
+    let out = Test::new()
+        .file("b.toml", text)
+        .args(&["pdf", "b.toml", "--quiet"])
+        .run();
+    let page = out.pdf("b.pdf").text();
+    for tick in ["0.0000005", "0.0000010", "0.0000015", "0.0000020"] {
+        assert!(page.contains(tick), "{tick} not in:\n{page}");
+    }
+    assert!(!page.contains("0.000001\n0.000001"), "{page}");
+}
+
 #[test]
 fn a_data_file_that_is_not_utf8_is_an_error_at_its_key() {
     Test::new()
@@ -343,4 +428,136 @@ fn a_redline_marks_changed_cells_and_values() {
             .count()
     };
     assert!(strokes(&pdf) > strokes(&plain.pdf("n.pdf")));
+}
+
+/// A public brief beside a TLP:AMBER one whose text must never reach it.
+#[cfg(unix)]
+fn beside_an_amber_brief() -> Test {
+    let amber = repo_file("tests/fixtures/minimal.toml")
+        .replace("Minimal brief", "Operation Quiet Lantern");
+    Test::new()
+        .file(
+            "briefs/amber.toml",
+            format!("classification = \"TLP:AMBER\"\n{amber}"),
+        )
+        .file(
+            "briefs/public.toml",
+            brief("kind = \"table\"\ndata = \"data.csv\"\n"),
+        )
+        .file(
+            "elsewhere/secret.csv",
+            "Year,Operation\n2024,Quiet Lantern\n",
+        )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_brief_own_file_is_never_another_brief_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let located = "  --> briefs/public.toml:16:8\n   |\n16 | data = \"data.csv\"\n   |        \
+                   ^^^^^^^^^^\n   = hint: a brief's files (its logo, its figures' data and \
+                   pictures) are never `.toml` files, nor the same file as a brief of its folder \
+                   through a link\n\nerror: briefs/public.toml is not a valid brief: 1 error\n\n";
+    /// A case's name, how it links the AMBER brief into the public one's data, and the error.
+    type Case<'a> = (&'a str, &'a dyn Fn(&Path), &'a str);
+    let cases: [Case; 3] = [
+        // The figure's data is a link to the AMBER brief.
+        (
+            "link",
+            &|dir| symlink("amber.toml", dir.join("briefs/data.csv")).unwrap(),
+            "leads to `amber.toml`, a `.toml` file",
+        ),
+        // A hard link: the same file under another name, with no link to follow.
+        (
+            "hard link",
+            &|dir| {
+                std::fs::hard_link(dir.join("briefs/amber.toml"), dir.join("briefs/data.csv"))
+                    .unwrap()
+            },
+            "is the brief `amber.toml` under another name",
+        ),
+        // The AMBER brief is itself a link to a file of another name, which the public one
+        // names.
+        (
+            "brief that is a link",
+            &|dir| {
+                let amber = dir.join("briefs/amber.toml");
+                std::fs::rename(&amber, dir.join("briefs/data.csv")).unwrap();
+                symlink("data.csv", &amber).unwrap();
+            },
+            "is the brief `amber.toml` under another name",
+        ),
+    ];
+    for (case, make, is) in cases {
+        let test = beside_an_amber_brief();
+        make(&test.path());
+        let error = format!(
+            "error: the data file `data.csv` {is}; a brief's own file may not be a brief\n{located}"
+        );
+        let out = test
+            .args(&["check", "briefs/public.toml"])
+            .status(1)
+            .stderr(&error)
+            .run();
+        // `pdf` refuses it alike, and `site` publishes nothing of it.
+        let site = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["site", "briefs", "--out-dir", "public", "--quiet"])
+            .current_dir(out.path(""))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let (status, said) = (site.status.code(), String::from_utf8(site.stderr).unwrap());
+        assert_eq!(status, Some(1), "{case}: {said}");
+        let problem = error.split("\nerror: briefs/public.toml").next().unwrap();
+        assert!(said.contains(problem), "{case}: {said}");
+        for name in std::fs::read_dir(out.path("public")).unwrap() {
+            let path = name.unwrap().path();
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(
+                !text.contains("Quiet Lantern"),
+                "{case}: in {}",
+                path.display()
+            );
+        }
+    }
+    // A link to a file that is no brief is the brief's own file, as before; and with --root,
+    // one outside the brief's folder too.
+    let test = beside_an_amber_brief();
+    symlink(
+        "../elsewhere/secret.csv",
+        test.path().join("briefs/data.csv"),
+    )
+    .unwrap();
+    let out = test
+        .args(&["check", "briefs/public.toml", "--root", "."])
+        .run();
+    drop(out);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_logo_is_never_another_brief_through_a_link() {
+    let test = beside_an_amber_brief().file(
+        "briefs/public.toml",
+        repo_file("tests/fixtures/minimal.toml")
+            + "\n[style]\nlogo = \"logo.svg\"\nlogo_alt = \"House\"\n",
+    );
+    std::os::unix::fs::symlink("amber.toml", test.path().join("briefs/logo.svg")).unwrap();
+    test.args(&["check", "briefs/public.toml"])
+        .status(1)
+        .stderr(
+            "error: the logo `logo.svg` leads to `amber.toml`, a `.toml` file; a brief's own file \
+             may not be a brief
+ --> briefs/public.toml:8:8
+  |
+8 | logo = \"logo.svg\"
+  |        ^^^^^^^^^^
+  = hint: a brief's files (its logo, its figures' data and pictures) are never `.toml` files, \
+             nor the same file as a brief of its folder through a link
+
+error: briefs/public.toml is not a valid brief: 1 error
+
+",
+        )
+        .run();
 }

@@ -67,7 +67,7 @@ fn a_page_is_made_of_the_papers_data() {
         &[
             "<!DOCTYPE html>",
             r##"<html lang="en" dir="ltr">"##,
-            r##"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">"##,
+            r##"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'">"##,
             r##"<script type="application/ld+json">{"@context":"https://schema.org","@type":"Report""##,
             r##"<p class="marking marking-top"><span class="visually-hidden">Classification: </span><span class="marking-text">Public</span></p>"##,
             "<h1>Belarus and the War in Ukraine: A Captured Regime, a Resisting Society</h1>",
@@ -144,6 +144,29 @@ fn the_labels_and_language_are_the_briefs() {
 }
 
 #[test]
+fn a_page_keeps_the_script_of_its_language_and_reads_its_direction_from_it() {
+    let minimal = crate::support::fixture("minimal.toml");
+    for (language, html) in [
+        ("az-Arab", r##"<html lang="az-Arab" dir="rtl">"##),
+        ("az-arab-ir", r##"<html lang="az-Arab-IR" dir="rtl">"##),
+        ("az", r##"<html lang="az" dir="ltr">"##),
+        ("ku-Latn", r##"<html lang="ku-Latn" dir="ltr">"##),
+        ("ckb", r##"<html lang="ckb" dir="rtl">"##),
+        ("syr", r##"<html lang="syr" dir="rtl">"##),
+        ("ks", r##"<html lang="ks" dir="rtl">"##),
+        ("sr-Cyrl-RS", r##"<html lang="sr-Cyrl-RS" dir="ltr">"##),
+    ] {
+        let text = format!("language = \"{language}\"\n{minimal}");
+        let (_, page) = page_of("x.toml", &text);
+        assert!(
+            page.contains(html),
+            "{language}: {}",
+            &page[..page.len().min(300)]
+        );
+    }
+}
+
+#[test]
 fn figures_are_tables_pictures_and_charts_with_their_data() {
     let (_out, path) = figures_page();
     let html = std::fs::read_to_string(path).unwrap();
@@ -172,7 +195,7 @@ fn figures_are_tables_pictures_and_charts_with_their_data() {
 }
 
 #[test]
-fn charts_a_template_cannot_draw_are_drawn_plainly() {
+fn a_chart_the_template_cannot_draw_is_an_error_that_names_the_file_to_add() {
     let brief = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
     let dir = tempfile::tempdir().unwrap();
     for entry in ["figures.toml", "data", "img"] {
@@ -191,6 +214,8 @@ fn charts_a_template_cannot_draw_are_drawn_plainly() {
     std::fs::create_dir_all(dir.path().join("house/web")).unwrap();
     // A house chart file that cannot draw.
     std::fs::write(dir.path().join("house/web/charts.typ"), "#no-such-chart").unwrap();
+    // There is no second way to draw a chart: the page is not written, and the error stands
+    // at the brief's first chart, naming the file that draws them.
     let out = Test::new()
         .args(&[
             "html",
@@ -201,18 +226,21 @@ fn charts_a_template_cannot_draw_are_drawn_plainly() {
             "figures.html",
             "--quiet",
         ])
+        .status(1)
         .any_stderr()
         .run();
-    assert!(
-        out.stderr.contains(
-            "warning: the charts could not be drawn by the template's chart code, so the web page draws them plainly: "
-        ),
-        "{}",
-        out.stderr
+    crate::support::assert_in_order(
+        &out.stderr,
+        &[
+            "error: the template ",
+            " cannot draw this chart for the web page: ",
+            "figures.toml:38:6",
+            "id = \"energy\"",
+            "= hint: a template folder draws its charts with charts.typ (or web/charts.typ): copy templates/paper/charts.typ and templates/paper/figures.typ into it",
+            "figures.toml was not typeset: 1 error",
+        ],
     );
-    let html = String::from_utf8(out.read("figures.html")).unwrap();
-    assert!(!html.contains(r##"class="chart chart-drawn""##));
-    assert!(html.contains(r##"role="img" aria-label="Columns for oil, gas and electricity"##));
+    assert!(!out.path("figures.html").exists());
 }
 
 #[test]
@@ -401,8 +429,83 @@ fn the_page_reads_at_a_phones_and_a_desktops_width_and_asks_for_nothing() {
             "(() => { const p = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); \
              return p && p.content; })()"
         ),
-        json!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+        json!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
     );
+}
+
+#[test]
+fn the_page_is_set_in_the_papers_faces_embedded_small_and_the_same_each_time() {
+    let (out, page) = written("belarus.toml", &repo_file("briefs/belarus.toml"));
+    let html = std::fs::read(&page).unwrap();
+    // The page with its fonts within its budget.
+    eprintln!("the Belarus page with its fonts: {} bytes", html.len());
+    assert!(html.len() < 250_000, "{} bytes", html.len());
+    let text = String::from_utf8(html.clone()).unwrap();
+    for (family, style, weight) in [
+        ("Charis SIL", "normal", 400),
+        ("Charis SIL", "italic", 400),
+        ("Charis SIL", "normal", 700),
+        ("Noto Sans", "normal", 400),
+        ("Noto Sans", "normal", 700),
+    ] {
+        assert!(
+            text.contains(&format!(
+                "font-family: \"{family}\"; font-style: {style}; font-weight: {weight}; font-display: swap; src: url(data:font/woff2;base64,"
+            )),
+            "no {family} {style} {weight}"
+        );
+    }
+    // The same brief gives the same page, fonts and all.
+    let again = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .args(&["html", "--quiet", "belarus.toml"])
+        .run();
+    assert!(
+        again.read("belarus.html") == html,
+        "the page differs between runs"
+    );
+
+    // In a browser the faces load from the page and set its text as the paper's: the title
+    // and body in Charis SIL, the headings in Noto Sans; nothing is asked of the network, the fonts being the page's
+    // own `data:` URLs.
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    let url = format!("file://{}", page.display());
+    browser.open(&url, 1280);
+    browser.wait_until("document.fonts.status === 'loaded'", "its fonts loaded");
+    let loaded = browser.eval(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '') + ' ' + f.style + ' ' + f.weight).sort()",
+    );
+    for face in [
+        "Charis SIL normal 400",
+        "Charis SIL italic 400",
+        "Noto Sans normal 700",
+    ] {
+        assert!(
+            loaded.as_array().unwrap().iter().any(|f| f == face),
+            "{face} not loaded: {loaded}"
+        );
+    }
+    for (selector, family) in [
+        ("main p", "Charis SIL"),
+        ("h1", "Charis SIL"),
+        ("h2", "Noto Sans"),
+    ] {
+        let font = browser.eval(&format!(
+            "getComputedStyle(document.querySelector('{selector}')).fontFamily"
+        ));
+        assert!(
+            font.as_str().unwrap().starts_with(&format!("\"{family}\"")),
+            "{selector}: {font}"
+        );
+    }
+    assert_eq!(browser.requests(), [url]);
+    assert!(
+        browser.inline_requests() >= 3,
+        "the fonts were not read from the page"
+    );
+    drop(out);
 }
 
 #[test]

@@ -8,6 +8,10 @@
 
 pub mod chart;
 pub mod dates;
+pub mod fonts;
+pub mod listing;
+pub mod manifest;
+pub mod names;
 pub mod rich;
 pub mod site;
 
@@ -17,11 +21,12 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, State};
 
 use crate::assets::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
+use base64::Engine;
+
+use crate::brief::model::Language;
 use crate::diag::Diagnostic;
 use crate::error::Failure;
-use crate::fs;
-use crate::run::isolate;
-use crate::run::pipeline::{Built, Edit, Job, Made, Outcome, Prepared, Session};
+use crate::run::pipeline::{Prepared, Session};
 
 /// The built-in web templates, by their path in a template folder.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -63,12 +68,41 @@ const FOLDER: &str = "web/";
 /// loops without end stops here instead of holding the run.
 const FUEL: u64 = 50_000_000;
 
-/// Languages written from right to left, by their primary subtag.
-const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+/// Languages written from right to left when their tag names no script, by their primary
+/// subtag: those whose usual script (CLDR's likely subtags) is Arabic, Hebrew, Syriac, Thaana,
+/// N'Ko, Adlam or Hanifi Rohingya. Kurdish (`ku`) is taken as Sorani, in Arabic script; a brief
+/// in Kurmanji says `ku-Latn`.
+const RIGHT_TO_LEFT: &[&str] = &[
+    "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks",
+    "ku", "lrc", "mzn", "nqo", "pnb", "prs", "ps", "rhg", "sd", "sdh", "skr", "syr", "ug", "ur",
+    "yi",
+];
 
-/// Whether a language is written from right to left.
-pub fn is_right_to_left(primary: &str) -> bool {
-    RIGHT_TO_LEFT.contains(&primary)
+/// Scripts written from right to left (ISO 15924), the script subtag deciding where a tag has
+/// one: `az-Arab` is written from right to left, `az` and `ku-Latn` are not.
+const RIGHT_TO_LEFT_SCRIPTS: &[&str] = &[
+    "Adlm", "Arab", "Aran", "Armi", "Avst", "Chrs", "Cprt", "Elym", "Hatr", "Hebr", "Hung", "Khar",
+    "Lydi", "Mand", "Mani", "Mend", "Merc", "Mero", "Narb", "Nbat", "Nkoo", "Orkh", "Ougr", "Palm",
+    "Phli", "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd", "Sogo", "Syrc", "Syre", "Syrj",
+    "Syrn", "Thaa", "Yezi",
+];
+
+/// Whether a language is written from right to left: by its script subtag when it has one,
+/// else by its primary subtag.
+pub fn is_right_to_left(language: &Language) -> bool {
+    match &language.script {
+        Some(script) => RIGHT_TO_LEFT_SCRIPTS.contains(&script.as_str()),
+        None => RIGHT_TO_LEFT.contains(&language.primary.as_str()),
+    }
+}
+
+/// The HTML `dir` of a page in `language`.
+pub fn direction(language: &Language) -> &'static str {
+    if is_right_to_left(language) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 /// The web templates of a brief's template: the built-in ones, with the `web/` files of its
@@ -159,24 +193,14 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
     });
     env.add_filter("iso", |date: Value| dates::iso(&date));
     env.add_function("chart", |state: &State, figure: Value| {
-        // Drawn by the template's chart code, when it could; else plainly, here.
+        // Drawn by the template's own chart code before the page is written (a template that
+        // cannot draw one stops the page there).
         let id = figure.get_attr("id").unwrap_or_default();
-        if let Some(drawn) = state
+        state
             .lookup("charts")
             .and_then(|charts| charts.get_item(&id).ok())
             .filter(|drawn| !drawn.is_undefined() && !drawn.is_none())
-        {
-            return drawn;
-        }
-        let alt = figure
-            .get_attr("alt")
-            .ok()
-            .and_then(|a| a.as_str().map(str::to_string))
-            .unwrap_or_default();
-        Value::from_safe_string(chart::svg(
-            &figure.get_attr("chart").unwrap_or_default(),
-            &alt,
-        ))
+            .unwrap_or_else(|| Value::from_safe_string(String::new()))
     });
     // The id of a reference's entry, which citations link to.
     env.add_filter("reference_id", |key: String| rich::reference_id(&key));
@@ -281,36 +305,34 @@ pub fn label_table(template: &Template, language: &str) -> Result<toml::Table, F
     })
 }
 
-/// A brief's page: its HTML and the warnings met on the way.
-pub fn page(session: &Session, prepared: &Prepared) -> Result<Page, Failure> {
-    let env = environment(&prepared.template)?;
-    page_and_data(&env, session, prepared, &Links::default())
-}
-
 /// Where a page links beyond itself: its PDF, the site's index (for `brief site`).
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Links {
     pub pdf: Option<String>,
     pub index: Option<String>,
+    /// The page's own file name, for a site's index.
+    pub page: Option<String>,
 }
 
-/// A brief's page as made: its HTML, the template data it was made from, and the warnings met
-/// on the way.
+/// A brief's page as made: its HTML, the template data it was made from, the warnings met on
+/// the way, and for a page of a site what the site's index says of it.
 pub struct Page {
     pub html: String,
     pub data: serde_json::Value,
     pub warnings: Vec<Diagnostic>,
+    pub entry: Option<listing::Entry>,
 }
 
-/// A brief's page, and the template data it was made from.
-pub fn page_and_data(
-    env: &Environment<'static>,
+/// A prepared brief's page, from the template data the runner built (`json`), with its charts
+/// drawn by the template's own chart code.
+pub fn page(
     session: &Session,
     prepared: &Prepared,
+    json: &[u8],
     links: &Links,
 ) -> Result<Page, Failure> {
-    let json = session.data(prepared, Edit::None);
-    let data: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
+    let env = environment(&prepared.template)?;
+    let data: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
         Failure::Brief(vec![Diagnostic::error(format!(
             "the template data is not JSON: {e}"
         ))])
@@ -318,39 +340,9 @@ pub fn page_and_data(
     let brief = &prepared.brief;
     let language = &brief.language.value;
     let labels = label_table(&prepared.template, &language.primary)?;
-    let lang = match &language.region {
-        Some(region) => format!("{}-{region}", language.primary),
-        None => language.primary.clone(),
-    };
-    let dir = if is_right_to_left(&language.primary) {
-        "rtl"
-    } else {
-        "ltr"
-    };
-    // The charts, drawn by the paper's chart code; safe, as `brief` escaped what it put in.
-    let mut warnings = vec![];
-    let chart_figures: Vec<&serde_json::Value> = data["figures"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["kind"] == "chart")
-        .collect();
-    let mut charts: BTreeMap<String, Value> = BTreeMap::new();
-    if !chart_figures.is_empty() {
-        let alts: Vec<String> = chart_figures
-            .iter()
-            .map(|f| f["alt"].as_str().unwrap_or_default().to_string())
-            .collect();
-        match chart::drawn(session, prepared, json.clone(), &alts) {
-            Ok(drawn) => {
-                for (figure, svg) in chart_figures.iter().zip(drawn) {
-                    let id = figure["id"].as_str().unwrap_or_default().to_string();
-                    charts.insert(id, Value::from_safe_string(svg));
-                }
-            }
-            Err(warning) => warnings.push(warning),
-        }
-    }
+    let lang = language.tag();
+    let dir = direction(language);
+    let charts = charts(session, prepared, &data, json)?;
     let data_value = Value::from_serialize(&data);
     let description = description(&data_value);
     // The brief's own pictures travel inside the page, as `data:` URLs: its logo, and its
@@ -367,26 +359,44 @@ pub fn page_and_data(
         .map(|(path, file)| (format!("/{path}"), data_url(path, &file.data)))
         .collect();
     let (notes, backlinks) = citation_notes(&data);
-    let context = minijinja::context! {
-        brief => data_value,
-        citation_notes => Value::from_serialize(&notes),
-        backlinks => Value::from_serialize(&backlinks),
-        labels => Value::from_serialize(&labels),
-        lang => lang,
-        dir => dir,
-        description => description,
-        jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
-        logo => logo,
-        images => images,
-        charts => charts,
-        links => Value::from_serialize(links),
-        generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
+    let context = |fonts: String| {
+        minijinja::context! {
+            brief => data_value.clone(),
+            citation_notes => Value::from_serialize(&notes),
+            backlinks => Value::from_serialize(&backlinks),
+            labels => Value::from_serialize(&labels),
+            lang => lang.clone(),
+            dir => dir,
+            description => description.clone(),
+            jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
+            logo => logo.clone(),
+            images => images.clone(),
+            charts => charts.clone(),
+            links => Value::from_serialize(links),
+            generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
+            // The `@font-face` rules, made by `brief` of its own fonts: no brief text in them.
+            fonts => Value::from_safe_string(fonts),
+        }
     };
-    let html = render(env, "page.html", context, &prepared.template)?;
+    // Made twice: once to learn the characters the page shows, then with its fonts cut to
+    // them (the templates are cheap; the fonts are not, and are made once).
+    let bare = render(
+        &env,
+        "page.html",
+        context(String::new()),
+        &prepared.template,
+    )?;
+    let faces = fonts::font_faces(&fonts::page_text(&bare));
+    let html = render(&env, "page.html", context(faces), &prepared.template)?;
+    let entry = match &links.index {
+        Some(_) => Some(listing::entry(prepared, &data, links)?),
+        None => None,
+    };
     Ok(Page {
         html,
         data,
-        warnings,
+        warnings: vec![],
+        entry,
     })
 }
 
@@ -471,6 +481,36 @@ fn citation_notes(data: &serde_json::Value) -> (Vec<CitationNote>, BTreeMap<Stri
         .map(|(note, content)| CitationNote { note, content })
         .collect();
     (notes, first)
+}
+
+/// The brief's charts, drawn by the paper's chart code, by figure id; safe markup, as `brief`
+/// escaped what it put in.
+fn charts(
+    session: &Session,
+    prepared: &Prepared,
+    data: &serde_json::Value,
+    json: &[u8],
+) -> Result<BTreeMap<String, Value>, Failure> {
+    let chart_figures: Vec<&serde_json::Value> = data["figures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "chart")
+        .collect();
+    let mut charts = BTreeMap::new();
+    if chart_figures.is_empty() {
+        return Ok(charts);
+    }
+    let alts: Vec<String> = chart_figures
+        .iter()
+        .map(|f| f["alt"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let drawn = chart::drawn(session, prepared, json.to_vec(), &alts)?;
+    for (figure, svg) in chart_figures.iter().zip(drawn) {
+        let id = figure["id"].as_str().unwrap_or_default().to_string();
+        charts.insert(id, Value::from_safe_string(svg));
+    }
+    Ok(charts)
 }
 
 /// Renders one of the web templates, its failures named by the file they come from.
@@ -589,53 +629,9 @@ pub fn data_url(path: &str, bytes: &[u8]) -> String {
         "webp" => "image/webp",
         _ => "application/octet-stream",
     };
-    format!("data:{mime};base64,{}", base64_encode(bytes))
-}
-
-/// Standard base64 with padding (RFC 4648), for `data:` URLs.
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// `brief html`'s work for one brief: its page written to the job's output, atomically and
-/// never over one of its inputs.
-pub fn write(session: &Session, job: &Job) -> Outcome {
-    Outcome::of(isolate::catch_result("writing the web page", || {
-        isolate::test_panic(&format!(
-            "html:{}",
-            job.input.file_stem().unwrap_or_default().to_string_lossy()
-        ));
-        let prepared = session.prepare(&job.input)?;
-        fs::check_output(&job.output, &prepared.inputs())?;
-        let made = page(session, &prepared)?;
-        let mut warnings = prepared.warnings.clone();
-        warnings.extend(made.warnings);
-        let warnings = session.deny(warnings)?;
-        fs::write_atomically(&job.output, made.html.as_bytes())?;
-        Ok(Built {
-            warnings,
-            made: Made {
-                pages: 1,
-                sheets: None,
-            },
-            cached: false,
-        })
-    }))
+    // Standard base64 with padding (RFC 4648), by the crate Typst's SVG export uses.
+    let coded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:{mime};base64,{coded}")
 }
 
 #[cfg(test)]
@@ -645,18 +641,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (plain, coded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64_encode(plain.as_bytes()), coded);
-        }
+    fn pictures_are_data_urls_in_padded_base64() {
+        assert_eq!(
+            data_url("logo.png", b"fooba"),
+            "data:image/png;base64,Zm9vYmE="
+        );
+        assert_eq!(data_url("x.svg", b""), "data:image/svg+xml;base64,");
     }
 
     #[test]
