@@ -1,0 +1,348 @@
+//! Where the cursor is, read from the text alone: which table, which key's value, and whether
+//! inside a string. Completion is asked for while a brief is being typed, when its TOML is most
+//! often unfinished (`actors = ["be`), so this reads TOML's lexical structure (headers, keys,
+//! strings, brackets, comments) rather than parsing it.
+
+/// The place of an offset in a brief.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Context {
+    /// The table the value belongs to: the `[header]` or `[[header]]` name (`""` at the top),
+    /// or for an inline table inside an array, the array's key (`actors = [{ … }]`).
+    pub table: String,
+    /// The key whose value holds the offset (the last part of a dotted key).
+    pub key: Option<String>,
+    /// Where the content of the string holding the offset begins.
+    pub string: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Basic,
+    Literal,
+    MultiBasic,
+    MultiLiteral,
+}
+
+impl Quote {
+    fn delimiter(self) -> &'static str {
+        match self {
+            Quote::Basic => "\"",
+            Quote::Literal => "'",
+            Quote::MultiBasic => "\"\"\"",
+            Quote::MultiLiteral => "'''",
+        }
+    }
+}
+
+/// An open bracket of a value: an array, or an inline table (with the key it was in and the
+/// key being written inside it).
+struct Frame {
+    inline_table: bool,
+    /// The key of the array or table this frame is the value of.
+    owner: Option<String>,
+    /// The key outside, restored when the frame closes.
+    outer_key: Option<String>,
+}
+
+/// Reads `text` up to `offset` and says where that is.
+pub fn at(text: &str, offset: usize) -> Context {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let bytes = text.as_bytes();
+    let mut table = String::new();
+    let mut key: Option<String> = None;
+    let mut frames: Vec<Frame> = vec![];
+    // Whether a key may come next: at a line's start outside any value, or inside an inline
+    // table after `{` or `,`.
+    let mut key_next = true;
+    let mut i = 0;
+    while i < offset {
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                if frames.is_empty() {
+                    key = None;
+                    key_next = true;
+                }
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'#' => {
+                i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+            }
+            b'[' if frames.is_empty() && key_next => {
+                // A header: `[name]` or `[[name]]`, to the end of its line.
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                if end >= offset {
+                    return Context {
+                        table: String::new(),
+                        key: None,
+                        string: None,
+                    };
+                }
+                let line = &text[i..end];
+                let name = line.trim_start_matches('[').split(']').next().unwrap_or("");
+                table = name.trim().trim_matches('"').to_string();
+                key = None;
+                i = end;
+            }
+            b'"' | b'\'' => {
+                let quote = match (
+                    c,
+                    text[i..].starts_with("\"\"\""),
+                    text[i..].starts_with("'''"),
+                ) {
+                    (b'"', true, _) => Quote::MultiBasic,
+                    (b'\'', _, true) => Quote::MultiLiteral,
+                    (b'"', ..) => Quote::Basic,
+                    _ => Quote::Literal,
+                };
+                let start = i + quote.delimiter().len();
+                match string_end(text, start, quote) {
+                    Some(end) if end < offset => {
+                        // A quoted key, or a string value that ends before the offset.
+                        let content = &text[start..end];
+                        i = end + quote.delimiter().len();
+                        // A multi-line string may end with up to two more quotes of its kind.
+                        while matches!(quote, Quote::MultiBasic | Quote::MultiLiteral)
+                            && i < offset
+                            && bytes[i] == quote.delimiter().as_bytes()[0]
+                        {
+                            i += 1;
+                        }
+                        if key_next && let Some(next) = assigned(text, i) {
+                            key = Some(content.to_string());
+                            key_next = false;
+                            i = next;
+                        }
+                    }
+                    _ => {
+                        return Context {
+                            table: effective_table(&table, &frames),
+                            key,
+                            string: Some(start),
+                        };
+                    }
+                }
+            }
+            b'[' => {
+                frames.push(Frame {
+                    inline_table: false,
+                    owner: key.clone(),
+                    outer_key: key.clone(),
+                });
+                key_next = false;
+                i += 1;
+            }
+            b'{' => {
+                let owner = frames
+                    .iter()
+                    .rev()
+                    .find(|f| !f.inline_table)
+                    .and_then(|f| f.owner.clone())
+                    .or_else(|| key.clone());
+                frames.push(Frame {
+                    inline_table: true,
+                    owner,
+                    outer_key: key.take(),
+                });
+                key_next = true;
+                i += 1;
+            }
+            b']' | b'}' => {
+                if let Some(frame) = frames.pop() {
+                    key = frame.outer_key;
+                }
+                key_next = false;
+                i += 1;
+            }
+            b',' => {
+                key_next = frames.last().is_some_and(|f| f.inline_table);
+                if key_next {
+                    key = None;
+                }
+                i += 1;
+            }
+            _ if key_next => {
+                // A bare key (perhaps dotted) and its `=`.
+                let end = text[i..]
+                    .find(|c: char| {
+                        !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '\t'))
+                    })
+                    .map_or(text.len(), |n| i + n);
+                let word = text[i..end].trim();
+                match assigned(text, end) {
+                    Some(next) if next <= offset => {
+                        key = word.rsplit('.').next().map(|k| k.trim().to_string());
+                        key_next = false;
+                        i = next;
+                    }
+                    None if end < offset => {
+                        // Not a key: not TOML either; read on.
+                        key_next = false;
+                        i = end.max(i + 1);
+                    }
+                    _ => {
+                        // Typing a key: no value yet.
+                        return Context {
+                            table: effective_table(&table, &frames),
+                            key: None,
+                            string: None,
+                        };
+                    }
+                }
+            }
+            _ => {
+                key_next = false;
+                i += 1;
+            }
+        }
+    }
+    Context {
+        table: effective_table(&table, &frames),
+        key,
+        string: None,
+    }
+}
+
+/// The table a value is read in: an inline table's owner, or the header's.
+fn effective_table(header: &str, frames: &[Frame]) -> String {
+    match frames.iter().rev().find(|f| f.inline_table) {
+        Some(frame) => frame.owner.clone().unwrap_or_default(),
+        None => header.to_string(),
+    }
+}
+
+/// The offset after the `=` that follows offset `at` (past spaces), if one does.
+fn assigned(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    trimmed
+        .starts_with('=')
+        .then(|| at + (rest.len() - trimmed.len()) + 1)
+}
+
+/// Where the string whose content starts at `start` ends (the offset of its closing
+/// delimiter), if it does.
+fn string_end(text: &str, start: usize, quote: Quote) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (Quote::Basic | Quote::MultiBasic, b'\\') => i += 2,
+            (Quote::Basic | Quote::Literal, b'\n') => return None,
+            _ if text[i..].starts_with(quote.delimiter()) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The partial citation id before `offset` inside a string that starts at `string`: where the
+/// id begins, when the text before it is `[@` (or `; @` further into one citation).
+pub fn citation(text: &str, string: usize, offset: usize) -> Option<usize> {
+    let before = text.get(string..offset)?;
+    let at = before.rfind('@')?;
+    let id = &before[at + 1..];
+    if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let opening = before[..at].rfind('[')?;
+    let between = &before[opening + 1..at];
+    if between.contains(']') {
+        return None;
+    }
+    let in_citation = between.is_empty()
+        || between
+            .split(';')
+            .all(|part| part.trim().is_empty() || part.trim().starts_with('@'));
+    in_citation.then_some(string + at + 1)
+}
+
+/// The start of the id being typed before `offset` in a list of ids (after the quote).
+pub fn id_start(text: &str, string: usize, offset: usize) -> usize {
+    let before = text.get(string..offset).unwrap_or("");
+    let kept = before
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    offset - kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The context at the `|` of `marked`.
+    fn at_mark(marked: &str) -> Context {
+        let offset = marked.find('|').unwrap();
+        let text = marked.replacen('|', "", 1);
+        at(&text, offset)
+    }
+
+    fn ctx(table: &str, key: Option<&str>, in_string: bool) -> (String, Option<String>, bool) {
+        (table.into(), key.map(str::to_string), in_string)
+    }
+
+    fn parts(c: Context) -> (String, Option<String>, bool) {
+        (c.table, c.key, c.string.is_some())
+    }
+
+    #[test]
+    fn an_unfinished_list_of_ids() {
+        let text = "title = \"T\"\n[[timeline]]\ndate = \"2022\"\nactors = [\"eu\", \"be|";
+        assert_eq!(parts(at_mark(text)), ctx("timeline", Some("actors"), true));
+        let text = "[[timeline]]\nactors = [\n  \"eu\",\n  \"|\"\n]\nkind = 1\n";
+        assert_eq!(parts(at_mark(text)), ctx("timeline", Some("actors"), true));
+    }
+
+    #[test]
+    fn keys_values_and_headers() {
+        assert_eq!(
+            parts(at_mark("[[actors]]\nid = \"x\"\nkind = |")),
+            ctx("actors", Some("kind"), false)
+        );
+        assert_eq!(
+            parts(at_mark("[[actors]]\nid = \"x\"\nki|")),
+            ctx("actors", None, false)
+        );
+        assert_eq!(
+            parts(at_mark("paper = \"a|\"\n")),
+            ctx("", Some("paper"), true)
+        );
+        assert_eq!(
+            parts(at_mark(
+                "[summary]\n# a comment \"\ntext = \"\"\"\nline\n[[actors]]\n|"
+            )),
+            ctx("summary", Some("text"), true)
+        );
+        assert_eq!(
+            parts(at_mark("summary.text = '''\nx''' \n[style]\naccent = \"|")),
+            ctx("style", Some("accent"), true)
+        );
+    }
+
+    #[test]
+    fn inline_tables_take_their_arrays_key() {
+        assert_eq!(
+            parts(at_mark("actors = [{ id = \"a\", kind = \"|\" }]")),
+            ctx("actors", Some("kind"), true)
+        );
+    }
+
+    #[test]
+    fn citations_are_found_in_the_text_before_the_cursor() {
+        let text = "text = \"See [@ab and [@x; @lo";
+        let string = text.find('"').unwrap() + 1;
+        assert_eq!(citation(text, string, text.len()), Some(text.len() - 2));
+        let text = "text = \"See [@";
+        assert_eq!(citation(text, 8, text.len()), Some(text.len()));
+        let text = "text = \"See [@x] and @y";
+        assert_eq!(citation(text, 8, text.len()), None);
+        let text = "text = \"mail me@ex";
+        assert_eq!(citation(text, 8, text.len()), None);
+    }
+}
