@@ -227,13 +227,16 @@ fn assigned(text: &str, at: usize) -> Option<usize> {
 /// Where the string whose content starts at `start` ends (the offset of its closing
 /// delimiter), if it does.
 fn string_end(text: &str, start: usize, quote: Quote) -> Option<usize> {
+    // Bytes, not characters: an escape skips the byte after the backslash, which may begin a
+    // character of several.
     let bytes = text.as_bytes();
+    let delimiter = quote.delimiter().as_bytes();
     let mut i = start;
     while i < bytes.len() {
         match (quote, bytes[i]) {
             (Quote::Basic | Quote::MultiBasic, b'\\') => i += 2,
             (Quote::Basic | Quote::Literal, b'\n') => return None,
-            _ if text[i..].starts_with(quote.delimiter()) => return Some(i),
+            _ if bytes[i..].starts_with(delimiter) => return Some(i),
             _ => i += 1,
         }
     }
@@ -323,6 +326,12 @@ mod tests {
             parts(at_mark("summary.text = '''\nx''' \n[style]\naccent = \"|")),
             ctx("style", Some("accent"), true)
         );
+    }
+
+    #[test]
+    fn an_escape_before_a_wide_character_is_read_by_bytes() {
+        let text = "a = \"\\𑍂\" \nb = \"|";
+        assert_eq!(parts(at_mark(text)), ctx("", Some("b"), true));
     }
 
     #[test]

@@ -511,7 +511,12 @@ fn actions(doc: &Doc<'_>, params: CodeActionParams) -> Answer {
         } else {
             "\n\n"
         };
-        let trail = if text[at..].is_empty() { "" } else { "\n" };
+        let rest = &text[at..];
+        let trail = if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") {
+            ""
+        } else {
+            "\n"
+        };
         actions.push(fix(
             format!("Add the {} `{id}` as a stub", stub_kind.noun()),
             TextEdit {
