@@ -41,7 +41,7 @@ use text::{Edit, Encoding, Text};
 
 /// How long the server waits after a change for the next before it checks: typing runs
 /// together into one check, and a lone change is checked at once after it.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// Serves the editor on standard input and output until it says `exit` or goes away.
 pub fn run(session: Session) -> Result<Status, Failure> {
