@@ -165,6 +165,7 @@ fn checker(session: Session) -> (Sender<Job>, Receiver<Finished>) {
 
 /// An open document.
 struct Document {
+    uri: Uri,
     text: Text,
     version: i32,
     path: PathBuf,
@@ -181,13 +182,14 @@ struct Document {
     /// The last diagnostics of the brief itself, as spans of its current text.
     diagnostics: Vec<(std::ops::Range<usize>, Diagnostic)>,
     /// The other files its diagnostics were last published for.
-    published: BTreeSet<Uri>,
+    published: BTreeSet<String>,
 }
 
 struct Server {
     sender: Sender<Message>,
     encoding: Encoding,
-    documents: HashMap<Uri, Document>,
+    /// By their URI, as the client spells it (the protocol's `Uri` hashes through a cell).
+    documents: HashMap<String, Document>,
     jobs: Sender<Job>,
     /// A check is under way; the next waits for it, so the checker never falls behind.
     busy: bool,
@@ -230,6 +232,7 @@ impl Server {
             return;
         };
         let document = self.documents.get_mut(&uri).expect("found above");
+        let uri = document.uri.clone();
         document.due = None;
         document.edits.clear();
         let job = Job {
@@ -245,7 +248,7 @@ impl Server {
         self.busy = false;
         let Finished { job, checked } = finished;
         let encoding = self.encoding;
-        let Some(document) = self.documents.get_mut(&job.uri) else {
+        let Some(document) = self.documents.get_mut(job.uri.as_str()) else {
             return;
         };
         let later: Vec<Edit> = document
@@ -282,7 +285,7 @@ impl Server {
         }
         let name = job.path.display().to_string();
         let mut own = vec![];
-        let mut others: HashMap<Uri, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        let mut others: HashMap<String, (Uri, Vec<lsp_types::Diagnostic>)> = HashMap::new();
         for diagnostic in checked.diagnostics {
             match &diagnostic.location {
                 Some(location) if location.file.name() != name => {
@@ -292,8 +295,9 @@ impl Server {
                     let text = Text::new(location.file.text().to_string());
                     let range = text.range(&location.span, encoding);
                     others
-                        .entry(uri)
-                        .or_default()
+                        .entry(uri.as_str().to_string())
+                        .or_insert_with(|| (uri, vec![]))
+                        .1
                         .push(to_lsp(&diagnostic, range));
                 }
                 Some(location) => own.push((onto_now(&location.span), diagnostic)),
@@ -306,7 +310,7 @@ impl Server {
             .collect();
         document.diagnostics = own;
         let version = document.version;
-        let stale: Vec<Uri> = document
+        let stale: Vec<String> = document
             .published
             .iter()
             .filter(|uri| !others.contains_key(*uri))
@@ -318,14 +322,14 @@ impl Server {
             diagnostics: items,
             version: Some(version),
         });
-        for (uri, diagnostics) in others {
+        for (uri, diagnostics) in others.into_values() {
             self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
                 diagnostics,
                 version: None,
             });
         }
-        for uri in stale {
+        for uri in stale.iter().filter_map(|uri| uri.parse::<Uri>().ok()) {
             self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
                 diagnostics: vec![],
@@ -359,8 +363,9 @@ impl Server {
                     .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
                     || item.language_id == "toml";
                 self.documents.insert(
-                    item.uri,
+                    item.uri.as_str().to_string(),
                     Document {
+                        uri: item.uri,
                         text: Text::new(item.text),
                         version: item.version,
                         path,
@@ -379,7 +384,8 @@ impl Server {
                 ) else {
                     return;
                 };
-                let Some(document) = self.documents.get_mut(&params.text_document.uri) else {
+                let Some(document) = self.documents.get_mut(params.text_document.uri.as_str())
+                else {
                     return;
                 };
                 let version = params.text_document.version;
@@ -413,10 +419,14 @@ impl Server {
                     return;
                 };
                 let uri = params.text_document.uri;
-                if let Some(document) = self.documents.remove(&uri)
+                if let Some(document) = self.documents.remove(uri.as_str())
                     && document.brief
                 {
-                    for uri in document.published.into_iter().chain([uri]) {
+                    let others = document
+                        .published
+                        .iter()
+                        .filter_map(|u| u.parse::<Uri>().ok());
+                    for uri in others.chain([uri]) {
                         self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                             uri,
                             diagnostics: vec![],

@@ -131,7 +131,7 @@ fn with<P: OnDocument>(
     answer: fn(&Doc<'_>, P) -> Answer,
 ) -> Result<Answer, String> {
     let params: P = serde_json::from_value(request.params).map_err(|e| e.to_string())?;
-    let Some(document) = server.documents.get(params.uri()) else {
+    let Some(document) = server.documents.get(params.uri().as_str()) else {
         return Ok(Ok(serde_json::Value::Null));
     };
     let doc = Doc {
@@ -211,15 +211,15 @@ fn completion(doc: &Doc<'_>, params: CompletionParams) -> Answer {
             ..CompletionItem::default()
         });
     };
-    if let Some(string) = place.string {
-        if let Some(start) = context::citation(text, string, offset) {
-            for kind in [Kind::Source, Kind::Figure] {
-                for (id, detail) in ids(kind) {
-                    push(&id, &detail, CompletionItemKind::REFERENCE, start, false);
-                }
+    if let Some(string) = place.string
+        && let Some(start) = context::citation(text, string, offset)
+    {
+        for kind in [Kind::Source, Kind::Figure] {
+            for (id, detail) in ids(kind) {
+                push(&id, &detail, CompletionItemKind::REFERENCE, start, false);
             }
-            return json(CompletionResponse::Array(items));
         }
+        return json(CompletionResponse::Array(items));
     }
     let key = place.key.as_deref().unwrap_or("");
     let list = match (place.table.as_str(), key) {
