@@ -469,7 +469,7 @@ fn actions(doc: &Doc<'_>, params: CodeActionParams) -> Answer {
             };
             let target = match occurrence {
                 Some(o) => o.name.clone(),
-                None => Some(quoted_inner(text, span).unwrap_or(span.clone())),
+                None => misspelt(text, span, &diagnostic.message),
             };
             if let Some(target) = target {
                 actions.push(fix(
@@ -529,9 +529,43 @@ fn actions(doc: &Doc<'_>, params: CodeActionParams) -> Answer {
     json(actions)
 }
 
-/// The text inside a string token's quotes.
-fn quoted_inner(text: &str, span: &Span) -> Option<Span> {
-    let raw = text.get(span.clone())?;
-    let quote = raw.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-    (raw.len() >= 2 && raw.ends_with(quote)).then(|| span.start + 1..span.end - 1)
+/// Where the misspelt word a message names first (`unknown key `titel``, ``a5` is not a
+/// valid `paper``) is written inside the diagnostic's span: the key, the string's content, the
+/// name inside a `[header]`. Nothing when the span does not hold it.
+fn misspelt(text: &str, span: &Span, message: &str) -> Option<Span> {
+    let word = message.split('`').nth(1).filter(|w| !w.is_empty())?;
+    let at = text.get(span.clone())?.find(word)?;
+    Some(span.start + at..span.start + at + word.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_did_you_mean_replaces_the_misspelt_word_only() {
+        let text = "titel = 1\n[summery]\npaper = \"a5\"\n";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            start..start + needle.len()
+        };
+        let word = |span: Option<Span>| span.map(|s| &text[s]);
+        assert_eq!(
+            word(misspelt(
+                text,
+                &at("titel"),
+                "unknown key `titel` in the top level"
+            )),
+            Some("titel")
+        );
+        assert_eq!(
+            word(misspelt(text, &at("[summery]"), "unknown table `summery`")),
+            Some("summery")
+        );
+        assert_eq!(
+            word(misspelt(text, &at("\"a5\""), "`a5` is not a valid `paper`")),
+            Some("a5")
+        );
+        assert_eq!(misspelt(text, &at("titel"), "no word here"), None);
+    }
 }
