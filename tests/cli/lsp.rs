@@ -726,3 +726,108 @@ vim.cmd("qall!")
         "26:11: no actor has the id `belaruss` / hint: did you mean `belarus`?\n"
     );
 }
+
+/// Letters and digits alone, lowercased: text compared across line breaks and hyphens.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A GET of `url`'s path from its host, with its own address as `Host`.
+fn http_get(url: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (address, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path.split('#').next().unwrap_or("");
+    let mut stream = std::net::TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = vec![];
+    stream.read_to_end(&mut response)?;
+    Ok(String::from_utf8_lossy(&response).into_owned())
+}
+
+#[test]
+fn the_preview_opens_at_the_page_of_the_cursor() {
+    let text = crate::support::repo_file("briefs/belarus.toml");
+    // The page the paper prints the last section's heading on, read from its PDF.
+    let heading = "A society that says no";
+    let out = Test::new()
+        .file("belarus.toml", &text)
+        .args(&["pdf", "belarus.toml", "--quiet"])
+        .run();
+    let expected = out
+        .pdf("belarus.pdf")
+        .text()
+        .split('\u{c}')
+        .position(|page| letters(page).contains(&letters(heading)))
+        .unwrap()
+        + 1;
+    assert!(expected > 2, "{expected}");
+
+    let test = Test::new().file("belarus.toml", &text);
+    let mut client = Client::start(
+        &test.path(),
+        json!({"window": {"showDocument": {"support": true}}}),
+    );
+    let uri = uri(&test.path().join("belarus.toml"));
+    client.open(&uri, &text);
+    client.diagnostics(&uri);
+    let position = at_text(&uri, &text, heading, 0, 4);
+    let result = client.request("brief/preview", position.clone());
+    assert_eq!(result["page"], expected);
+    let url = result["url"].as_str().unwrap().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with(&format!("/#page-{expected}")),
+        "{url}"
+    );
+    // The client is asked to open it.
+    let shown = client.notification("window/showDocument", |_| true);
+    assert_eq!(shown["uri"], url);
+    assert_eq!(shown["external"], true);
+    // The preview answers there: its page, and the brief's pages.
+    let page = http_get(&url).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+    assert!(page.contains("id = \"page-\" + (i + 1)"), "{page}");
+    // A browser opening the address shows the pages scrolled to that one.
+    if let Some(mut browser) = crate::support::browser::Browser::start() {
+        browser.attach(&url);
+        browser.wait_until(
+            &format!(
+                "(() => {{ const page = document.getElementById('page-{expected}'); \
+                 return page !== null && page.complete && window.scrollY > 0 \
+                 && Math.abs(page.getBoundingClientRect().top) < 2; }})()"
+            ),
+            "the page of the heading at the top",
+        );
+    }
+    // The command does the same, with the preview already running; without a position it
+    // opens at the start.
+    let again = client.request(
+        "workspace/executeCommand",
+        json!({"command": "brief.preview", "arguments": [uri, position["position"]]}),
+    );
+    assert_eq!(again["url"], url);
+    let start = client.request(
+        "workspace/executeCommand",
+        json!({"command": "brief.preview", "arguments": [uri]}),
+    );
+    assert_eq!(start["url"], url.split('#').next().unwrap());
+    // Its PDF goes to a folder of its own, never beside the brief.
+    assert_eq!(test.path().read_dir().unwrap().count(), 1);
+    assert!(client.shutdown().success());
+    // The preview ends with the server.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while http_get(&url).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the preview outlived the server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

@@ -81,6 +81,8 @@ impl Occurrence {
 #[derive(Debug, Clone)]
 pub struct Symbol {
     pub name: String,
+    /// What the paper prints for it, most telling first: to find its page in the preview.
+    pub printed: Vec<String>,
     pub detail: Option<String>,
     pub kind: SymbolKind,
     pub span: Span,
@@ -370,6 +372,22 @@ impl Analysis {
         })
     }
 
+    /// What the paper prints for the innermost item of the outline at `offset`.
+    pub fn printed_at(&self, offset: usize) -> Vec<String> {
+        let mut list = &self.symbols;
+        let mut found = vec![];
+        while let Some(symbol) = list
+            .iter()
+            .find(|s| s.span.start <= offset && offset <= s.span.end)
+        {
+            if !symbol.printed.is_empty() {
+                found = symbol.printed.clone();
+            }
+            list = &symbol.children;
+        }
+        found
+    }
+
     /// Moves every span through an edit made after this analysis was made.
     pub fn shift(&mut self, edit: &Edit) {
         for o in &mut self.occurrences {
@@ -524,6 +542,7 @@ fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
         } else {
             name.to_string()
         },
+        printed: vec![name.to_string()],
         detail,
         kind,
         span,
@@ -550,13 +569,21 @@ fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
         .actors
         .iter()
         .map(|a| {
-            item(
+            let mut symbol = item(
                 &a.name.value,
                 Some(a.id.value.clone()),
                 SymbolKind::OBJECT,
                 actor_span(a),
                 &a.id.span,
-            )
+            );
+            // The name alone is often printed first in the summary; the register prints its role
+            // beside it.
+            if let Some(role) = &a.role {
+                symbol
+                    .printed
+                    .insert(0, format!("{}{}", a.name.value, role.value));
+            }
+            symbol
         })
         .collect();
     let events = brief
@@ -614,13 +641,15 @@ fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
                 Some((class, n)) => format!("{class} {n}: {}", f.kind().name()),
                 None => f.kind().name().to_string(),
             };
-            item(
+            let mut symbol = item(
                 &f.id.value,
                 Some(detail),
                 SymbolKind::ARRAY,
                 union(spans),
                 &f.id.span,
-            )
+            );
+            symbol.printed = vec![plain_rich(&f.caption)];
+            symbol
         })
         .collect();
     [
@@ -637,6 +666,7 @@ fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
         let selection = children[0].selection.clone();
         Symbol {
             name: name.to_string(),
+            printed: vec![],
             detail: None,
             kind,
             span,

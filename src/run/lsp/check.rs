@@ -16,9 +16,10 @@ use crate::diag::{self, Diagnostic};
 use crate::error::Failure;
 use crate::run::isolate;
 use crate::run::lsp::analysis::{Analysis, Context};
-use crate::run::pipeline::Session;
+use crate::run::pipeline::{Edit, Session};
 use crate::run::web;
 use crate::source::SourceFile;
+use crate::typeset::compile;
 
 /// What checking a brief's text found.
 pub struct Checked {
@@ -71,6 +72,23 @@ pub fn check(session: &Session, path: &Path, text: &str) -> Checked {
         diagnostics,
         analysis,
     }
+}
+
+/// The page (from 1) of the brief's paper, laid out from the editor's text, that first prints
+/// one of `texts` (tried in order); `None` when the brief does not lay out or none is found.
+pub fn page_of(session: &Session, path: &Path, text: &str, texts: &[String]) -> Option<usize> {
+    let name = path.display().to_string();
+    let page = isolate::catch_result("laying out", || {
+        let prepared = session.prepare_text(&name, text, path)?;
+        let data = session.data(&prepared, Edit::None);
+        let laid = session.lay_out(&prepared, data, &session.extras(&prepared, None))?;
+        Ok(texts
+            .iter()
+            .find_map(|t| compile::page_with_text(&laid.document, t)))
+    });
+    // Nothing else here lays out: what the layout memoized is not kept for next time.
+    compile::evict(0);
+    page.ok().flatten()
 }
 
 fn analyse(brief: &Brief, template: &Template, document: Option<&data::Document>) -> Analysis {

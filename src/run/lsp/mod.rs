@@ -11,6 +11,7 @@
 mod analysis;
 mod check;
 mod context;
+mod preview;
 mod requests;
 mod text;
 
@@ -75,10 +76,21 @@ pub fn serve(connection: &Connection, session: Session) -> Result<Status, Failur
         .initialize_finish(id, result)
         .map_err(|e| Failure::Plain(Error::message(format!("brief lsp: {e}"))))?;
 
-    let (jobs, done) = checker(session);
+    let show_document = params
+        .capabilities
+        .window
+        .as_ref()
+        .and_then(|w| w.show_document.as_ref())
+        .is_some_and(|s| s.support);
+    let session = Arc::new(session);
+    let previews = Arc::new(preview::Previews::new(session.settings().root.clone()));
+    let (jobs, done) = checker(session.clone());
     let mut server = Server {
         sender: connection.sender.clone(),
         encoding,
+        session,
+        previews,
+        show_document,
         documents: HashMap::new(),
         jobs,
         busy: false,
@@ -137,7 +149,7 @@ struct Finished {
 
 /// The thread that checks briefs, with a worker's stack, one at a time; it owns the session
 /// (fonts, templates), which it keeps warm between checks.
-fn checker(session: Session) -> (Sender<Job>, Receiver<Finished>) {
+fn checker(session: Arc<Session>) -> (Sender<Job>, Receiver<Finished>) {
     let (jobs, incoming) = crossbeam_channel::unbounded::<Job>();
     let (outgoing, done) = crossbeam_channel::unbounded::<Finished>();
     let work = move || {
@@ -188,6 +200,11 @@ struct Document {
 struct Server {
     sender: Sender<Message>,
     encoding: Encoding,
+    /// Shared with the checking thread, for the preview's page (which lays the brief out).
+    session: Arc<Session>,
+    previews: Arc<preview::Previews>,
+    /// Whether the client opens an address it is sent (`window/showDocument`).
+    show_document: bool,
     /// By their URI, as the client spells it (the protocol's `Uri` hashes through a cell).
     documents: HashMap<String, Document>,
     jobs: Sender<Job>,
@@ -440,6 +457,12 @@ impl Server {
     }
 
     fn request(&mut self, request: Request) {
+        if requests::is_preview(&request) {
+            // Laying the brief out and starting the preview take a while: on a thread of
+            // their own, which answers.
+            requests::preview(self, request);
+            return;
+        }
         let id = request.id.clone();
         let method = request.method.clone();
         let answer = isolate::catch("answering a request", || requests::answer(self, request));

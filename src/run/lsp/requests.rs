@@ -12,10 +12,10 @@ use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
     CompletionParams, CompletionResponse, CompletionTextEdit, DocumentSymbol, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents,
-    HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind, OneOf,
-    PrepareRenameResponse, ReferenceParams, RenameOptions, RenameParams, SaveOptions,
-    ServerCapabilities, TextDocumentPositionParams, TextDocumentSyncCapability,
+    DocumentSymbolResponse, ExecuteCommandOptions, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent,
+    MarkupKind, OneOf, PrepareRenameResponse, ReferenceParams, RenameOptions, RenameParams,
+    SaveOptions, ServerCapabilities, TextDocumentPositionParams, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
     WorkDoneProgressOptions, WorkspaceEdit,
 };
@@ -26,7 +26,7 @@ use crate::brief::model::{ActorKind, Align, ChartType, FigureKind, Paper, Priori
 use crate::run::lsp::analysis::{Kind, Place, Symbol};
 use crate::run::lsp::context;
 use crate::run::lsp::text::Encoding;
-use crate::run::lsp::{Document, Server};
+use crate::run::lsp::{Document, Server, check};
 
 /// What the server offers.
 pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
@@ -55,6 +55,10 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![PREVIEW_COMMAND.to_string()],
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -568,4 +572,94 @@ mod tests {
         );
         assert_eq!(misspelt(text, &at("titel"), "no word here"), None);
     }
+}
+
+// ---- the live preview ----
+
+/// The command that opens the live preview (`workspace/executeCommand`, with the document's
+/// URI and optionally a position as its arguments).
+pub const PREVIEW_COMMAND: &str = "brief.preview";
+
+/// The same as a request of its own, with `textDocument` and optionally `position`.
+pub const PREVIEW_REQUEST: &str = "brief/preview";
+
+pub(super) fn is_preview(request: &Request) -> bool {
+    request.method == PREVIEW_REQUEST
+        || (request.method == lsp_types::request::ExecuteCommand::METHOD
+            && request.params["command"] == PREVIEW_COMMAND)
+}
+
+/// Starts the preview of a brief (or finds it running) and answers with its address at the
+/// page of the position, from a thread of its own; a client that shows documents is asked to
+/// open it.
+pub(super) fn preview(server: &Server, request: Request) {
+    let id = request.id.clone();
+    let params = &request.params;
+    let (uri, position) = if request.method == PREVIEW_REQUEST {
+        (
+            params["textDocument"]["uri"].as_str().map(str::to_string),
+            params.get("position").cloned(),
+        )
+    } else {
+        (
+            params["arguments"][0].as_str().map(str::to_string),
+            params["arguments"].get(1).cloned(),
+        )
+    };
+    let position: Option<lsp_types::Position> =
+        position.and_then(|p| serde_json::from_value(p).ok());
+    let Some(document) = uri.as_deref().and_then(|u| server.documents.get(u)) else {
+        server.send(Response::new_err(
+            id,
+            ErrorCode::InvalidParams as i32,
+            "brief.preview needs the URI of an open brief".into(),
+        ));
+        return;
+    };
+    let printed = match (position, &document.analysis) {
+        (Some(position), Some(analysis)) => {
+            analysis.printed_at(document.text.offset(position, server.encoding))
+        }
+        _ => vec![],
+    };
+    let session = server.session.clone();
+    let previews = server.previews.clone();
+    let sender = server.sender.clone();
+    let show = server.show_document;
+    let path = document.path.clone();
+    let text = document.text.as_str().to_string();
+    std::thread::spawn(move || {
+        let page = if printed.is_empty() {
+            None
+        } else {
+            check::page_of(&session, &path, &text, &printed)
+        };
+        let response = match previews.url(&path) {
+            Ok(url) => {
+                let target = match page {
+                    Some(page) => format!("{url}#page-{page}"),
+                    None => url,
+                };
+                if show && let Ok(uri) = target.parse::<Uri>() {
+                    let params = lsp_types::ShowDocumentParams {
+                        uri,
+                        external: Some(true),
+                        take_focus: Some(true),
+                        selection: None,
+                    };
+                    let _ = sender.send(
+                        lsp_server::Request::new(
+                            RequestId::from(format!("brief-preview-{id}")),
+                            lsp_types::request::ShowDocument::METHOD.to_string(),
+                            params,
+                        )
+                        .into(),
+                    );
+                }
+                Response::new_ok(id, serde_json::json!({ "url": target, "page": page }))
+            }
+            Err(message) => Response::new_err(id, ErrorCode::RequestFailed as i32, message),
+        };
+        let _ = sender.send(response.into());
+    });
 }
