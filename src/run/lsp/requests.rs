@@ -542,38 +542,6 @@ fn misspelt(text: &str, span: &Span, message: &str) -> Option<Span> {
     Some(span.start + at..span.start + at + word.len())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_did_you_mean_replaces_the_misspelt_word_only() {
-        let text = "titel = 1\n[summery]\npaper = \"a5\"\n";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            start..start + needle.len()
-        };
-        let word = |span: Option<Span>| span.map(|s| &text[s]);
-        assert_eq!(
-            word(misspelt(
-                text,
-                &at("titel"),
-                "unknown key `titel` in the top level"
-            )),
-            Some("titel")
-        );
-        assert_eq!(
-            word(misspelt(text, &at("[summery]"), "unknown table `summery`")),
-            Some("summery")
-        );
-        assert_eq!(
-            word(misspelt(text, &at("\"a5\""), "`a5` is not a valid `paper`")),
-            Some("a5")
-        );
-        assert_eq!(misspelt(text, &at("titel"), "no word here"), None);
-    }
-}
-
 // ---- the live preview ----
 
 /// The command that opens the live preview (`workspace/executeCommand`, with the document's
@@ -662,4 +630,36 @@ pub(super) fn preview(server: &Server, request: Request) {
         };
         let _ = sender.send(response.into());
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_did_you_mean_replaces_the_misspelt_word_only() {
+        let text = "titel = 1\n[summery]\npaper = \"a5\"\n";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            start..start + needle.len()
+        };
+        let word = |span: Option<Span>| span.map(|s| &text[s]);
+        assert_eq!(
+            word(misspelt(
+                text,
+                &at("titel"),
+                "unknown key `titel` in the top level"
+            )),
+            Some("titel")
+        );
+        assert_eq!(
+            word(misspelt(text, &at("[summery]"), "unknown table `summery`")),
+            Some("summery")
+        );
+        assert_eq!(
+            word(misspelt(text, &at("\"a5\""), "`a5` is not a valid `paper`")),
+            Some("a5")
+        );
+        assert_eq!(misspelt(text, &at("titel"), "no word here"), None);
+    }
 }
