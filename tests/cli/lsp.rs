@@ -619,6 +619,40 @@ fn the_server_survives_what_editors_send() {
 }
 
 #[test]
+fn a_panic_while_checking_is_reported_and_the_server_goes_on() {
+    let test = Test::new()
+        .file("brief.toml", BRIEF)
+        .file("seats.csv", SEATS);
+    let mut client = Client::start_with(
+        &test.path(),
+        json!({}),
+        &[("BRIEF_TEST_PANIC", "lsp-check")],
+    );
+    let uri = uri(&test.path().join("brief.toml"));
+    client.open(&uri, BRIEF);
+    let diagnostics = client.diagnostics(&uri);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("internal error while checking: a panic on purpose at `lsp-check`"),
+        "{message}"
+    );
+    let logged = client.notification("window/logMessage", |p| p["type"] == 1);
+    assert!(
+        logged["message"]
+            .as_str()
+            .unwrap()
+            .contains("internal error while checking"),
+        "{logged}"
+    );
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(symbols, json!([]));
+    assert!(client.shutdown().success());
+}
+
+#[test]
 fn a_client_that_dies_ends_the_server() {
     let (_test, mut client, uri) = setup(BRIEF);
     client.open(&uri, BRIEF);

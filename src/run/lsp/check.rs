@@ -33,6 +33,7 @@ pub struct Checked {
 pub fn check(session: &Session, path: &Path, text: &str) -> Checked {
     let name = path.display().to_string();
     let prepared = isolate::catch_result("checking", || {
+        isolate::test_panic("lsp-check");
         let file = load::text_file(name.clone(), text.to_string())?;
         session.prepare_text(&name, file.text(), path)
     });

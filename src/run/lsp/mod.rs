@@ -301,6 +301,13 @@ impl Server {
             document.analysis = Some(analysis);
         }
         let name = job.path.display().to_string();
+        // A bug of the server's own is said in the client's log too, not only on the brief.
+        let internal: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.starts_with("internal error"))
+            .map(|d| format!("brief lsp: {}: {}", name, d.message))
+            .collect();
         let mut own = vec![];
         let mut others: HashMap<String, (Uri, Vec<lsp_types::Diagnostic>)> = HashMap::new();
         for diagnostic in checked.diagnostics {
@@ -334,6 +341,9 @@ impl Server {
             .cloned()
             .collect();
         document.published = others.keys().cloned().collect();
+        for message in internal {
+            self.log(MessageType::ERROR, message);
+        }
         self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
             uri: job.uri,
             diagnostics: items,

@@ -562,6 +562,7 @@ pub(super) fn is_preview(request: &Request) -> bool {
 /// open it.
 pub(super) fn preview(server: &Server, request: Request) {
     let id = request.id.clone();
+    let id_again = request.id.clone();
     let params = &request.params;
     let (uri, position) = if request.method == PREVIEW_REQUEST {
         (
@@ -596,7 +597,11 @@ pub(super) fn preview(server: &Server, request: Request) {
     let show = server.show_document;
     let path = document.path.clone();
     let text = document.text.as_str().to_string();
-    std::thread::spawn(move || {
+    // Typst lays out recursively: a worker's stack, as every thread that typesets has.
+    let worker = std::thread::Builder::new()
+        .name("brief-lsp-preview".into())
+        .stack_size(crate::run::isolate::WORKER_STACK_BYTES);
+    let work = move || {
         let page = if printed.is_empty() {
             None
         } else {
@@ -629,7 +634,14 @@ pub(super) fn preview(server: &Server, request: Request) {
             Err(message) => Response::new_err(id, ErrorCode::RequestFailed as i32, message),
         };
         let _ = sender.send(response.into());
-    });
+    };
+    if let Err(error) = worker.spawn(work) {
+        server.send(Response::new_err(
+            id_again,
+            ErrorCode::RequestFailed as i32,
+            format!("no thread for the preview: {error}"),
+        ));
+    }
 }
 
 #[cfg(test)]

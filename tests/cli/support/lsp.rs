@@ -32,8 +32,15 @@ impl Client {
     /// Starts `brief lsp` in `dir` and initialises it with `capabilities`.
     #[track_caller]
     pub fn start(dir: &Path, capabilities: Value) -> Self {
+        Self::start_with(dir, capabilities, &[])
+    }
+
+    /// `start`, with variables set in the server's environment.
+    #[track_caller]
+    pub fn start_with(dir: &Path, capabilities: Value, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
             .arg("lsp")
+            .envs(env.iter().copied())
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
