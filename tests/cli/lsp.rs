@@ -507,15 +507,22 @@ fn a_csv_file_gets_its_own_diagnostics() {
 #[test]
 fn positions_are_utf8_when_the_client_offers_it() {
     let text = BRIEF
-        .replace("Talks in Minsk", "Перемовини в Мінську")
+        .replace(
+            "The talks failed [@report]",
+            "Перемовини 𝄞 зірвалися [@report]",
+        )
         .replace("\"belarus\", \"eu\"", "\"belaruss\", \"eu\"");
     let test = Test::new()
         .file("brief.toml", &text)
         .file("seats.csv", SEATS);
     let uri = uri(&test.path().join("brief.toml"));
-    for (offered, expected) in [
-        (json!(["utf-8", "utf-16"]), "utf-8"),
-        (json!(["utf-16"]), "utf-16"),
+    let line = text.lines().position(|l| l.contains("[@report]")).unwrap();
+    let before = &text.lines().nth(line).unwrap()
+        [..text.lines().nth(line).unwrap().find("@report").unwrap()];
+    for (offered, expected, character) in [
+        (json!(["utf-8", "utf-16"]), "utf-8", before.len()),
+        (json!(["utf-16"]), "utf-16", before.encode_utf16().count()),
+        (json!(null), "utf-16", before.encode_utf16().count()),
     ] {
         let mut client = Client::start(
             &test.path(),
@@ -524,21 +531,24 @@ fn positions_are_utf8_when_the_client_offers_it() {
         client.open(&uri, &text);
         let diagnostics = client.diagnostics(&uri);
         assert_eq!(diagnostics.len(), 1);
-        // The line holds only ASCII before the id: both count 10.
+        // The line of the unknown actor holds only ASCII before it: both count 10.
         assert_eq!(
             diagnostics[0]["range"]["start"]["character"], 10,
             "{expected}"
         );
-        // A hover on the title's line, after the Cyrillic letters, is found by the encoding's count.
-        let title_end = match expected {
-            "utf-8" => 9 + "Перемовини в Мінську".len(),
-            _ => 9 + "Перемовини в Мінську".chars().count(),
-        };
+        // A hover on the citation after the Cyrillic letters and a clef (two UTF-16 units,
+        // four bytes) is found by the negotiated count alone.
         let hover = client.request(
             "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": title_end}}),
+            at(&uri, line as u32, character as u32 + 2),
         );
-        assert_eq!(hover, Value::Null);
+        assert_eq!(
+            hover["contents"]["value"], "*Annual Report*, Institute, 1 May 2021.",
+            "{expected}"
+        );
+        let (start, end) = (character as u64, character as u64 + 7);
+        assert_eq!(hover["range"]["start"]["character"], start, "{expected}");
+        assert_eq!(hover["range"]["end"]["character"], end, "{expected}");
         assert!(client.shutdown().success());
     }
 }
