@@ -238,12 +238,12 @@ impl Analysis {
     fn describe(&mut self, brief: &Brief, context: &Context<'_>) {
         let words = dates::Words::of(&context.labels);
         for actor in &brief.actors {
-            let mut hover = format!("**{}** · {}", actor.name.value, actor.kind.name());
+            let mut hover = format!("**{}** · {}", md(&actor.name.value), actor.kind.name());
             if let Some(role) = &actor.role {
-                hover += &format!("\n\n{}", role.value);
+                hover += &format!("\n\n{}", md(&role.value));
             }
             if let Some(stance) = &actor.stance {
-                hover += &format!("\n\n*{}*", stance.value);
+                hover += &format!("\n\n*{}*", md(&stance.value));
             }
             self.add(Kind::Actor, &actor.id.value, &actor.name.value, hover);
         }
@@ -300,8 +300,13 @@ impl Analysis {
                 None => caption.clone(),
             };
             let hover = match &name {
-                Some(name) => format!("**{name}** · {}\n\n{caption}", figure.kind().name()),
-                None => format!("**{}** · {}\n\n{caption}", id, figure.kind().name()),
+                Some(name) => format!(
+                    "**{}** · {}\n\n{}",
+                    md(name),
+                    figure.kind().name(),
+                    md(&caption)
+                ),
+                None => format!("**{id}** · {}\n\n{}", figure.kind().name(), md(&caption)),
             };
             self.add(Kind::Figure, id, &detail, hover);
         }
@@ -427,9 +432,9 @@ struct SourceEntry {
 impl SourceEntry {
     fn markdown(&self, words: &dates::Words) -> String {
         let mut parts = vec![];
-        parts.extend(self.author.clone());
-        parts.push(format!("*{}*", self.title));
-        parts.extend(self.publisher.clone());
+        parts.extend(self.author.as_deref().map(md));
+        parts.push(format!("*{}*", md(&self.title)));
+        parts.extend(self.publisher.as_deref().map(md));
         parts.extend(self.date.map(|d| dates::format(&date_value(d), words)));
         let mut out = match self.number {
             Some(n) => format!("{n}. "),
@@ -438,10 +443,22 @@ impl SourceEntry {
         out += &parts.join(", ");
         out.push('.');
         if let Some(url) = &self.url {
-            out += &format!(" <{url}>");
+            out += &format!(" <{}>", url.replace(['<', '>', ' '], ""));
         }
         out
     }
+}
+
+/// Brief text in a Markdown hover, read as written: Markdown's marks escaped.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_[]<>#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn date_value(date: PartialDate) -> Value {
@@ -785,6 +802,15 @@ rows = [["1"]]
                 "February–April 2022",
                 "1 May 2021"
             ]
+        );
+    }
+
+    #[test]
+    fn brief_text_in_a_hover_is_read_as_written() {
+        let a = analysis(&BRIEF.replace("Mediator", "The *real* <b>[broker]</b>"));
+        assert_eq!(
+            a.hovers[&(Kind::Actor, "eu".into())],
+            "**European Union** · alliance\n\nThe \\*real\\* \\<b\\>\\[broker\\]\\</b\\>"
         );
     }
 
