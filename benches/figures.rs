@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use brief::brief::sample;
 use brief::run::pipeline::{Session, Settings};
+use brief::run::runner::{self, Job, Output};
 use brief::typeset::fonts;
 
 /// The allocator of the `brief` binary, so that the figures are the binary's.
@@ -26,7 +27,10 @@ const ROUNDS: usize = 7;
 fn build(session: &Session, input: &Path, output: &Path) -> Duration {
     typst::comemo::evict(0);
     let started = Instant::now();
-    let outcome = session.typeset(input, output);
+    let outcome = runner::run(
+        session,
+        &Job::of(input, vec![Output::Pdf(output.to_path_buf())]),
+    );
     let elapsed = started.elapsed();
     assert!(
         outcome.made.is_some(),

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use brief::brief::sample;
 use brief::diag::{DiagnosticFormat, Printer};
-use brief::run::batch;
-use brief::run::pipeline::{Job, Session, Settings};
+use brief::run::batch::Batch;
+use brief::run::pipeline::{Session, Settings};
 use brief::run::report::Reporter;
+use brief::run::runner::{Job, Output};
 use brief::typeset::fonts;
 use brief::typeset::pdf::Standard;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -38,14 +39,13 @@ fn briefs(
     events: Option<usize>,
     actors: Option<usize>,
 ) -> Vec<Job> {
-    let inputs: Vec<PathBuf> = (0..count)
+    (0..count)
         .map(|i| {
-            let path = dir.path().join(format!("brief-{i:04}.toml"));
+            let path: PathBuf = dir.path().join(format!("brief-{i:04}.toml"));
             std::fs::write(&path, sample::variant_text(i, events, actors)).unwrap();
-            path
+            Job::of(&path, vec![Output::Pdf(path.with_extension("pdf"))])
         })
-        .collect();
-    batch::plan(inputs, None, None).unwrap()
+        .collect()
 }
 
 fn run(session: &Session, jobs: &[Job], threads: usize) {
@@ -55,7 +55,11 @@ fn run(session: &Session, jobs: &[Job], threads: usize) {
         jobs.len(),
         true,
     );
-    let status = batch::run(session, jobs, threads, &reporter);
+    let batch = Batch {
+        jobs: jobs.to_vec(),
+        threads,
+    };
+    let status = batch.run(session, &reporter);
     assert_eq!(status, brief::exit::Status::Success);
 }
 

@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 
 use brief::brief::sample;
 use brief::diag::{DiagnosticFormat, Printer};
-use brief::run::batch;
-use brief::run::pipeline::{Job, Session, Settings};
+use brief::run::batch::Batch;
+use brief::run::pipeline::{Session, Settings};
 use brief::run::report::Reporter;
-use brief::run::web::{self, site};
+use brief::run::runner::{self, Job, Output, Place};
+use brief::run::web::{Links, site};
 use brief::typeset::fonts;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -26,20 +27,22 @@ fn session() -> Session {
 
 fn belarus(dir: &tempfile::TempDir, extension: &str) -> Job {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/belarus.toml");
-    Job {
-        input,
-        output: dir.path().join(format!("belarus.{extension}")),
-    }
+    let output = dir.path().join(format!("belarus.{extension}"));
+    let output = match extension {
+        "pdf" => Output::Pdf(output),
+        _ => Output::Page(Place::File(output), Links::default()),
+    };
+    Job::of(&input, vec![output])
 }
 
 fn pdf(session: &Session, job: &Job) {
     typst::comemo::evict(0);
-    let outcome = session.typeset(&job.input, &job.output);
+    let outcome = runner::run(session, job);
     assert_eq!(outcome.status, brief::exit::Status::Success);
 }
 
 fn page(session: &Session, job: &Job) {
-    let outcome = web::write(session, job);
+    let outcome = runner::run(session, job);
     assert_eq!(outcome.status, brief::exit::Status::Success);
 }
 
@@ -103,15 +106,17 @@ fn site_against_pdfs(_: &mut Criterion) {
     typst::comemo::evict(0);
     let pdfs = dir.path().join("pdfs");
     std::fs::create_dir(&pdfs).unwrap();
-    let jobs = batch::plan(batch::collect(&inputs).unwrap(), None, Some(&pdfs)).unwrap();
+    let jobs = (0..count)
+        .map(|i| {
+            let name = format!("brief-{i:04}");
+            let input = briefs.join(format!("{name}.toml"));
+            Job::of(&input, vec![Output::Pdf(pdfs.join(format!("{name}.pdf")))])
+        })
+        .collect();
+    let batch = Batch { jobs, threads };
     let session = session();
     let start = Instant::now();
-    let status = batch::run(
-        &session,
-        &jobs,
-        threads,
-        &Reporter::new(printer, count, true),
-    );
+    let status = batch.run(&session, &Reporter::new(printer, count, true));
     let paper = start.elapsed();
     assert_eq!(status, brief::exit::Status::Success);
 
@@ -128,7 +133,7 @@ fn site_against_pdfs(_: &mut Criterion) {
             publish: &["Public".to_string()],
             base_url: None,
             title: "Briefs",
-            threads,
+            threads: std::num::NonZeroUsize::new(threads),
         },
         &printer,
         true,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/every-output.sh BIN OUTDIR: every PDF (and picture, project) every command makes from the
+# scripts/every-output.sh BIN OUTDIR: every PDF (and picture, page, project) every command makes from the
 # briefs and fixtures, for a byte-for-byte comparison of two builds of brief (a refactoring
 # must not change a byte):
 #   scripts/every-output.sh old/brief /tmp/before && scripts/every-output.sh target/debug/brief /tmp/after
@@ -31,4 +31,8 @@ b diff briefs/belarus.toml new.toml --format markdown -o "$OUT/redline.md"
 b typ briefs/belarus.toml -o "$OUT/typ"
 b png briefs/belarus.toml --pages 1,3 --out-dir "$OUT/png"
 b svg briefs/belarus.toml --pages 2 --out-dir "$OUT/svg"
+b html briefs/belarus.toml -o "$OUT/belarus.html"
+b html briefs fixtures --out-dir "$OUT/html"
+b site briefs fixtures --out-dir "$OUT/site"
+b check briefs fixtures
 rm -rf "$W"

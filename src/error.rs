@@ -39,6 +39,16 @@ impl Error {
         Error::Message(text.into())
     }
 
+    /// Whether this is a write to a reader that stopped reading (`brief schema | head -1`):
+    /// not a failure of the run, which ends quietly.
+    pub fn is_closed_pipe(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => source.kind() == io::ErrorKind::BrokenPipe,
+            Error::Several(errors) => errors.iter().any(Error::is_closed_pipe),
+            Error::Message(_) => false,
+        }
+    }
+
     /// A wrapper for `map_err`: `.map_err(Error::doing("read", path))`.
     pub fn doing<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Self + 'a {
         move |source| Error::io(action, path, source)
@@ -156,6 +166,16 @@ impl Failure {
         diag::sort(&mut diagnostics);
         printer.print(&diagnostics);
         status
+    }
+
+    /// The message of the failure's first error, for a sentence that says why something that
+    /// depended on it could not be done.
+    pub fn first_error(self) -> String {
+        self.into_diagnostics()
+            .into_iter()
+            .find(Diagnostic::is_error)
+            .map(|d| d.message)
+            .unwrap_or_default()
     }
 
     /// The failure as the diagnostics that report it.

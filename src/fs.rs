@@ -19,6 +19,51 @@ pub const MAX_ASSET_BYTES: u64 = 64 * 1024 * 1024;
 /// How deep a folder walk goes below the folder it starts from.
 pub const MAX_WALK_DEPTH: usize = 16;
 
+/// Writes `bytes` to standard output, the one place any command does: what it says there (a
+/// schema, a summary, completions) comes back, when it cannot be written, as an error that
+/// keeps its cause: a full disk is "failed to write standard output (no space left on
+/// device)"; a reader that stopped reading (`| head -1`) is a closed pipe, which the command
+/// line ends quietly on ([`Error::is_closed_pipe`]).
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("write", "standard output", e))
+}
+
+/// Where the files a brief is made from are read: the disk, or a layer over it that a caller
+/// keeps (an editor's unsaved buffers for the language server; the snapshot `brief watch`
+/// took of what changed, so that a save is read once). Every read of a brief, its template
+/// folder's files and its own files goes through one, so that what a build read is what it
+/// was made from; where a file lies (inside the root, not a link out) is always asked of the
+/// disk.
+pub trait Files: Send + Sync {
+    /// The bytes of the regular file at `path`, at most `limit` of them, as [`read`] gives
+    /// them; `what` names the file in errors ("brief file").
+    fn read(&self, path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error>;
+
+    /// The files of a folder a build reads whole (a template folder), as [`folder_files`]
+    /// lists them.
+    fn folder(
+        &self,
+        dir: &Path,
+        what: &str,
+        refusal: &str,
+    ) -> Result<Vec<(String, PathBuf)>, Error> {
+        folder_files(dir, what, refusal)
+    }
+}
+
+/// The disk, read as it is now.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error> {
+        read(path, what, limit)
+    }
+}
+
 /// Reads a whole regular file of at most `limit` bytes. Anything else (a folder, a FIFO, a
 /// device, a socket) is refused before it is opened for reading, so that nothing blocks or
 /// streams forever; `what` names what was expected ("brief file").
@@ -365,6 +410,39 @@ fn default_permissions() -> std::fs::Permissions {
         .permissions()
 }
 
+/// The regular files of a folder that a build may read whole (a template folder), each with
+/// its name inside the folder (`img/logo.svg`), sorted by name. Links may point anywhere
+/// inside the folder but not out of it (`refusal` says why not, as "a template may only use its
+/// own files"; Typst's own root check would follow a link out, typst issue 5454); only regular
+/// files are listed, hidden files and folders are skipped, linked folders are not entered (no
+/// loops), and the walk stops at [`MAX_WALK_DEPTH`]. `what` names the folder in errors.
+pub fn folder_files(
+    dir: &Path,
+    what: &str,
+    refusal: &str,
+) -> Result<Vec<(String, PathBuf)>, Error> {
+    let outside = Outside::Refuse { what, refusal };
+    let mut files: Vec<(String, PathBuf)> = walk(dir, true, outside, &|_| true)?
+        .into_iter()
+        .filter_map(|path| {
+            let relative = path.strip_prefix(dir).ok()?;
+            Some((name_inside(relative)?, path))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// `img/logo.svg` for a path inside a folder; `None` for a hidden file or one in a hidden
+/// folder, and for a name that is not Unicode.
+fn name_inside(relative: &Path) -> Option<String> {
+    let parts: Vec<&str> = relative.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
 /// Every file under `dir` that `wanted` accepts, sorted. Hidden files and folders are skipped
 /// when `skip_hidden` is set. The walk never follows a link to a folder (so it cannot loop or
 /// leave `dir`), takes a linked file only when it lies inside `dir`, and goes at most
@@ -374,13 +452,38 @@ pub fn find_files(
     skip_hidden: bool,
     wanted: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<PathBuf>, Error> {
-    let root = dir.canonicalize().map_err(Error::doing("search", dir))?;
+    walk(dir, skip_hidden, Outside::Skip, wanted)
+}
+
+/// What a walk does with a link that leads out of the folder it walks.
+#[derive(Clone, Copy)]
+enum Outside<'a> {
+    /// Leaves it out (a search for briefs or fonts).
+    Skip,
+    /// Refuses the whole folder, naming it as `what` and saying why (`refusal`).
+    Refuse { what: &'a str, refusal: &'a str },
+}
+
+/// The one folder walk: every regular file under `dir` (a link to one inside `dir` included)
+/// that `wanted` accepts, sorted; links to folders are not entered, so it cannot loop or leave
+/// `dir`, and it goes at most `MAX_WALK_DEPTH` folders deep.
+fn walk(
+    dir: &Path,
+    skip_hidden: bool,
+    outside: Outside<'_>,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, Error> {
+    let action = match outside {
+        Outside::Skip => "search",
+        Outside::Refuse { .. } => "read folder",
+    };
+    let root = dir.canonicalize().map_err(Error::doing(action, dir))?;
     let mut out = vec![];
     let mut pending = vec![(dir.to_path_buf(), 0)];
     while let Some((folder, depth)) = pending.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(Error::doing("search", &folder))?;
+        let entries = std::fs::read_dir(&folder).map_err(Error::doing(action, &folder))?;
         for entry in entries {
-            let entry = entry.map_err(Error::doing("search", &folder))?;
+            let entry = entry.map_err(Error::doing(action, &folder))?;
             let path = entry.path();
             let hidden = path
                 .file_name()
@@ -389,21 +492,38 @@ pub fn find_files(
             if skip_hidden && hidden {
                 continue;
             }
-            let kind = entry.file_type().map_err(Error::doing("search", &path))?;
+            let kind = entry.file_type().map_err(Error::doing(action, &path))?;
             if kind.is_dir() {
                 if depth + 1 > MAX_WALK_DEPTH {
-                    return Err(Error::message(format!(
-                        "{} is more than {MAX_WALK_DEPTH} folders deep below {}; a search stops there",
-                        path.display(),
-                        dir.display()
-                    )));
+                    return Err(Error::message(match outside {
+                        Outside::Skip => format!(
+                            "{} is more than {MAX_WALK_DEPTH} folders deep below {}; a search stops there",
+                            path.display(),
+                            dir.display()
+                        ),
+                        Outside::Refuse { what, .. } => format!(
+                            "{} is more than {MAX_WALK_DEPTH} folders deep in the {what} {}",
+                            path.display(),
+                            dir.display()
+                        ),
+                    }));
                 }
                 pending.push((path, depth + 1));
             } else if kind.is_symlink() {
-                let inside = path
-                    .canonicalize()
-                    .is_ok_and(|real| real.starts_with(&root) && real.is_file());
-                if inside && wanted(&path) {
+                let real = path.canonicalize();
+                let inside = real.as_ref().is_ok_and(|real| real.starts_with(&root));
+                match outside {
+                    Outside::Refuse { what, refusal } if !inside => {
+                        return Err(Error::message(format!(
+                            "{} leads outside the {what} {}; {refusal}",
+                            path.display(),
+                            dir.display()
+                        )));
+                    }
+                    _ => {}
+                }
+                // A linked folder inside is reached by its own path already.
+                if inside && real.is_ok_and(|real| real.is_file()) && wanted(&path) {
                     out.push(path);
                 }
             } else if wanted(&path) {

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use brief::run::pipeline::{Edit, Session, Settings};
+use brief::run::pipeline::{Input, Marks, Session, Settings};
 use brief::assets::template::{self, Template};
 use brief::typeset::{compile, fonts};
 use libfuzzer_sys::fuzz_target;
@@ -30,10 +30,15 @@ fuzz_target!(|bytes: &[u8]| {
     // What `brief check` refuses is not typeset, as in `brief pdf`. The brief lies in a folder
     // that does not exist, so that a logo it names is never found on disk.
     let path = Path::new("/nonexistent-brief-fuzz/fuzz.toml");
-    let Ok(prepared) = SESSION.prepare_text("fuzz.toml", text, path) else {
+    let input = Input::Text {
+        name: "fuzz.toml".into(),
+        text: text.into(),
+        path: path.into(),
+    };
+    let Ok(prepared) = SESSION.prepare(&input).1 else {
         return;
     };
-    let data = SESSION.data(&prepared, Edit::None);
+    let data = SESSION.data(&prepared, Marks::None);
     let laid = SESSION
         .lay_out(&prepared, data, &SESSION.extras(&prepared, None))
         .unwrap_or_else(|failure| panic!("a brief that check accepts failed to typeset: {failure:?}"));

@@ -41,11 +41,12 @@ pub fn virtual_path(index: usize, file: &str) -> String {
 /// an image's picture is checked and its size noted. Every problem of every figure is reported, each at its key
 /// (or in the CSV file, at its line and column).
 pub fn read(
+    files: &dyn fs::Files,
     brief: &mut Brief,
     brief_path: &Path,
     root: Option<&Path>,
 ) -> Result<Vec<FigureFile>, Vec<Diagnostic>> {
-    let mut files = vec![];
+    let mut read = vec![];
     let mut problems = vec![];
     if brief.figures.len() > MAX_FIGURES {
         let figure = &brief.figures[MAX_FIGURES];
@@ -81,7 +82,7 @@ pub fn read(
             FigureContent::Image(_) => MAX_IMAGE_BYTES,
             _ => figure_data::MAX_DATA_BYTES,
         };
-        let data = match fs::read(&found, what, limit) {
+        let data = match files.read(&found, what, limit) {
             Ok(data) => data,
             Err(e) => {
                 problems.push(at(Diagnostic::error(format!(
@@ -128,7 +129,7 @@ pub fn read(
                 }
             }
         }
-        files.push(FigureFile {
+        read.push(FigureFile {
             path: virtual_path(index, &key.value)
                 .trim_start_matches('/')
                 .to_string(),
@@ -140,7 +141,7 @@ pub fn read(
         });
     }
     if problems.is_empty() {
-        Ok(files)
+        Ok(read)
     } else {
         Err(problems)
     }

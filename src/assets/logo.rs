@@ -27,6 +27,7 @@ pub fn virtual_path(logo: &str) -> String {
 /// a picture that Typst should not decode (`image::check`) are errors at the `logo` key;
 /// nothing outside the root is read. `brief check` and `brief pdf` both come through here.
 pub fn read(
+    files: &dyn fs::Files,
     brief: &Brief,
     brief_path: &Path,
     root: Option<&Path>,
@@ -38,7 +39,7 @@ pub fn read(
     let base = brief_base(brief_path);
     let real = existing_inside_root(&logo.value, &base, root, "logo", "logo").map_err(at)?;
     // The real path, checked to lie inside the root, is the one read.
-    let data = fs::read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
+    let data = files.read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
         at(Diagnostic::error(format!(
             "the logo `{}` cannot be read: {e}",
             logo.value

@@ -191,7 +191,7 @@ impl Template {
     /// folder (relative to `base`) whose files replace those of the `paper` template, or of
     /// the built-in its `template.toml` names (`base = "slides"`). `None` when the name is
     /// neither.
-    pub fn resolve(spec: &str, base: &Path) -> Result<Option<Self>, Error> {
+    pub fn resolve(files: &dyn fs::Files, spec: &str, base: &Path) -> Result<Option<Self>, Error> {
         if let Some(template) = Self::built_in(spec) {
             return Ok(Some(template));
         }
@@ -203,15 +203,15 @@ impl Template {
         if !dir.is_dir() {
             return Ok(None);
         }
-        let files = read_folder(&dir)?;
+        let folder = read_folder(files, &dir)?;
         // The folder is laid over `paper`, or over the built-in its template.toml names.
-        let base = match files.iter().find(|(path, _)| path == MANIFEST) {
+        let base = match folder.iter().find(|(path, _)| path == MANIFEST) {
             Some((_, file)) => manifest_base(file)?,
             None => DEFAULT.to_string(),
         };
         let mut template = Self::built_in(&base).expect("the base is a built-in template");
         template.name = dir.display().to_string();
-        for (path, file) in files {
+        for (path, file) in folder {
             template.files.insert(path, file);
         }
         // A folder may add a language's table, or replace one.
@@ -269,7 +269,7 @@ impl Template {
     /// The template named with `--template`: a built-in name, or a folder relative to the
     /// working directory.
     pub fn from_command_line(spec: &str) -> Result<Self, Error> {
-        Self::resolve(spec, Path::new("."))?.ok_or_else(|| {
+        Self::resolve(&fs::Disk, spec, Path::new("."))?.ok_or_else(|| {
             Error::message(format!(
                 "unknown template `{spec}` given with --template ({})",
                 unknown_hints(spec).join("; ")
@@ -301,6 +301,7 @@ impl Template {
     /// `--root` widens it), as Typst's own `--root` works: an absolute path, a path leading
     /// out with `..` or through a link is an error at the key, and nothing outside is read.
     pub fn for_brief(
+        files: &dyn fs::Files,
         brief: &Brief,
         brief_path: &Path,
         root: Option<&Path>,
@@ -314,7 +315,7 @@ impl Template {
         {
             return Err(diagnostic.at(&brief.file, key.span.clone()));
         }
-        let diagnostic = match Self::resolve(&key.value, &base) {
+        let diagnostic = match Self::resolve(files, &key.value, &base) {
             Ok(Some(template)) => return Ok(template),
             Ok(None) => unknown_hints(&key.value).into_iter().fold(
                 Diagnostic::error(format!("unknown template `{}`", key.value)),
@@ -464,84 +465,33 @@ fn unknown_hints(name: &str) -> Vec<String> {
     hints
 }
 
-/// Reads every file of a template folder. Links may point anywhere inside the folder but not
-/// out of it: a template is allowed to read its own files and nothing else (Typst's own root
-/// check would follow a link out, typst issue 5454). Only regular files are read, linked
-/// folders are not entered (no loops), and the walk stops at `fs::MAX_WALK_DEPTH`.
-fn read_folder(dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
-    let root = dir
-        .canonicalize()
-        .map_err(Error::doing("open template folder", dir))?;
+/// Reads every file of a template folder (the walk and its rules are `fs::read_folder`'s:
+/// links inside the folder only, regular files, hidden ones skipped, a bounded depth), each
+/// under its name in the template. A file may not take a name `brief` serves itself.
+fn read_folder(files: &dyn fs::Files, dir: &Path) -> Result<Vec<(String, TemplateFile)>, Error> {
     let mut out = vec![];
-    // Walk the folder as the user named it, so messages show their paths; compare real paths.
-    let mut pending = vec![(dir.to_path_buf(), 0)];
-    while let Some((folder, depth)) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&folder).map_err(Error::doing("read template folder", &folder))?;
-        for entry in entries {
-            let entry = entry.map_err(Error::doing("read template folder", &folder))?;
-            let path = entry.path();
-            let real = path.canonicalize().map_err(Error::doing("read", &path))?;
-            if !real.starts_with(&root) {
-                return Err(Error::message(format!(
-                    "{} leads outside the template folder {}; a template may only use its own files",
-                    path.display(),
-                    dir.display()
-                )));
-            }
-            let linked = entry
-                .file_type()
-                .map_err(Error::doing("read", &path))?
-                .is_symlink();
-            if real.is_dir() {
-                // A linked folder inside the template is reached by its own path already;
-                // following it could only repeat files, or loop.
-                if linked {
-                    continue;
-                }
-                if depth + 1 > fs::MAX_WALK_DEPTH {
-                    return Err(Error::message(format!(
-                        "{} is more than {} folders deep in the template folder {}",
-                        path.display(),
-                        fs::MAX_WALK_DEPTH,
-                        dir.display()
-                    )));
-                }
-                pending.push((path, depth + 1));
-                continue;
-            }
-            let relative = path.strip_prefix(dir).expect("walked from the folder");
-            let Some(name) = virtual_name(relative) else {
-                continue;
-            };
-            if name == DATA_PATH || name == LANGUAGES_PATH || is_own_file(&name) {
-                return Err(Error::message(format!(
-                    "{} has a file named {name}, a name reserved for data `brief` serves",
-                    dir.display()
-                )));
-            }
-            let data = fs::read(&path, "template file", fs::MAX_ASSET_BYTES)?;
-            out.push((
-                name,
-                TemplateFile {
-                    data,
-                    origin: path.display().to_string(),
-                    disk: Some(path.clone()),
-                },
-            ));
+    for (name, path) in files.folder(
+        dir,
+        "template folder",
+        "a template may only use its own files",
+    )? {
+        if name == DATA_PATH || name == LANGUAGES_PATH || is_own_file(&name) {
+            return Err(Error::message(format!(
+                "{} has a file named {name}, a name reserved for data `brief` serves",
+                dir.display()
+            )));
         }
+        let data = files.read(&path, "template file", fs::MAX_ASSET_BYTES)?;
+        out.push((
+            name,
+            TemplateFile {
+                data,
+                origin: path.display().to_string(),
+                disk: Some(path),
+            },
+        ));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
-}
-
-/// `img/logo.svg` for a path inside the folder; hidden files and folders are skipped.
-fn virtual_name(relative: &Path) -> Option<String> {
-    let parts: Vec<&str> = relative.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
-    if parts.iter().any(|p| p.starts_with('.')) {
-        return None;
-    }
-    Some(parts.join("/"))
 }
 
 /// The real path of a file a brief names (a `what`: "logo", "image", "data file"; `noun` in
@@ -575,7 +525,7 @@ mod tests {
     #[test]
     fn every_file_of_the_paper_template_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/paper");
-        let on_disk: Vec<String> = read_folder(&dir)
+        let on_disk: Vec<String> = read_folder(&fs::Disk, &dir)
             .unwrap()
             .into_iter()
             .map(|(name, _)| name)
@@ -617,7 +567,7 @@ mod tests {
     fn a_folder_names_the_built_in_it_is_laid_over() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MANIFEST), "base = \"slides\"\n").unwrap();
-        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/"))
+        let template = Template::resolve(&fs::Disk, dir.path().to_str().unwrap(), Path::new("/"))
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -625,20 +575,23 @@ mod tests {
             "templates/slides/main.typ"
         );
         std::fs::write(dir.path().join(MANIFEST), "base = \"poster\"\n").unwrap();
-        let error = Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).unwrap_err();
+        let error =
+            Template::resolve(&fs::Disk, dir.path().to_str().unwrap(), Path::new("/")).unwrap_err();
         assert!(
             error
                 .to_string()
                 .contains("is not a built-in template (paper, memo, slides)")
         );
         std::fs::write(dir.path().join(MANIFEST), "bse = \"memo\"\n").unwrap();
-        assert!(Template::resolve(dir.path().to_str().unwrap(), Path::new("/")).is_err());
+        assert!(
+            Template::resolve(&fs::Disk, dir.path().to_str().unwrap(), Path::new("/")).is_err()
+        );
     }
 
     #[test]
     fn unknown_names_are_reported() {
         assert!(matches!(
-            Template::resolve("nope", Path::new(".")),
+            Template::resolve(&fs::Disk, "nope", Path::new(".")),
             Ok(None)
         ));
     }
@@ -649,7 +602,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("main.typ"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("secret.txt")).unwrap();
-        let error = read_folder(dir.path()).unwrap_err().to_string();
+        let error = read_folder(&fs::Disk, dir.path()).unwrap_err().to_string();
         assert!(
             error.contains("leads outside the template folder"),
             "{error}"
@@ -660,7 +613,7 @@ mod tests {
     fn a_folder_overrides_paper_file_by_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("labels.typ"), "// custom").unwrap();
-        let template = Template::resolve(dir.path().to_str().unwrap(), Path::new("/"))
+        let template = Template::resolve(&fs::Disk, dir.path().to_str().unwrap(), Path::new("/"))
             .unwrap()
             .unwrap();
         assert_eq!(template.files["labels.typ"].data, b"// custom");

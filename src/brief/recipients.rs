@@ -48,10 +48,10 @@ impl Recipient {
     }
 }
 
-/// Reads a distribution list from disk: `.csv` as CSV, anything else as TOML.
-pub fn read(path: &Path) -> Result<Vec<Recipient>, Failure> {
+/// Reads a distribution list (through `files`): `.csv` as CSV, anything else as TOML.
+pub fn read(files: &dyn fs::Files, path: &Path) -> Result<Vec<Recipient>, Failure> {
     let name = path.display().to_string();
-    let bytes = fs::read(path, "recipient list", fs::MAX_BRIEF_BYTES)?;
+    let bytes = files.read(path, "recipient list", fs::MAX_BRIEF_BYTES)?;
     let Ok(text) = String::from_utf8(bytes) else {
         let file = SourceFile::new(name.clone(), "");
         return Err(Failure::Brief(vec![

@@ -3,7 +3,7 @@
 //! sitemap.
 
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -11,11 +11,11 @@ use crate::cli::args::{OutputArgs, RenderArgs, StandardArgs};
 use crate::diag::Printer;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
-use crate::fs;
-use crate::run::batch;
+use crate::run::batch::{self, Batch};
 use crate::run::cache::Cache;
 use crate::run::report::Reporter;
-use crate::run::web::{self, site};
+use crate::run::runner::{Output, Place};
+use crate::run::web::{Links, site};
 
 #[derive(Debug, Args)]
 pub struct HtmlArgs {
@@ -95,38 +95,22 @@ pub struct SiteArgs {
     pub output_args: OutputArgs,
 }
 
-fn threads(jobs: Option<NonZeroUsize>) -> usize {
-    jobs.map(|n| n.get())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 pub fn run(args: &HtmlArgs, printer: &Printer) -> Result<Status, Failure> {
-    let all = batch::collect(&args.inputs)?;
-    let jobs = batch::plan_as(
-        all.clone(),
-        args.output.as_deref(),
-        args.out_dir.as_deref(),
-        "html",
-        "page",
-    )?;
     // A page checks no PDF standard: characters no font has are a browser's to show.
     let session = args.render.session(vec![], &args.output_args, |_| {})?;
-    let mut protected = all;
-    if let Some(template) = &session.settings().template {
-        protected.extend(template.disk_files().map(Path::to_path_buf));
-    }
-    batch::check_outputs(&jobs, &protected)?;
-    if let Some(dir) = &args.out_dir {
-        fs::create_dir_all(dir)?;
-    }
-    let reporter = Reporter::new(*printer, jobs.len(), args.quiet);
-    Ok(batch::run_each(
-        &session,
-        &jobs,
-        threads(args.jobs),
-        &reporter,
-        &|job| web::write(&session, job),
-    ))
+    let request = batch::Request {
+        inputs: &args.inputs,
+        output: args.output.as_deref(),
+        out_dir: args.out_dir.as_deref(),
+        shard: None,
+        threads: args.jobs,
+        kind: Some(("html", "page")),
+    };
+    let batch = Batch::plan(&session, &request, |_, page| {
+        vec![Output::Page(Place::File(page), Links::default())]
+    })?;
+    let reporter = Reporter::new(*printer, batch.jobs.len(), args.quiet);
+    Ok(batch.run(&session, &reporter))
 }
 
 pub fn site(args: &SiteArgs, printer: &Printer) -> Result<Status, Failure> {
@@ -149,7 +133,7 @@ pub fn site(args: &SiteArgs, printer: &Printer) -> Result<Status, Failure> {
         publish: &args.publish_marking,
         base_url: args.base_url.as_deref(),
         title: &args.title,
-        threads: threads(args.jobs),
+        threads: args.jobs,
     };
     site::build(&session, &site, printer, args.quiet)
 }

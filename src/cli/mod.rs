@@ -108,6 +108,8 @@ pub fn main() -> ExitCode {
     let printer = cli.command.printer();
     let status = match isolate::catch_result("running brief", || dispatch(&cli.command, &printer)) {
         Ok(status) => status,
+        // The reader of standard output stopped reading (`| head -1`): it has what it wanted.
+        Err(Failure::Plain(error)) if error.is_closed_pipe() => Status::Success,
         Err(failure) => failure.report(&printer),
     };
     status.into()

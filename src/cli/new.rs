@@ -8,7 +8,9 @@ use crate::diag::{self, Printer};
 use crate::error::Error;
 use crate::error::Failure;
 use crate::exit::Status;
+use crate::run::pipeline::{Session, Settings};
 use crate::run::{report, starter};
+use crate::typeset::fonts;
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -31,7 +33,10 @@ pub struct NewArgs {
 
 pub fn run(args: &NewArgs, printer: &Printer) -> Result<Status, Failure> {
     let date = starter::today();
-    let written = match starter::new_brief(&args.path, &args.title, &args.language, &date) {
+    // The starter is checked as `brief check` checks a brief: the default settings and fonts.
+    let session = Session::new(Settings::default(), fonts::load(&[])?);
+    let written = match starter::new_brief(&session, &args.path, &args.title, &args.language, &date)
+    {
         Ok(written) => written,
         // The brief would be invalid because of what was given on the command line: a usage
         // error, after the brief's problems that are its reason.

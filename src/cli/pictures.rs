@@ -1,16 +1,16 @@
 //! `brief png` and `brief svg`: a brief's pages as pictures, `STEM-1.png`, `STEM-2.png`, …
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Args;
 
 use crate::cli::args::{OutputArgs, RenderArgs};
-use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::diag::Printer;
 use crate::error::Failure;
 use crate::exit::Status;
-use crate::run::pictures::{self, Options, PageSelection};
-use crate::run::report;
+use crate::run::batch;
+use crate::run::pictures::{Into, PageSelection, Pictures};
+use crate::run::runner::{Job, Output};
 use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
 
 #[derive(Debug, Args)]
@@ -65,37 +65,19 @@ pub fn run(
     ppi: f64,
     printer: &Printer,
 ) -> Result<Status, Failure> {
-    let started = Instant::now();
     // Pictures are no PDF: no PDF standard applies, and a character no font has is a
     // warning, as under `--pdf-standard none`.
     let session = args.render.session(vec![], &args.output_args, |_| {})?;
-    let options = Options {
+    let into = match &args.out_dir {
+        Some(dir) => Into::Folder(dir.clone()),
+        None => Into::Beside,
+    };
+    let pictures = Pictures {
         format,
         ppi,
         pages: args.pages.clone(),
-        out_dir: args.out_dir.clone(),
+        into,
     };
-    let written = match pictures::write(&session, &args.input, &options) {
-        Ok(written) => written,
-        Err(Failure::Brief(mut diagnostics)) if printer.format() == DiagnosticFormat::Human => {
-            diag::sort(&mut diagnostics);
-            let summary = format!(
-                "{} was not rendered: {}",
-                args.input.display(),
-                diag::tally(&diagnostics)
-            );
-            diagnostics.push(Diagnostic::error(summary));
-            return Err(Failure::Brief(diagnostics));
-        }
-        Err(failure) => return Err(failure),
-    };
-    let mut warnings = written.warnings;
-    diag::sort(&mut warnings);
-    printer.print(&warnings);
-    report::wrote(
-        printer,
-        args.quiet,
-        &report::wrote_line(&written.files, written.made, started.elapsed()),
-    );
-    Ok(Status::Success)
+    let job = Job::of(&args.input, vec![Output::Pictures(pictures)]);
+    Ok(batch::run_one(&session, &job, printer, args.quiet).status)
 }

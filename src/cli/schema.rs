@@ -4,8 +4,9 @@
 use crate::brief::format;
 use crate::error::Failure;
 use crate::exit::Status;
+use crate::fs;
 
 pub fn run() -> Result<Status, Failure> {
-    print!("{}", format::schema_json());
+    fs::write_stdout(format::schema_json().as_bytes())?;
     Ok(Status::Success)
 }

@@ -7,6 +7,7 @@ use clap_complete::Shell;
 use crate::cli::Cli;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
+use crate::fs;
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -18,14 +19,20 @@ pub struct CompletionsArgs {
 
 pub fn completions(args: &CompletionsArgs) -> Result<Status, Failure> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "brief", &mut std::io::stdout());
+    // Made in memory, then written by the one writer of standard output: clap_complete
+    // panics on a write that fails.
+    let mut script = vec![];
+    clap_complete::generate(args.shell, &mut command, "brief", &mut script);
+    fs::write_stdout(&script)?;
     Ok(Status::Success)
 }
 
 /// Writes the man page, `brief(1)` in roff, to standard output (`brief man > brief.1`).
 pub fn man() -> Result<Status, Failure> {
     let page = clap_mangen::Man::new(Cli::command());
-    page.render(&mut std::io::stdout())
-        .map_err(|error| Error::message(format!("failed to write the man page ({error})")))?;
+    let mut roff = vec![];
+    page.render(&mut roff)
+        .map_err(|error| Error::message(format!("failed to make the man page ({error})")))?;
+    fs::write_stdout(&roff)?;
     Ok(Status::Success)
 }

@@ -8,6 +8,7 @@ use crate::assets::template;
 use crate::diag::Printer;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
+use crate::fs;
 use crate::run::{report, templates};
 
 #[derive(Debug, Args)]
@@ -36,9 +37,10 @@ pub fn run(args: &TemplatesArgs, printer: &Printer) -> Result<Status, Failure> {
     match &args.action {
         // The list is the command's output, so it goes to standard output.
         None => {
-            for name in template::built_in_names() {
-                println!("{name:<12}{}", template::describe(name));
-            }
+            let list: String = template::built_in_names()
+                .map(|name| format!("{name:<12}{}\n", template::describe(name)))
+                .collect();
+            fs::write_stdout(list.as_bytes())?;
         }
         Some(TemplatesAction::Eject { name, dir, quiet }) => {
             let files = templates::eject(name, dir).map_err(Error::from)?;

@@ -1,20 +1,24 @@
 //! `brief watch`: rebuild a brief's PDF on every save, with one line per build, and with
 //! `--serve` a live preview in the browser.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
 
 use crate::cli::args::{OutputArgs, RenderArgs, StandardArgs};
-use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::diag::{self, Diagnostic, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
-use crate::fs;
-use crate::run::pipeline::{Job, Session};
+use crate::run::batch::{self, Batch};
+use crate::run::pictures::{Into, Pictures};
+use crate::run::pipeline::Session;
 use crate::run::preview::{self, Preview};
+use crate::run::report;
+use crate::run::runner::{self, Job, Output, Place};
 use crate::run::watch;
-use crate::run::web;
+use crate::run::web::Links;
+use crate::typeset::render::{DEFAULT_PPI, ImageFormat};
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -43,73 +47,93 @@ pub struct WatchArgs {
 }
 
 pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
-    let (session, job) = setup(args)?;
-    let human = printer.format() == DiagnosticFormat::Human;
+    let standards = args.standards.standards(false)?;
+    let session = args.render.session(standards, &args.output_args, |_| {})?;
+    if !args.input.is_file() {
+        return Err(
+            Error::message(format!("{} is not a file to watch", args.input.display())).into(),
+        );
+    }
+    // The batch's one set-up, for one brief: its output planned and checked against it and the
+    // command line's template before the first build.
+    let request = batch::Request {
+        inputs: std::slice::from_ref(&args.input),
+        output: args.output.as_deref(),
+        out_dir: None,
+        shard: None,
+        threads: None,
+        kind: Some(("pdf", "PDF")),
+    };
+    let serving = args.serve.is_some();
+    let batch = Batch::plan(&session, &request, |_, pdf| {
+        let mut outputs = vec![Output::Pdf(pdf)];
+        if serving {
+            // The preview's pages and the web edition beside them, kept in memory.
+            outputs.push(Output::Pictures(Pictures {
+                format: ImageFormat::Svg,
+                ppi: DEFAULT_PPI,
+                pages: None,
+                into: Into::Memory,
+            }));
+            outputs.push(Output::Page(Place::Memory, Links::default()));
+        }
+        outputs
+    })?;
+    let job = batch.jobs.into_iter().next().expect("one brief planned");
     let preview = Arc::new(Preview::default());
     if let Some(address) = &args.serve {
-        let server = preview::serve(address, &job.input, preview.clone())?;
-        // Always said, whatever the format: the address is what the user came for.
-        eprintln!("serving the preview at {}", server.url);
-        if server.exposed {
-            printer.print(&[Diagnostic::warning(format!(
-                "the preview is served to the network on {}: whoever has the address with its \
-                 token can read the brief",
-                server.address
-            ))]);
-        }
+        start_preview(address, &session, &job, &preview, printer)?;
     }
-    if human {
-        eprintln!("watching {} (Ctrl-C to stop)", job.input.display());
-    }
-    let serving = args.serve.is_some();
-    let error = watch::watch_then(
-        &session,
-        &job,
-        |build| {
-            let mut diagnostics = build.outcome.diagnostics.clone();
-            diag::sort(&mut diagnostics);
-            printer.print(&diagnostics);
-            let line = build.line(&job);
-            if serving && let Some(notice) = preview.built(build, line.clone()) {
+    report::say(
+        printer,
+        &format!("watching {} (Ctrl-C to stop)", args.input.display()),
+    );
+    let error = watch::watch(session, &job, |build| {
+        let mut diagnostics = build.outcome.diagnostics.clone();
+        diag::sort(&mut diagnostics);
+        printer.print(&diagnostics);
+        let line = build.line(&job);
+        if serving {
+            if build.outcome.made.is_some() {
+                let kept = &build.outcome.kept;
+                preview.written(
+                    kept.title.as_deref().unwrap_or_default(),
+                    &build.outcome.classification,
+                    kept.pictures.clone(),
+                    kept.page.as_ref().map(|page| page.html.clone()),
+                );
+            }
+            if let Some(notice) = preview.built(build, line.clone()) {
                 printer.print(&[Diagnostic::warning(notice)]);
             }
-            if human {
-                eprintln!("{line}");
-            }
-        },
-        &mut |prepared, document| {
-            if serving {
-                // The web edition of the same brief, beside its pages; a page that cannot be
-                // made (a house web template's error) leaves the pages alone.
-                let web = web::page(&session, prepared).ok().map(|page| page.html);
-                preview.written(&prepared.brief, document, web);
-            }
-        },
-    );
+        }
+        report::say(printer, &line);
+        Ok(())
+    });
     Err(error.into())
 }
 
-fn setup(args: &WatchArgs) -> Result<(Session, Job), Error> {
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.input.with_extension("pdf"));
-    if !args.input.is_file() {
-        return Err(Error::message(format!(
-            "{} is not a file to watch",
-            args.input.display()
-        )));
+/// Starts the preview server before the first build. Served beyond loopback, it is refused
+/// for a brief marked for limited sharing, found by checking the brief once (a job with
+/// nothing to make), so that nothing is written for a watch that does not start.
+fn start_preview(
+    address: &str,
+    session: &Session,
+    job: &Job,
+    preview: &Arc<Preview>,
+    printer: &Printer,
+) -> Result<(), Error> {
+    let check = Job::of(job.input.path(), vec![]);
+    let classification = || runner::run(session, &check).classification;
+    let server = preview::serve(address, job.input.path(), classification, preview.clone())?;
+    // Always said, whatever the format: the address is what the user came for.
+    report::always(&format!("serving the preview at {}", server.url));
+    if server.exposed {
+        printer.print(&[Diagnostic::warning(format!(
+            "the preview is served to the network on {}: whoever has the address with its \
+             token can read the brief",
+            server.address
+        ))]);
     }
-    let standards = args.standards.standards(false)?;
-    let session = args.render.session(standards, &args.output_args, |_| {})?;
-    let mut protected = vec![args.input.clone()];
-    if let Some(template) = &session.settings().template {
-        protected.extend(template.disk_files().map(Path::to_path_buf));
-    }
-    fs::check_output(&output, &protected)?;
-    let job = Job {
-        input: args.input.clone(),
-        output,
-    };
-    Ok((session, job))
+    Ok(())
 }

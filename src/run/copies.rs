@@ -8,13 +8,14 @@
 //! and the PDFs wait on disk, not in memory, so that memory stays flat however long the list.
 //!
 //! The copies and the register appear together or not at all: each copy is written to a
-//! temporary file beside its place, and only when every copy is made are they all renamed
-//! into place with the register, in one step that Ctrl-C and SIGTERM wait for. An interrupted
+//! temporary file beside its place, and only when every copy is made (and no warning is
+//! denied) does the runner rename them all into place with the register, in one step that
+//! Ctrl-C and SIGTERM wait for. An interrupted
 //! or failed run leaves the folder as it found it (a previous run's copies and register
 //! included), never copies without a register or a register naming copies that are not there.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
@@ -22,13 +23,10 @@ use sha2::{Digest, Sha256};
 use crate::brief::recipients::{self, Recipient};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
-use crate::exit::Status;
-use crate::fs;
-use crate::run::isolate;
-use crate::run::pipeline::{self, Edit, Job, Outcome, Session};
-use crate::run::report::Reporter;
+use crate::fs::{self, Staged};
+use crate::run::pipeline::{self, Prepared, Session, Written};
 use crate::typeset::compile;
-use crate::typeset::copy::Copy;
+use crate::typeset::copy::{self, Copy};
 
 /// The register's file name, in the output folder.
 pub const REGISTER: &str = "copies.csv";
@@ -37,11 +35,11 @@ pub const REGISTER: &str = "copies.csv";
 /// used by every copy and stays; a copy's own foot and watermark are of no use to the next.
 const MAX_AGE: usize = 3;
 
-/// What to make: copies of one brief for the recipients of one list.
-pub struct Copies<'a> {
-    pub input: &'a Path,
-    pub list: &'a Path,
-    pub out_dir: &'a Path,
+/// Numbered copies of one brief for the recipients of one list, and where they go.
+#[derive(Debug, Clone)]
+pub struct Copies {
+    pub list: PathBuf,
+    pub out_dir: PathBuf,
     /// Set the recipient's name across each page.
     pub watermark: bool,
 }
@@ -54,26 +52,11 @@ struct Issued {
     sha256: String,
 }
 
-/// Makes the copies and their register, reporting each copy as it is written.
-pub fn run(session: &Session, copies: &Copies, reporter: &Reporter) -> Status {
-    let start = Instant::now();
-    let result = isolate::on_worker("typesetting copies", || make(session, copies, reporter));
-    match result {
-        Ok(written) => {
-            reporter.summary(written, 0, None, start.elapsed());
-            Status::Success
-        }
-        Err(failure) => {
-            let job = Job {
-                input: copies.input.to_path_buf(),
-                output: copies.out_dir.to_path_buf(),
-            };
-            let outcome = Outcome::of(Err(failure));
-            let status = outcome.status;
-            reporter.finished(&job, &outcome, start.elapsed());
-            status
-        }
-    }
+/// The copies made, staged with their register, and the warnings met laying them out.
+pub struct Made {
+    pub staged: Vec<Staged>,
+    pub written: Vec<Written>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The file name of copy `number` of `total`: `belarus-copy-07.pdf`, numbered to as many
@@ -83,10 +66,18 @@ pub fn file_name(stem: &str, number: usize, total: usize) -> String {
     format!("{stem}-copy-{number:0digits$}.pdf")
 }
 
-fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize, Failure> {
-    let recipients = recipients::read(copies.list)?;
-    let prepared = session.prepare(copies.input)?;
-    let stem = copies
+/// Makes a prepared brief's copies from its data, one layout per copy (only `/copy.json`
+/// differs between them), staged with the register; nothing is in place until the runner puts
+/// them there together. Each copy's warnings are the job's (the same warning of every copy
+/// once).
+pub fn make(
+    session: &Session,
+    prepared: &Prepared,
+    data: &[u8],
+    copies: &Copies,
+) -> Result<Made, Failure> {
+    let recipients = recipients::read(session.files(), &copies.list)?;
+    let stem = prepared
         .input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -95,7 +86,7 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
 
     // Nothing is typeset before every output is known to be safe to write.
     let mut protected = prepared.inputs();
-    protected.push(copies.list.to_path_buf());
+    protected.push(copies.list.clone());
     let outputs: Vec<PathBuf> = (1..=total)
         .map(|n| copies.out_dir.join(file_name(&stem, n, total)))
         .chain([copies.out_dir.join(REGISTER)])
@@ -103,8 +94,76 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
     for output in &outputs {
         fs::check_output(output, &protected)?;
     }
+    refuse_unprintable(session, &recipients)?;
 
-    // A recipient's name is printed too: the standards refuse a character no font has.
+    let mut made = Made {
+        staged: vec![],
+        written: vec![],
+        warnings: vec![],
+    };
+    let mut issued = vec![];
+    for (i, recipient) in recipients.into_iter().enumerate() {
+        let started = Instant::now();
+        let number = i + 1;
+        let label = recipient.label();
+        let this = Copy {
+            number,
+            total,
+            recipient: &label,
+            name: &recipient.name,
+            watermark: copies.watermark,
+        };
+        let (bytes, pages, warnings) = one(session, prepared, data, &this)?;
+        for warning in warnings {
+            if !made.warnings.iter().any(|w| same(w, &warning)) {
+                made.warnings.push(warning);
+            }
+        }
+        let output = &outputs[i];
+        made.staged.push(fs::stage(output, &bytes)?);
+        made.written.push(Written {
+            path: output.clone(),
+            made: pages,
+            elapsed: started.elapsed(),
+        });
+        issued.push(Issued {
+            number,
+            recipient,
+            file: file_name(&stem, number, total),
+            sha256: hex(&Sha256::digest(&bytes)),
+        });
+    }
+    made.staged
+        .push(fs::stage(&outputs[total], &register(&issued)?)?);
+    Ok(made)
+}
+
+/// One copy as a PDF: the copy's details beside the data, its number and recipient in the
+/// metadata; with its layout's warnings.
+fn one(
+    session: &Session,
+    prepared: &Prepared,
+    data: &[u8],
+    this: &Copy<'_>,
+) -> Result<(Vec<u8>, pipeline::Made, Vec<Diagnostic>), Failure> {
+    let extras = session.extras(prepared, Some(this.to_json()));
+    let laid = session.lay_out(prepared, data.to_vec(), &extras);
+    // What this copy alone memoized (its foot, its watermark) is of no use to the next.
+    compile::evict(MAX_AGE);
+    let mut laid = laid?;
+    copy::add_keywords(&mut laid.document, &this.keywords());
+    let ident = format!("{}:copy-{}", prepared.ident(), this.number);
+    let (pdf, made) = session.export(prepared, &laid.document, &ident)?;
+    Ok((pdf, made, laid.warnings))
+}
+
+/// Two warnings that say the same of the same place (every copy meets the body's).
+fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.message == b.message && a.position() == b.position()
+}
+
+/// A recipient's name is printed too: the standards refuse a character no font has.
+fn refuse_unprintable(session: &Session, recipients: &[Recipient]) -> Result<(), Failure> {
     let refused: Vec<Diagnostic> = recipients
         .iter()
         .enumerate()
@@ -118,60 +177,11 @@ fn make(session: &Session, copies: &Copies, reporter: &Reporter) -> Result<usize
             ))))
         })
         .collect();
-    if !refused.is_empty() {
-        let mut diagnostics = prepared.warnings;
-        diagnostics.extend(refused);
-        return Err(Failure::Brief(diagnostics));
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Brief(refused))
     }
-    let warnings = session.deny(prepared.warnings.clone())?;
-    // One brief's data for every copy: only `/copy.json` differs between them.
-    let data = session.data(&prepared, Edit::None);
-
-    let mut written = vec![];
-    let mut staged = vec![];
-    for (i, recipient) in recipients.into_iter().enumerate() {
-        let started = Instant::now();
-        let number = i + 1;
-        let label = recipient.label();
-        let this = Copy {
-            number,
-            total,
-            recipient: &label,
-            name: &recipient.name,
-            watermark: copies.watermark,
-        };
-        let copied = session.copy(&prepared, &data, &this);
-        // What this copy alone memoized (its foot, its watermark) is of no use to the next.
-        compile::evict(MAX_AGE);
-        let (bytes, made) = copied?;
-        let output = &outputs[i];
-        staged.push(fs::stage(output, &bytes)?);
-        let job = Job {
-            input: copies.input.to_path_buf(),
-            output: output.clone(),
-        };
-        // The brief's warnings are reported once, with the first copy.
-        let outcome = Outcome {
-            status: Status::Success,
-            diagnostics: if number == 1 {
-                warnings.clone()
-            } else {
-                vec![]
-            },
-            made: Some(made),
-            cached: false,
-        };
-        reporter.finished(&job, &outcome, started.elapsed());
-        written.push(Issued {
-            number,
-            recipient,
-            file: file_name(&stem, number, total),
-            sha256: hex(&Sha256::digest(&bytes)),
-        });
-    }
-    staged.push(fs::stage(&outputs[total], &register(&written)?)?);
-    fs::put_in_place(staged)?;
-    Ok(written.len())
 }
 
 /// The register as CSV: one line per copy, with the SHA-256 of its PDF so that a copy found

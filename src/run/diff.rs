@@ -1,17 +1,19 @@
-//! `brief diff`: two versions of a brief read and checked by the pipeline as `brief pdf` reads
-//! them, compared item by item (`brief::diff`), and written as a redline PDF typeset by the
-//! same pipeline (its marks attached to the data), or as a change summary.
+//! `brief diff`: two versions of a brief compared as jobs of the runner (the new version with a
+//! redline edit: both read and checked as `brief pdf` reads them, compared item by item by
+//! `brief::diff`), made into a redline PDF (the changes marked on the template's data) or a
+//! change summary; with `--base`, one such job per brief against its version at a revision.
 
 use std::path::{Path, PathBuf};
 
-use crate::brief::diff::{self, Changes, summary};
-use crate::compose::redline::Redline;
-use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
+use crate::brief::diff::summary;
+use crate::diag::Printer;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
-use crate::run::pipeline::{Edit, Laid, Prepared, Session};
-use crate::run::{git, isolate};
+use crate::run::pipeline::{Input, Session};
+use crate::run::report;
+use crate::run::runner::{Edit, Job, Outcome, Output};
+use crate::run::{batch, git};
 
 /// The forms of the result: the redline PDF, or the change summary alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,29 @@ pub struct DiffSettings {
     pub output: Option<PathBuf>,
 }
 
-/// Compares `old` with `new`. Either brief invalid: its diagnostics, status 1, nothing written.
+/// The job that compares `old` with `new` and makes the form asked for.
+fn job(old: Input, new: Input, format: SummaryFormat, output: Option<PathBuf>) -> Job {
+    let outputs = match (format, output) {
+        (SummaryFormat::Pdf, Some(output)) => vec![Output::Pdf(output)],
+        (SummaryFormat::Json, _) => vec![Output::Changes(summary::Format::Json)],
+        (SummaryFormat::Markdown, _) => vec![Output::Changes(summary::Format::Markdown)],
+        (SummaryFormat::Text | SummaryFormat::Pdf, _) => {
+            vec![Output::Changes(summary::Format::Text)]
+        }
+    };
+    Job {
+        input: new,
+        edit: Edit::Redline {
+            old,
+            skip_unchanged: false,
+        },
+        outputs,
+        publication: None,
+    }
+}
+
+/// Compares `old` with `new`. Either brief invalid: the diagnostics of both, status 1, nothing
+/// written.
 pub fn run(
     session: &Session,
     old: &Path,
@@ -47,24 +71,24 @@ pub fn run(
     if let Some(output) = &output {
         fs::check_output(output, &[old.to_path_buf(), new.to_path_buf()])?;
     }
-    let mut status = Status::Success;
-    // Both are read, so that the problems of both are reported at once.
-    let shown = (old.display().to_string(), new.display().to_string());
-    let before = reported(&shown.0, session.prepare(old), printer, &mut status);
-    let after = reported(&shown.1, session.prepare(new), printer, &mut status);
-    let (Some(before), Some(after)) = (before, after) else {
-        return Ok(status);
-    };
-    let changes = compare(&before, &after)?;
-    let names = (shown.0.as_str(), shown.1.as_str());
-    if settings.format == SummaryFormat::Pdf {
-        let output = output.expect("a redline always has a path");
-        let written = write_redline(session, (&before, &after), &changes, names, &output);
-        return Ok(status.max(report(written, printer)));
+    let job = job(
+        Input::File(old.to_path_buf()),
+        Input::File(new.to_path_buf()),
+        settings.format,
+        output.clone(),
+    );
+    // A redline says nothing but its problems, as a summary does.
+    let outcome = reported(session, &job, printer);
+    if let Some(text) = &outcome.kept.changes {
+        emit(text, output.as_deref())?;
     }
-    let text = summary_text(settings.format, &changes, names.0, names.1);
-    emit(&text, output.as_deref())?;
-    Ok(status)
+    Ok(outcome.status)
+}
+
+/// Runs a comparison job and reports its problems (a redline, like a summary, says nothing
+/// else); the outcome.
+fn reported(session: &Session, job: &Job, printer: &Printer) -> Outcome {
+    batch::run_one(session, job, printer, true)
 }
 
 /// Compares each brief under `inputs` with its version at the git revision `base`: a redline
@@ -79,136 +103,89 @@ pub fn run_against_base(
     let found = git::briefs_against(base, inputs)?;
     let mut status = Status::Success;
     let mut summaries: Vec<String> = vec![];
-    let json = settings.format == SummaryFormat::Json;
-    let say = |text: String| {
-        if printer.format() == DiagnosticFormat::Human {
-            eprintln!("{text}");
-        }
-    };
     for brief in &found {
         let shown = brief.path.display().to_string();
         let at_base = format!("{base}:{shown}");
-        match &brief.skipped {
-            Some(git::Skipped::Link) => {
-                say(format!(
-                    "link      {shown} (a symbolic link at {base}; not compared)"
-                ));
-                continue;
+        match (&brief.skipped, &brief.old, brief.exists) {
+            (Some(git::Skipped::Link), _, _) => {
+                report::say(
+                    printer,
+                    &format!("link      {shown} (a symbolic link at {base}; not compared)"),
+                );
             }
-            Some(git::Skipped::Unreadable(error)) => {
+            (Some(git::Skipped::Unreadable(error)), _, _) => {
                 let failure = Failure::Plain(Error::message(error.to_string()));
-                status = status.max(report(Err(failure), printer));
-                continue;
+                status = status.max(failure.report(printer));
             }
-            None => {}
-        }
-        match (&brief.old, brief.exists) {
-            (None, _) => {
-                say(format!("new       {shown} (not at {base})"));
-                summaries.push(match settings.format {
-                    SummaryFormat::Markdown => {
-                        format!(
-                            "### New brief {}\n\nNot at {}.\n",
-                            summary::escape(&shown),
-                            summary::escape(base)
-                        )
-                    }
-                    SummaryFormat::Json => {
-                        serde_json::json!({"new": shown, "status": "added"}).to_string()
-                    }
-                    _ => format!("{shown}: a new brief, not at {base}\n"),
-                });
-                continue;
+            (None, None, _) => {
+                report::say(printer, &format!("new       {shown} (not at {base})"));
+                summaries.push(added_or_removed(
+                    settings.format,
+                    (&shown, &at_base),
+                    base,
+                    true,
+                ));
             }
-            (Some(_), false) => {
-                say(format!("deleted   {shown} (at {base}, not any more)"));
-                summaries.push(match settings.format {
-                    SummaryFormat::Markdown => format!(
-                        "### Deleted brief {}\n\nAt {}, not any more.\n",
-                        summary::escape(&shown),
-                        summary::escape(base)
-                    ),
-                    SummaryFormat::Json => {
-                        serde_json::json!({"old": at_base, "status": "removed"}).to_string()
-                    }
-                    _ => format!("{shown}: deleted since {base}\n"),
-                });
-                continue;
+            (None, Some(_), false) => {
+                report::say(
+                    printer,
+                    &format!("deleted   {shown} (at {base}, not any more)"),
+                );
+                summaries.push(added_or_removed(
+                    settings.format,
+                    (&shown, &at_base),
+                    base,
+                    false,
+                ));
             }
-            (Some(_), true) => {}
-        }
-        let old_text = brief.old.as_deref().expect("matched above");
-        let before = reported(
-            &at_base,
-            session.prepare_text(&at_base, old_text, &brief.path),
-            printer,
-            &mut status,
-        );
-        let after = reported(&shown, session.prepare(&brief.path), printer, &mut status);
-        let (Some(before), Some(after)) = (before, after) else {
-            continue;
-        };
-        let changes = match compare(&before, &after) {
-            Ok(changes) => changes,
-            Err(failure) => {
-                status = status.max(report(Err(failure), printer));
-                continue;
-            }
-        };
-        if changes.is_empty() {
-            // Only on standard error: a pull-request comment lists what changed, not the
-            // hundreds of briefs that did not.
-            say(format!("unchanged {shown}"));
-            continue;
-        }
-        match settings.format {
-            SummaryFormat::Pdf => {
-                let output = brief.path.with_extension("redline.pdf");
-                let written = fs::check_output(&output, std::slice::from_ref(&brief.path))
-                    .map_err(Failure::from)
-                    .and_then(|()| {
-                        write_redline(
-                            session,
-                            (&before, &after),
-                            &changes,
-                            (&at_base, &shown),
-                            &output,
-                        )
-                    });
-                let written = report(written, printer);
-                if written == Status::Success {
-                    say(format!(
-                        "redline   {shown} -> {} ({})",
-                        output.display(),
-                        changes.tally().join(", ")
-                    ));
+            (None, Some(old), true) => {
+                let old = Input::Text {
+                    name: at_base.clone(),
+                    text: old.clone(),
+                    path: brief.path.clone(),
+                };
+                let redline = brief.path.with_extension("redline.pdf");
+                let output = (settings.format == SummaryFormat::Pdf).then_some(redline);
+                let mut job = job(
+                    old,
+                    Input::File(brief.path.clone()),
+                    settings.format,
+                    output,
+                );
+                job.edit = match job.edit {
+                    Edit::Redline { old, .. } => Edit::Redline {
+                        old,
+                        skip_unchanged: true,
+                    },
+                    edit => edit,
+                };
+                let outcome = reported(session, &job, printer);
+                status = status.max(outcome.status);
+                if outcome.unchanged {
+                    // Only on standard error: a pull-request comment lists what changed, not
+                    // the hundreds of briefs that did not.
+                    report::say(printer, &format!("unchanged {shown}"));
+                } else if let Some(text) = outcome.kept.changes {
+                    summaries.push(text);
+                } else if let (Some(written), Some(changes)) =
+                    (outcome.written.first(), &outcome.kept.tally)
+                {
+                    report::say(
+                        printer,
+                        &format!(
+                            "redline   {shown} -> {} ({})",
+                            written.path.display(),
+                            changes.join(", ")
+                        ),
+                    );
                 }
-                status = status.max(written);
             }
-            format => summaries.push(summary_text(format, &changes, &at_base, &shown)),
         }
     }
     if settings.format == SummaryFormat::Pdf {
         return Ok(status);
     }
-    let text = if json {
-        let values: Vec<serde_json::Value> = summaries
-            .iter()
-            .filter_map(|s| serde_json::from_str(s).ok())
-            .collect();
-        let mut text = serde_json::to_string_pretty(&values).expect("JSON serialises");
-        text.push('\n');
-        text
-    } else if summaries.is_empty() {
-        match settings.format {
-            SummaryFormat::Markdown => {
-                format!("### No brief changed since {}\n", summary::escape(base))
-            }
-            _ => format!("no brief changed since {base}\n"),
-        }
-    } else {
-        summaries.join("\n")
-    };
+    let text = joined(settings.format, &summaries, base);
     let inputs: Vec<PathBuf> = found.iter().map(|b| b.path.clone()).collect();
     if let Some(output) = &settings.output {
         fs::check_output(output, &inputs)?;
@@ -217,89 +194,63 @@ pub fn run_against_base(
     Ok(status)
 }
 
-/// The comparison of two checked versions, a panic in it reported as an internal error.
-fn compare(before: &Prepared, after: &Prepared) -> Result<Changes, Failure> {
-    isolate::catch("comparing", || {
-        isolate::test_panic("compare");
-        diff::compare(&before.brief, &after.brief)
-    })
-}
-
-/// One version, read and checked; its problems printed and counted. A brief's warnings are for
-/// `brief check`: the comparison is what is asked for.
-fn reported(
-    shown: &str,
-    prepared: Result<Prepared, Failure>,
-    printer: &Printer,
-    status: &mut Status,
-) -> Option<Prepared> {
-    match prepared {
-        Ok(prepared) => Some(prepared),
-        Err(failure) => {
-            *status = (*status).max(failure.status());
-            let is_brief = matches!(failure, Failure::Brief(_));
-            let mut diagnostics = failure.into_diagnostics();
-            diag::sort(&mut diagnostics);
-            if is_brief && printer.format() == DiagnosticFormat::Human {
-                diagnostics.push(Diagnostic::error(format!(
-                    "{shown} could not be compared: {}",
-                    diag::tally(&diagnostics)
-                )));
-            }
-            printer.print(&diagnostics);
-            None
+/// What a summary says of a brief that is new since `base` (`added`) or was deleted since;
+/// `shown` is its path, `at_base` its name at the revision.
+fn added_or_removed(
+    format: SummaryFormat,
+    (shown, at_base): (&str, &str),
+    base: &str,
+    added: bool,
+) -> String {
+    match (format, added) {
+        (SummaryFormat::Markdown, true) => format!(
+            "### New brief {}\n\nNot at {}.\n",
+            summary::escape(shown),
+            summary::escape(base)
+        ),
+        (SummaryFormat::Markdown, false) => format!(
+            "### Deleted brief {}\n\nAt {}, not any more.\n",
+            summary::escape(shown),
+            summary::escape(base)
+        ),
+        (SummaryFormat::Json, true) => {
+            serde_json::json!({"new": shown, "status": "added"}).to_string()
         }
+        (SummaryFormat::Json, false) => {
+            serde_json::json!({"old": at_base, "status": "removed"}).to_string()
+        }
+        (_, true) => format!("{shown}: a new brief, not at {base}\n"),
+        (_, false) => format!("{shown}: deleted since {base}\n"),
     }
 }
 
-/// Prints the problems of a redline that was not written; its status.
-fn report(written: Result<(), Failure>, printer: &Printer) -> Status {
-    match written {
-        Ok(()) => Status::Success,
-        Err(failure) => failure.report(printer),
+/// The summaries of every brief as one text: a JSON array, or the texts one after another.
+fn joined(format: SummaryFormat, summaries: &[String], base: &str) -> String {
+    if format == SummaryFormat::Json {
+        let values: Vec<serde_json::Value> = summaries
+            .iter()
+            .filter_map(|s| serde_json::from_str(s).ok())
+            .collect();
+        let mut text = serde_json::to_string_pretty(&values).expect("JSON serialises");
+        text.push('\n');
+        return text;
     }
-}
-
-fn summary_text(format: SummaryFormat, changes: &Changes, old: &str, new: &str) -> String {
-    match format {
-        SummaryFormat::Text | SummaryFormat::Pdf => summary::text(changes, old, new),
-        SummaryFormat::Json => summary::json(changes, old, new),
-        SummaryFormat::Markdown => summary::markdown(changes, old, new),
+    if summaries.is_empty() {
+        return match format {
+            SummaryFormat::Markdown => {
+                format!("### No brief changed since {}\n", summary::escape(base))
+            }
+            _ => format!("no brief changed since {base}\n"),
+        };
     }
+    summaries.join("\n")
 }
 
 /// Writes a summary to its file, or to standard output.
 fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
     match output {
         Some(output) => fs::write_atomically(output, text.as_bytes())?,
-        None => print!("{text}"),
+        None => fs::write_stdout(text.as_bytes())?,
     }
     Ok(())
-}
-
-/// Typesets the redline of `old` into `new` through the pipeline, with the new brief's
-/// template (or the run's), and writes it. The deleted words are printed too: both versions
-/// must be printable, which preparing them checked.
-fn write_redline(
-    session: &Session,
-    (old, new): (&Prepared, &Prepared),
-    changes: &Changes,
-    names: (&str, &str),
-    output: &Path,
-) -> Result<(), Failure> {
-    isolate::on_worker("typesetting the redline", || {
-        let redline = Redline {
-            old: &old.brief,
-            new: &new.brief,
-            changes,
-            names,
-        };
-        let data = session.data(new, Edit::Redline(&redline));
-        let Laid { document, warnings } = session.lay_out(new, data, &session.extras(new, None))?;
-        session.deny(warnings)?;
-        let ident = format!("brief-redline:{}:{}", names.0, names.1);
-        let (pdf, _) = session.export(new, &document, &ident)?;
-        fs::write_atomically(output, &pdf)?;
-        Ok(())
-    })
 }

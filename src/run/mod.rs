@@ -12,6 +12,7 @@ pub mod pictures;
 pub mod pipeline;
 pub mod preview;
 pub mod report;
+pub mod runner;
 pub mod starter;
 pub mod templates;
 pub mod typ;

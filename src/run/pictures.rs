@@ -6,9 +6,8 @@ use std::str::FromStr;
 
 use crate::error::{Error, Failure};
 use crate::fs;
-use crate::run::isolate;
-use crate::run::pipeline::{Laid, Made, Session};
-use crate::run::report::Written;
+use crate::run::pipeline::{Made, Prepared};
+use crate::typeset::compile::PagedDocument;
 use crate::typeset::render::{self, ImageFormat};
 
 /// Pages chosen as on a print dialog: `1,3-4` (1-based, inclusive).
@@ -68,15 +67,26 @@ impl PageSelection {
     }
 }
 
-/// What to render and where.
-pub struct Options {
+/// Which pages to render, how, and where they go.
+#[derive(Debug, Clone)]
+pub struct Pictures {
     pub format: ImageFormat,
     /// Pixels per inch, for PNG.
     pub ppi: f64,
     /// Every page when `None`.
     pub pages: Option<PageSelection>,
-    /// The folder to write into [default: the brief's own folder].
-    pub out_dir: Option<PathBuf>,
+    pub into: Into,
+}
+
+/// Where pictures go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Into {
+    /// Beside the brief, as `STEM-N.EXT`.
+    Beside,
+    /// Into a folder (made if missing), as `STEM-N.EXT`.
+    Folder(PathBuf),
+    /// Kept in memory (the preview's pages).
+    Memory,
 }
 
 /// The file for page `number` (1-based) of `input`: `DIR/STEM-N.EXT`.
@@ -94,41 +104,68 @@ pub fn picture_path(
     }
 }
 
-/// Lays out `input` and writes the chosen pages as pictures, on a worker's thread. Nothing is
-/// written unless the brief typesets and every picture's path may be written; each file is
-/// written atomically.
-pub fn write(session: &Session, input: &Path, options: &Options) -> Result<Written, Failure> {
-    isolate::on_worker("rendering", || {
-        let (prepared, Laid { document, warnings }) = session.prepare_and_lay_out(input, &[])?;
-        let count = render::page_count(&document);
-        let indices = match &options.pages {
-            Some(selection) => selection.indices(count)?,
-            None => (0..count).collect(),
-        };
-        let files: Vec<PathBuf> = indices
-            .iter()
-            .map(|i| picture_path(input, options.out_dir.as_deref(), i + 1, options.format))
-            .collect();
-        let protected = prepared.inputs();
-        for file in &files {
-            fs::check_output(file, &protected)?;
+/// The pictures rendered: files to write, or pictures kept in memory.
+pub struct Rendered {
+    pub made: Made,
+    /// Each file with its bytes, for pictures that go to files.
+    pub files: Option<Vec<(PathBuf, Vec<u8>)>>,
+    /// The pictures kept in memory, in page order.
+    pub pictures: Vec<Vec<u8>>,
+}
+
+/// Renders the chosen pages of a laid-out brief. Every picture's path is checked against the
+/// brief's files before any is rendered; a page beyond the paper is an error.
+pub fn make(
+    prepared: &Prepared,
+    document: &PagedDocument,
+    spec: &Pictures,
+) -> Result<Rendered, Failure> {
+    let count = render::page_count(document);
+    let indices = match &spec.pages {
+        Some(selection) => selection.indices(count)?,
+        None => (0..count).collect(),
+    };
+    let made = Made {
+        pages: indices.len(),
+        sheets: None,
+    };
+    let dir = match &spec.into {
+        Into::Memory => {
+            let pictures = indices
+                .iter()
+                .map(|i| render::render(document, *i, spec.format, spec.ppi))
+                .collect::<Result<_, _>>()?;
+            return Ok(Rendered {
+                made,
+                files: None,
+                pictures,
+            });
         }
-        if let Some(dir) = &options.out_dir {
-            fs::create_dir_all(dir)?;
-        }
-        for (index, file) in indices.iter().zip(&files) {
-            let bytes = render::render(&document, *index, options.format, options.ppi)?;
-            fs::write_atomically(file, &bytes)?;
-        }
-        let made = Made {
-            pages: files.len(),
-            sheets: None,
-        };
-        Ok(Written {
-            files,
-            made,
-            warnings,
-        })
+        Into::Beside => None,
+        Into::Folder(dir) => Some(dir.as_path()),
+    };
+    let paths: Vec<PathBuf> = indices
+        .iter()
+        .map(|i| picture_path(&prepared.input, dir, i + 1, spec.format))
+        .collect();
+    let protected = prepared.inputs();
+    for path in &paths {
+        fs::check_output(path, &protected)?;
+    }
+    if let Some(dir) = dir {
+        fs::create_dir_all(dir)?;
+    }
+    let mut files = vec![];
+    for (index, path) in indices.iter().zip(paths) {
+        files.push((
+            path,
+            render::render(document, *index, spec.format, spec.ppi)?,
+        ));
+    }
+    Ok(Rendered {
+        made,
+        files: Some(files),
+        pictures: vec![],
     })
 }
 

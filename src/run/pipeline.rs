@@ -1,43 +1,89 @@
-//! The one pipeline every command that reads or typesets a brief goes through: read → load →
-//! check → template data → world → compile → output. It is written once, here; a command is
-//! a configuration of it (what it does to the data: redline marks, a copy's details; what it
-//! makes of the document: a PDF, pictures, a Typst project, copies), never a copy of it.
+//! The stages of the one pipeline: read → load → check → template data → world → compile →
+//! export. They are written once, here, and strung together once, by the runner
+//! (`run::runner`), which every command configures with a job; no command calls them itself.
 //!
 //! A run's [`Session`] holds what its briefs share (the fonts, loaded once; one Typst
-//! environment per distinct template; the cache); a [`Prepared`] brief holds what is its own
-//! (the brief, its template, its logo), so a batch builds each brief exactly as it builds alone.
+//! environment per distinct template; the cache; where files are read from); a [`Prepared`]
+//! brief holds what is its own (the brief, its template, its logo, its figures' files), so a
+//! batch builds each brief exactly as it builds alone.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use crate::assets::template::{Template, TemplateFile};
 use crate::assets::{figures, logo};
 use crate::brief::load;
+use crate::brief::marking::Marking;
 use crate::brief::model::{Brief, Paper};
 use crate::compose::data::{self, Print};
 use crate::compose::redline::Redline;
 use crate::compose::{coverage, qr};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Failure;
-use crate::exit::Status;
 use crate::fs;
-use crate::run::cache::{self, Cache, KeyBuilder, Lookup};
-use crate::run::isolate;
+use crate::run::cache::{self, Cache, KeyBuilder};
 use crate::run::xmp;
-use crate::source::SourceFile;
+use crate::typeset::compile;
 use crate::typeset::compile::PagedDocument;
 use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::world::{Environment, Extras};
-use crate::typeset::{compile, copy, notes};
 
-/// One brief to typeset and where its PDF goes.
+/// Where a brief is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Job {
-    pub input: PathBuf,
-    pub output: PathBuf,
+pub enum Input {
+    /// A brief file, read through the session's [`fs::Files`].
+    File(PathBuf),
+    /// A brief's text from elsewhere (a git revision, an editor's buffer), shown as `name`;
+    /// its template folder and files are found from `path`, where it lies in the working tree.
+    Text {
+        name: String,
+        text: String,
+        path: PathBuf,
+    },
+}
+
+impl Input {
+    /// Where the brief lies (or would lie) in the working tree: its own files are found from
+    /// there.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File(path) | Input::Text { path, .. } => path,
+        }
+    }
+
+    /// The brief as messages name it.
+    pub fn shown(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Text { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// A brief's classification as its load found it: what decides whether what was made of it
+/// may be shared (the preview beyond loopback, a site).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classification {
+    /// The brief was read: its marking, or `None` when it has no `classification`.
+    Read(Option<Marking>),
+    /// The marking cannot be known: the brief cannot be read or is not TOML, or its
+    /// `classification` names a level its scheme does not have.
+    Unknown,
+}
+
+impl Classification {
+    /// The classification of a loaded brief.
+    pub fn of(brief: &Brief) -> Self {
+        if brief.classification.is_some() && brief.marking.is_none() {
+            Classification::Unknown
+        } else {
+            Classification::Read(brief.marking.clone())
+        }
+    }
 }
 
 /// The settings of a run, checked once from the command line.
@@ -88,6 +134,18 @@ pub struct Session {
     /// The build cache (`--cache`), and the digest of the fonts, made once for its keys.
     cache: Option<Cache>,
     fonts_digest: OnceLock<Vec<u8>>,
+    /// Where every brief and file a brief names is read from: the disk, unless a command lays
+    /// something over it.
+    files: Arc<dyn fs::Files>,
+}
+
+/// A brief read and loaded, with the problems found so far (errors among them, perhaps):
+/// what `Session::finish` prepares.
+pub struct Loaded {
+    pub brief: Brief,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the brief lies in the working tree.
+    pub input: PathBuf,
 }
 
 /// A brief read and checked, with everything that is its own: its template and its files.
@@ -127,9 +185,9 @@ impl Prepared {
     }
 }
 
-/// What a command does to a brief's data before it is typeset.
+/// What is marked on a brief's data before it is typeset.
 #[derive(Clone, Copy, Default)]
-pub enum Edit<'a> {
+pub enum Marks<'a> {
     /// The paper as it is.
     #[default]
     None,
@@ -144,48 +202,19 @@ pub struct Laid {
 }
 
 /// What was made of one brief: its pages, and for an imposed paper its sheets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Made {
     pub pages: usize,
     pub sheets: Option<usize>,
 }
 
-/// What became of one brief of a batch.
-pub struct Outcome {
-    pub status: Status,
-    pub diagnostics: Vec<Diagnostic>,
-    /// What was written, when it was.
-    pub made: Option<Made>,
-    /// Whether the PDF was copied from the build cache instead of typeset.
-    pub cached: bool,
-}
-
-impl Outcome {
-    /// The outcome of a brief's work: its warnings on success, or its failure's diagnostics.
-    pub fn of(result: Result<Built, Failure>) -> Self {
-        match result {
-            Ok(built) => Outcome {
-                status: Status::Success,
-                diagnostics: built.warnings,
-                made: Some(built.made),
-                cached: built.cached,
-            },
-            Err(failure) => Outcome {
-                status: failure.status(),
-                diagnostics: failure.into_diagnostics(),
-                made: None,
-                cached: false,
-            },
-        }
-    }
-}
-
-/// A brief's PDF, written.
-pub struct Built {
-    pub warnings: Vec<Diagnostic>,
+/// A file a job wrote, and what it holds.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
     pub made: Made,
-    /// Copied from the build cache rather than typeset.
-    pub cached: bool,
+    /// How long its making took, for the lines that report each one (copies).
+    pub elapsed: Duration,
 }
 
 impl Session {
@@ -196,7 +225,24 @@ impl Session {
             environments: Mutex::new(HashMap::new()),
             cache: None,
             fonts_digest: OnceLock::new(),
+            files: Arc::new(fs::Disk),
         }
+    }
+
+    /// Reads every brief and file through `files` instead of from the disk directly.
+    pub fn with_files(mut self, files: Arc<dyn fs::Files>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// Where this session reads files from.
+    pub fn files(&self) -> &dyn fs::Files {
+        self.files.as_ref()
+    }
+
+    /// The build cache, when the run keeps one.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
     }
 
     /// Whether PDFs are kept in a build cache.
@@ -248,29 +294,67 @@ impl Session {
     // ---- read, load, check ----
 
     /// Reads and checks a brief and finds its template and files: everything short of
-    /// typesetting. Problems of the brief, its template folder and its logo come together.
-    pub fn prepare(&self, input: &Path) -> Result<Prepared, Failure> {
-        let file = load::read(input)?;
-        self.prepare_file(&file, input)
+    /// typesetting. Problems of the brief, its template folder and its own files come
+    /// together. The classification is what the load found, known even when the brief has
+    /// errors (a preview decides with it what it may show of them).
+    pub fn prepare(&self, input: &Input) -> (Classification, Result<Prepared, Failure>) {
+        let (classification, loaded) = self.load(input);
+        (
+            classification,
+            loaded.and_then(|loaded| self.finish(loaded)),
+        )
     }
 
-    /// `prepare` for a brief's text read from elsewhere (git) under `name`; its template
-    /// folder and logo are found from `path`, where it lies in the working tree.
-    pub fn prepare_text(&self, name: &str, text: &str, path: &Path) -> Result<Prepared, Failure> {
-        let file = SourceFile::from_disk(name, text.to_string());
-        self.prepare_file(&file, path)
-    }
-
-    fn prepare_file(&self, file: &Arc<SourceFile>, input: &Path) -> Result<Prepared, Failure> {
-        let root = self.settings.root.as_deref();
-        let (brief, mut diagnostics) = load::load(file);
-        let Some(mut brief) = brief else {
-            return Err(Failure::Brief(diagnostics));
+    /// The first part of `prepare`: the brief read and loaded (its TOML, its keys, the rules
+    /// across it), before its template and files are looked at; a brief with errors comes
+    /// with them, for its classification to be known.
+    pub fn load(&self, input: &Input) -> (Classification, Result<Loaded, Failure>) {
+        let file = match input {
+            Input::File(path) => match load::read(self.files(), path) {
+                Ok(file) => file,
+                Err(failure) => return (Classification::Unknown, Err(failure)),
+            },
+            // Refused as a file is (empty, too large), in the same words.
+            Input::Text { name, text, .. } => match load::text_file(name.clone(), text.clone()) {
+                Ok(file) => file,
+                Err(failure) => return (Classification::Unknown, Err(failure)),
+            },
         };
+        let (brief, diagnostics) = load::load(&file);
+        let Some(brief) = brief else {
+            return (Classification::Unknown, Err(Failure::Brief(diagnostics)));
+        };
+        let loaded = Loaded {
+            brief,
+            diagnostics,
+            input: input.path().to_path_buf(),
+        };
+        (Classification::of(&loaded.brief), Ok(loaded))
+    }
+
+    /// The rest of `prepare`: the template found, the brief's own files read and checked, the
+    /// glyphs the PDF standards need looked for; every problem of the brief at once.
+    pub fn finish(&self, loaded: Loaded) -> Result<Prepared, Failure> {
+        let Loaded {
+            brief,
+            diagnostics,
+            input,
+        } = loaded;
+        self.prepare_loaded(brief, diagnostics, &input)
+    }
+
+    fn prepare_loaded(
+        &self,
+        mut brief: Brief,
+        mut diagnostics: Vec<Diagnostic>,
+        input: &Path,
+    ) -> Result<Prepared, Failure> {
+        let root = self.settings.root.as_deref();
+        let files = self.files();
         let template = match &self.settings.template {
             Some(template) => Ok(template.clone()),
             // A bad template is reported along with the brief's other errors.
-            None => Template::for_brief(&brief, input, root),
+            None => Template::for_brief(files, &brief, input, root),
         };
         let template = match template {
             Ok(template) => template,
@@ -282,7 +366,7 @@ impl Session {
         // The logo is read from inside the root only, into the brief's own files.
         let mut own = BTreeMap::new();
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            match logo::read(&brief, input, root) {
+            match logo::read(files, &brief, input, root) {
                 Ok(Some((path, file))) => {
                     own.insert(path, file);
                 }
@@ -290,7 +374,7 @@ impl Session {
                 Err(problems) => diagnostics.extend(problems),
             }
             // The figures' data and pictures, likewise; a CSV's cells fill the brief's.
-            match figures::read(&mut brief, input, root) {
+            match figures::read(files, &mut brief, input, root) {
                 Ok(files) => {
                     own.extend(files.into_iter().map(|f| (f.path, f.file)));
                 }
@@ -356,15 +440,15 @@ impl Session {
         }
     }
 
-    /// The template's data for a prepared brief, as JSON, with the command's edit applied.
-    pub fn data(&self, prepared: &Prepared, edit: Edit<'_>) -> Vec<u8> {
+    /// The template's data for a prepared brief, as JSON, with the job's marks on it.
+    pub fn data(&self, prepared: &Prepared, marks: Marks<'_>) -> Vec<u8> {
         let print = self.print(&prepared.brief);
-        match edit {
-            Edit::None => {
+        match marks {
+            Marks::None => {
                 let source_name = self.settings.embed_source.then(|| prepared.file_name());
                 data::build(&prepared.brief, &print, source_name.as_deref()).to_json()
             }
-            Edit::Redline(redline) => redline.data(&print),
+            Marks::Redline(redline) => redline.data(&print),
         }
     }
 
@@ -456,7 +540,7 @@ impl Session {
     }
 
     /// What a paper of `pages` pages makes in this run: with `--impose`, its sheets too.
-    fn made(&self, pages: usize) -> Made {
+    pub fn made(&self, pages: usize) -> Made {
         Made {
             pages,
             sheets: self
@@ -466,148 +550,10 @@ impl Session {
         }
     }
 
-    /// Typesets `input` into `output` (`brief pdf`). On any failure nothing is written, and
-    /// an existing file at `output` is left as it was.
-    pub fn typeset(&self, input: &Path, output: &Path) -> Outcome {
-        self.typeset_then(input, output, &mut |_, _| {})
-    }
-
-    /// `typeset`, and once the PDF is written, `written` is shown the prepared brief and its pages (for
-    /// the preview of `brief watch --serve`; not called for a PDF taken from the cache).
-    pub fn typeset_then(
-        &self,
-        input: &Path,
-        output: &Path,
-        written: &mut dyn FnMut(&Prepared, &PagedDocument),
-    ) -> Outcome {
-        Outcome::of(isolate::catch_result("typesetting", || {
-            self.try_typeset(input, output, written)
-        }))
-    }
-
-    fn try_typeset(
-        &self,
-        input: &Path,
-        output: &Path,
-        written: &mut dyn FnMut(&Prepared, &PagedDocument),
-    ) -> Result<Built, Failure> {
-        isolate::test_panic(&format!(
-            "typeset:{}",
-            input.file_stem().unwrap_or_default().to_string_lossy()
-        ));
-        let prepared = self.prepare(input)?;
-        // The run checked every output against the briefs and the command line's template;
-        // the brief's own template folder and logo are known only now.
-        fs::check_output(output, &prepared.inputs())?;
-        // The checks above are repeated on a cache hit, so that it reports the same warnings
-        // and refuses the same briefs as a build; only warnings found by typesetting itself
-        // would be missed, and a PDF that had any is never stored.
-        let key = self.cache.as_ref().map(|_| self.cache_key(&prepared));
-        let lookup = match (&self.cache, &key) {
-            (Some(cache), Some(key)) => cache.get(key),
-            _ => Lookup::Miss,
-        };
-        // Said after the build, so that neither --deny-warnings nor the rule that a PDF with
-        // warnings is not stored counts it against the brief.
-        let damaged = match &lookup {
-            Lookup::Damaged(damage) => Some(damage.warning(input)),
-            _ => None,
-        };
-        if let Lookup::Hit(entry) = lookup {
-            let warnings = self.deny(prepared.warnings)?;
-            fs::write_atomically(output, &entry.pdf)?;
-            return Ok(Built {
-                warnings,
-                made: self.made(entry.pages),
-                cached: true,
-            });
-        }
-        let checked = prepared.warnings.len();
-        let data = self.data(&prepared, Edit::None);
-        let Laid {
-            document,
-            warnings: laid,
-        } = self
-            .lay_out(&prepared, data, &self.extras(&prepared, None))
-            .map_err(|failure| with_warnings(failure, &prepared.warnings))?;
-        let mut warnings = prepared.warnings.clone();
-        warnings.extend(laid);
-        let warnings = self.deny(warnings)?;
-        let (pdf, made) = self
-            .export(&prepared, &document, &prepared.ident())
-            .map_err(|failure| with_warnings(failure, &warnings))?;
-        fs::write_atomically(output, &pdf)?;
-        // A deck's speaker notes, beside its PDF (`NAME.pdfpc`). The cache keeps PDFs only, so
-        // a deck with notes is typeset every time rather than served without them.
-        let notes = notes::pdfpc(&document);
-        if let Some(notes) = &notes {
-            let beside = output.with_extension("pdfpc");
-            fs::check_output(&beside, &prepared.inputs())?;
-            fs::write_atomically(&beside, notes)?;
-        }
-        let mut warnings = warnings;
-        if let (Some(cache), Some(key)) = (&self.cache, &key)
-            && notes.is_none()
-            && warnings.len() == checked
-            && let Err(error) = cache.put(key, &pdf, made.pages)
-        {
-            // The PDF is written; a cache that cannot be written costs only time next run.
-            warnings.push(Diagnostic::warning(format!(
-                "the PDF was not kept in the cache: {error}"
-            )));
-        }
-        warnings.extend(damaged);
-        written(&prepared, &document);
-        Ok(Built {
-            warnings,
-            made,
-            cached: false,
-        })
-    }
-
-    /// Prepares and lays out a brief as it is, for what is made of its pages other than a
-    /// PDF (pictures, the preview). Each of `outputs` is checked against the brief's files.
-    pub fn prepare_and_lay_out(
-        &self,
-        input: &Path,
-        outputs: &[&Path],
-    ) -> Result<(Prepared, Laid), Failure> {
-        let prepared = self.prepare(input)?;
-        for output in outputs {
-            fs::check_output(output, &prepared.inputs())?;
-        }
-        let data = self.data(&prepared, Edit::None);
-        let mut laid = self
-            .lay_out(&prepared, data, &self.extras(&prepared, None))
-            .map_err(|failure| with_warnings(failure, &prepared.warnings))?;
-        let mut warnings = prepared.warnings.clone();
-        warnings.append(&mut laid.warnings);
-        laid.warnings = self.deny(warnings)?;
-        Ok((prepared, laid))
-    }
-
-    /// Copy `number` of a prepared brief as a PDF: the copy's details beside the data, its
-    /// number and recipient in the metadata.
-    pub fn copy(
-        &self,
-        prepared: &Prepared,
-        data: &[u8],
-        this: &copy::Copy<'_>,
-    ) -> Result<(Vec<u8>, Made), Failure> {
-        let extras = self.extras(prepared, Some(this.to_json()));
-        let Laid { mut document, .. } = self.lay_out(prepared, data.to_vec(), &extras)?;
-        copy::add_keywords(&mut document, &this.keywords());
-        self.export(
-            prepared,
-            &document,
-            &format!("{}:copy-{}", prepared.ident(), this.number),
-        )
-    }
-
     /// The cache key of a brief's PDF: everything that goes into it. The brief's file name is
     /// part of it (the PDF's document id and attachment name come from it), its folder is
     /// not, so that checkouts in different places share entries.
-    fn cache_key(&self, prepared: &Prepared) -> cache::Key {
+    pub fn cache_key(&self, prepared: &Prepared) -> cache::Key {
         let fonts = self
             .fonts_digest
             .get_or_init(|| cache::digest_fonts(self.fonts.files()));
@@ -646,7 +592,7 @@ impl Session {
 }
 
 /// A failure after the brief was checked carries the brief's warnings too.
-fn with_warnings(failure: Failure, warnings: &[Diagnostic]) -> Failure {
+pub fn with_warnings(failure: Failure, warnings: &[Diagnostic]) -> Failure {
     match failure {
         Failure::Brief(diagnostics) => {
             let mut all = warnings.to_vec();

@@ -3,21 +3,15 @@
 //! line of a command that wrote one brief's files. `--quiet` silences every success line.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::diag::{self, Diagnostic, DiagnosticFormat, Printer};
 use crate::exit::Status;
-use crate::run::pipeline::{Job, Made, Outcome};
-
-/// What a command wrote for one brief: its files, what they hold, and the warnings met.
-pub struct Written {
-    pub files: Vec<PathBuf>,
-    pub made: Made,
-    pub warnings: Vec<Diagnostic>,
-}
+use crate::run::pipeline::Made;
+use crate::run::runner::{Edit, Job, Outcome};
 
 /// What a run counts: the briefs of a batch, or the numbered copies of one brief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +45,18 @@ impl Reporter {
             lines: true,
             quiet,
             counted: Counted::Copies,
+        }
+    }
+
+    /// A reporter for `brief check`: each brief's problems, and no line for a brief that has
+    /// none.
+    pub fn for_check(printer: Printer) -> Self {
+        Self {
+            printer,
+            bar: None,
+            lines: false,
+            quiet: true,
+            counted: Counted::Briefs,
         }
     }
 
@@ -89,35 +95,47 @@ impl Reporter {
         }
     }
 
+    /// A job finished: its diagnostics, then its line (or, on a terminal, a step of the bar).
+    /// A job that made several files (copies) gets a line for each.
     pub(crate) fn finished(&self, job: &Job, outcome: &Outcome, elapsed: Duration) {
-        let mut diagnostics = outcome.diagnostics.clone();
-        diag::sort(&mut diagnostics);
-        if self.human() && outcome.status == Status::Invalid {
-            let summary = format!(
-                "{} was not typeset: {}",
-                job.input.display(),
-                diag::tally(&diagnostics)
-            );
-            diagnostics.push(Diagnostic::error(summary));
+        let input = job.input.shown();
+        let mut diagnostics = vec![];
+        for (name, mut group) in groups(job, outcome) {
+            diag::sort(&mut group);
+            if self.human()
+                && outcome.status == Status::Invalid
+                && group.iter().any(Diagnostic::is_error)
+            {
+                let summary = format!("{name} {}: {}", job.failed_words(), diag::tally(&group));
+                group.push(Diagnostic::error(summary));
+            }
+            diagnostics.extend(group);
         }
-        let line = outcome.made.map(|made| {
-            format!(
-                "{} {} -> {} ({}, {:.2} s)",
-                if outcome.cached { "cached" } else { "built " },
-                job.input.display(),
-                job.output.display(),
-                what(made),
-                elapsed.as_secs_f64()
-            )
-        });
+        let lines: Vec<String> = match self.counted {
+            Counted::Copies => outcome
+                .written
+                .iter()
+                .filter(|w| w.path.extension().is_some_and(|e| e == "pdf"))
+                .map(|w| built_line(&input, &w.path, w.made, false, w.elapsed))
+                .collect(),
+            Counted::Briefs => outcome
+                .made
+                .map(|made| {
+                    let output = job.output_path().unwrap_or(Path::new(""));
+                    built_line(&input, output, made, outcome.cached, elapsed)
+                })
+                .into_iter()
+                .collect(),
+        };
+        let failed = outcome.status != Status::Success;
         match &self.bar {
             // The bar counts the briefs that built; only failures get a line of their own.
             Some(bar) => {
                 bar.suspend(|| self.printer.print(&diagnostics));
-                bar.set_message(job.input.display().to_string());
+                bar.set_message(input.clone());
                 bar.inc(1);
-                if line.is_none() {
-                    self.say(&format!("failed {}", job.input.display()));
+                if failed {
+                    self.say(&format!("failed {input}"));
                 }
             }
             None => {
@@ -125,19 +143,20 @@ impl Reporter {
                 if !self.human() {
                     return;
                 }
-                match (line, self.lines) {
-                    (None, true) => self.say(&format!("failed {}", job.input.display())),
-                    (None, false) => {}
-                    (Some(line), true) if !self.quiet => self.say(&line),
-                    (Some(_), false) if !self.quiet => {
-                        let made = outcome.made.expect("a line means something was made");
-                        self.say(&wrote_line(
-                            std::slice::from_ref(&job.output),
-                            made,
-                            elapsed,
-                        ));
+                if failed {
+                    if self.lines {
+                        self.say(&format!("failed {input}"));
                     }
-                    (Some(_), _) => {}
+                } else if self.quiet {
+                } else if self.lines {
+                    lines.iter().for_each(|line| self.say(line));
+                } else if let Some(made) = outcome.made {
+                    // The job's output (a site's PDF, not its page beside it); pictures each.
+                    let files: Vec<PathBuf> = match job.output_path() {
+                        Some(output) => vec![output.to_path_buf()],
+                        None => outcome.written.iter().map(|w| w.path.clone()).collect(),
+                    };
+                    self.say(&wrote_line(&files, made, elapsed));
                 }
             }
         }
@@ -181,9 +200,23 @@ impl Reporter {
 /// Says what a command that wrote one brief's files wrote, unless told to be quiet or the
 /// diagnostics are for a machine.
 pub fn wrote(printer: &Printer, quiet: bool, line: &str) {
-    if !quiet && printer.format() == DiagnosticFormat::Human {
+    if !quiet {
+        say(printer, line);
+    }
+}
+
+/// A line for a person reading the run (`watching x.toml`, a build's line), on standard error
+/// in the human format only: tools reading JSON or GitHub annotations get the diagnostics alone.
+pub fn say(printer: &Printer, line: &str) {
+    if printer.format() == DiagnosticFormat::Human {
         eprintln!("{line}");
     }
+}
+
+/// A line said whatever the format, on standard error: what the user came for (the preview's
+/// address).
+pub fn always(line: &str) {
+    eprintln!("{line}");
 }
 
 /// What a paper made: `9 pages`, or imposed on sheets `3 sheets, 12 pages`.
@@ -198,6 +231,32 @@ fn what(made: Made) -> String {
         ),
         None => plural(made.pages, "page", "pages"),
     }
+}
+
+/// A job's diagnostics by the brief they are of, each with its name: a redline's older
+/// version first, then the newer one (whose group also holds what has no place).
+fn groups(job: &Job, outcome: &Outcome) -> Vec<(String, Vec<Diagnostic>)> {
+    let mut all = outcome.diagnostics.clone();
+    all.extend(outcome.left_out.clone());
+    let Edit::Redline { old, .. } = &job.edit else {
+        return vec![(job.input.shown(), all)];
+    };
+    let old = old.shown();
+    let (of_old, of_new): (Vec<Diagnostic>, Vec<Diagnostic>) = all
+        .into_iter()
+        .partition(|d| d.position().is_some_and(|(file, _, _)| file == old));
+    vec![(old, of_old), (job.input.shown(), of_new)]
+}
+
+/// A batch's line for one brief: `built  x.toml -> x.pdf (9 pages, 0.31 s)`.
+fn built_line(input: &str, output: &Path, made: Made, cached: bool, elapsed: Duration) -> String {
+    format!(
+        "{} {input} -> {} ({}, {:.2} s)",
+        if cached { "cached" } else { "built " },
+        output.display(),
+        what(made),
+        elapsed.as_secs_f64()
+    )
 }
 
 /// The one line a run that wrote files closes with, as cargo says what it did:

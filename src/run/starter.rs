@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::brief::format;
-use crate::brief::load;
-use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
+use crate::exit::Status;
 use crate::fs;
-use crate::source::SourceFile;
+use crate::run::pipeline::{Input, Session};
+use crate::run::runner::{self, Edit, Job};
 
 /// Where the repository of `brief` keeps the schema, relative to its root; a brief in such a
 /// tree (or in a repository of briefs that keeps a copy there) points at it.
@@ -20,6 +20,7 @@ pub const SCHEMA_IN_REPOSITORY: &str = "schema/brief.schema.json";
 /// the PDF it was meant to make), and says which files it wrote (the brief, and a schema beside
 /// it when it needs one). `date` is the brief's date as `YYYY-MM-DD`.
 pub fn new_brief(
+    session: &Session,
     path: &Path,
     title: &str,
     language: &str,
@@ -50,11 +51,21 @@ pub fn new_brief(
     }
     let (schema_ref, schema_to_write) = schema_reference(&dir, path);
     let text = starter(&schema_ref, title, language, date);
-    // The starter must be a valid brief for what was asked (a title and a language tag).
-    let file = SourceFile::new(path.display().to_string(), text.clone());
-    let (brief, diagnostics) = load::load(&file);
-    if brief.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Brief(diagnostics));
+    // The starter must be a valid brief for what was asked (a title and a language tag),
+    // checked as `brief check` checks a brief, glyphs included: a job with nothing to make.
+    let job = Job {
+        input: Input::Text {
+            name: path.display().to_string(),
+            text: text.clone(),
+            path: path.to_path_buf(),
+        },
+        edit: Edit::None,
+        outputs: vec![],
+        publication: None,
+    };
+    let outcome = runner::run(session, &job);
+    if outcome.status != Status::Success {
+        return Err(Failure::Brief(outcome.diagnostics));
     }
     let mut files = vec![];
     if let Some(schema_path) = schema_to_write {
@@ -231,6 +242,8 @@ url = "https://example.org/"
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::brief::load;
+    use crate::source::SourceFile;
 
     #[test]
     fn the_starter_is_a_valid_brief_without_warnings() {

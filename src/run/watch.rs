@@ -1,31 +1,32 @@
-//! `brief watch`: rebuild a brief's PDF whenever the content of one of its inputs changes (the
-//! brief, the files of its template folder, its logo). One `Session` lives for the whole
-//! watch, so the fonts, the template's environment and Typst's memoized layout stay warm and
-//! an edit to one field costs a fraction of a cold build; old memoized results are evicted
-//! after each build so memory stays flat.
+//! `brief watch`: run a brief's job again whenever the content of one of its inputs changes
+//! (the brief, the files of its template folder, its logo and figures' files). One `Session`
+//! lives for the whole watch, so the fonts, the template's environment and Typst's memoized
+//! layout stay warm and an edit to one field costs a fraction of a cold build; old memoized
+//! results are evicted after each build so memory stays flat.
 //!
-//! A file event only wakes the watch: the build follows when a fingerprint of the inputs'
-//! content differs from the one the last build started from. So the watch's own PDF, an
-//! editor's swap file, a file read (open and close events) or a save of the same bytes never
-//! start a build.
+//! Every file a build reads goes through the watch's [`Snapshot`], which notes what it read. A
+//! file event only wakes the watch: each noted file is read again (and each template folder
+//! listed again), and a build follows only when something differs, from the bytes just read,
+//! so that a save is read once and the brief loaded and checked once, by the build. The
+//! watch's own PDF, an editor's swap file, a file read (open and close events) or a save of
+//! the same bytes never start a build.
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
-use crate::assets::template::{Template, is_own_file};
-use crate::brief::load;
-use crate::brief::marking::Marking;
 use crate::error::Error;
-use crate::fs;
-use crate::run::isolate;
-use crate::run::pipeline::{Job, Outcome, Prepared, Session};
-use crate::typeset::compile::{self, PagedDocument};
+use crate::fs::{self, Files};
+use crate::run::pipeline::Session;
+use crate::run::runner::{self, Job, Outcome};
+use crate::typeset::compile;
 
 /// Typst's memoized results unused for this many builds are dropped: the last few edits stay
 /// warm, older states go.
@@ -35,38 +36,18 @@ const MAX_AGE: usize = 4;
 /// is often several events (truncate, write, rename), and one build should follow it.
 const SETTLE: Duration = Duration::from_millis(40);
 
+/// What a template folder's files are read as: a change to one drops the session's template
+/// environments.
+const TEMPLATE_FILE: &str = "template file";
+
 /// One finished build of a watch.
 pub struct Build {
     /// 1 for the first build.
     pub number: usize,
+    /// The job's outcome: its problems, what it made, the brief's classification as this
+    /// build's one load found it, and what it kept (the preview's pages).
     pub outcome: Outcome,
     pub elapsed: Duration,
-    /// The brief's classification as read from disk for this build.
-    pub classification: Classification,
-}
-
-/// A brief's classification as read from disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Classification {
-    /// The brief was read: its marking, or `None` when it has no `classification`.
-    Read(Option<Marking>),
-    /// The marking cannot be known: the brief cannot be read or is not TOML, its
-    /// `classification` names a level its scheme does not have, or it changed during the build.
-    Unknown,
-}
-
-/// Reads the classification of the brief at `input` as it is on disk now.
-pub fn classification(input: &Path) -> Classification {
-    let Ok(file) = load::read(input) else {
-        return Classification::Unknown;
-    };
-    match load::load(&file).0 {
-        Some(brief) if brief.classification.is_some() && brief.marking.is_none() => {
-            Classification::Unknown
-        }
-        Some(brief) => Classification::Read(brief.marking),
-        None => Classification::Unknown,
-    }
 }
 
 impl Build {
@@ -81,13 +62,10 @@ impl Build {
         let errors = self.outcome.diagnostics.len() - warnings;
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let seconds = self.elapsed.as_secs_f64();
+        let output = job.output_path().unwrap_or(Path::new("")).display();
         match self.outcome.made.map(|made| made.pages) {
             Some(pages) => {
-                let mut line = format!(
-                    "built {} ({}, {seconds:.3} s",
-                    job.output.display(),
-                    count(pages, "page")
-                );
+                let mut line = format!("built {output} ({}, {seconds:.3} s", count(pages, "page"));
                 if warnings > 0 {
                     line.push_str(&format!(", {}", count(warnings, "warning")));
                 }
@@ -95,29 +73,24 @@ impl Build {
                 line
             }
             None => format!(
-                "failed {} ({}, {seconds:.3} s); {} keeps the last good paper",
-                job.input.display(),
+                "failed {} ({}, {seconds:.3} s); {output} keeps the last good paper",
+                job.input.shown(),
                 count(errors.max(1), "error"),
-                job.output.display()
             ),
         }
     }
 }
 
-/// Builds `job` now and again whenever the content of its inputs changes, calling `report`
-/// after each build, until the process is interrupted. Returns only when watching fails.
-pub fn watch(session: &Session, job: &Job, report: impl FnMut(&Build)) -> Error {
-    watch_then(session, job, report, &mut |_, _| {})
-}
-
-/// `watch`, with `written` shown the brief and its pages after each build that wrote the PDF
-/// (the preview's pictures are made there).
-pub fn watch_then(
-    session: &Session,
+/// Runs `job` now and again whenever the content of its inputs changes, calling `report`
+/// after each build, until the process is interrupted or `report` fails. The session reads
+/// through the watch's snapshot. Returns only when watching stops.
+pub fn watch(
+    session: Session,
     job: &Job,
-    mut report: impl FnMut(&Build),
-    written: &mut (dyn FnMut(&Prepared, &PagedDocument) + Send),
+    mut report: impl FnMut(&Build) -> Result<(), Error>,
 ) -> Error {
+    let snapshot = Arc::new(Snapshot::default());
+    let session = session.with_files(snapshot.clone());
     let (sender, events) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
@@ -125,23 +98,22 @@ pub fn watch_then(
     };
     // The brief's folder, not the brief: an editor that saves by writing a new file and
     // renaming it over the old one replaces the file being watched.
-    let folder = folder_of(&job.input);
+    let folder = folder_of(job.input.path());
     if let Err(e) = watcher.watch(&folder, RecursiveMode::NonRecursive) {
         return Error::message(format!("cannot watch {}: {e}", folder.display()));
     }
     let mut watched: Vec<(PathBuf, RecursiveMode)> = vec![];
-    // Taken before each build, so that a save during the build is a change after it.
-    let mut inputs = Inputs::read(session, job);
     let mut number = 0;
     loop {
         number += 1;
         let began = Instant::now();
-        let outcome = build(session, job, written);
+        let outcome = runner::run(&session, job);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();
-        // The template folder and the logo may have changed with the brief's keys. Watched
-        // before the build is reported, so that no save after the report goes unseen.
-        let now = folders_to_watch(&inputs.folders, &folder);
+        let read = snapshot.finish();
+        // The template folder and the brief's files may have changed with the brief's keys.
+        // Watched before the build is reported, so that no save after the report goes unseen.
+        let now = folders_to_watch(&read, &folder);
         if now != watched {
             for (old, _) in &watched {
                 let _ = watcher.unwatch(old);
@@ -151,147 +123,229 @@ pub fn watch_then(
             }
             watched = now;
         }
-        // A failed build shows its problems, not new pages: if the marking read before it is
-        // not the one on disk after it, the brief changed meanwhile and its marking is unknown
-        // until the next build.
-        let classification =
-            if outcome.made.is_none() && classification(&job.input) != inputs.classification {
-                Classification::Unknown
-            } else {
-                inputs.classification.clone()
-            };
-        report(&Build {
+        if let Err(error) = report(&Build {
             number,
             outcome,
             elapsed,
-            classification,
-        });
+        }) {
+            return error;
+        }
         loop {
             if !wait_for_event(&events) {
                 return Error::message("the file watcher stopped");
             }
-            let now = Inputs::read(session, job);
-            if now.template != inputs.template {
-                session.forget_templates();
-            }
-            if now.brief != inputs.brief || now.template != inputs.template {
-                inputs = now;
+            let again = read.again();
+            if again.differs_from(&read) {
+                if again.template_changed(&read) {
+                    session.forget_templates();
+                }
+                snapshot.take(again);
                 break;
             }
         }
     }
 }
 
-/// A fingerprint of what a build reads from disk, and where it lies.
-struct Inputs {
-    /// The brief's bytes (or why they cannot be read).
-    brief: u64,
-    /// The names and content of the template's files and the logo as they are on disk now;
-    /// `None` when the brief cannot be read or checked now.
-    template: Option<u64>,
-    classification: Classification,
-    /// The template's files on disk, by their name in the template.
-    folders: Vec<(String, PathBuf)>,
+/// The session's files during a watch: each read goes to the disk, or to the bytes the watch
+/// read when it saw a change, and is noted with a digest of what it gave.
+#[derive(Default)]
+struct Snapshot {
+    /// What the watch read when it saw a change, served once to the build that follows.
+    taken: Mutex<HashMap<PathBuf, Result<Vec<u8>, Error>>>,
+    /// What the build under way read.
+    read: Mutex<Read>,
 }
 
-impl Inputs {
-    fn read(session: &Session, job: &Job) -> Self {
-        let mut hasher = DefaultHasher::new();
-        match fs::read(&job.input, "brief file", fs::MAX_BRIEF_BYTES) {
-            Ok(bytes) => bytes.hash(&mut hasher),
-            Err(error) => error.to_string().hash(&mut hasher),
-        }
-        let brief = hasher.finish();
-        // The template's files and the brief's own (its logo), as one list of what it reads.
-        let template = session.prepare(&job.input).ok().map(|prepared| {
-            let mut files = prepared.template;
-            files.files.extend(prepared.own);
-            files
-        });
-        let folders = template.as_ref().map(disk_files).unwrap_or_default();
-        let template = template.map(|template| fingerprint(&template));
-        Self {
-            brief,
-            template,
-            classification: classification(&job.input),
-            folders,
+impl Snapshot {
+    /// What the build read; the snapshot starts afresh for the next one.
+    fn finish(&self) -> Read {
+        self.taken.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        std::mem::take(&mut *self.read.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Serves `read`'s bytes to the next build.
+    fn take(&self, read: Read) {
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        for file in read.files {
+            if let Some(bytes) = file.bytes {
+                taken.insert(file.path, bytes);
+            }
         }
     }
 }
 
-fn disk_files(template: &Template) -> Vec<(String, PathBuf)> {
-    template
-        .files
-        .iter()
-        .filter_map(|(name, file)| Some((name.clone(), file.disk.clone()?)))
-        .collect()
+impl Files for Snapshot {
+    fn read(&self, path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error> {
+        let taken = self
+            .taken
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+        let bytes = taken.unwrap_or_else(|| fs::read(path, what, limit));
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .push(ReadFile {
+                path: path.to_path_buf(),
+                what: what.to_string(),
+                limit,
+                digest: digest(&bytes),
+                bytes: None,
+            });
+        bytes
+    }
+
+    fn folder(
+        &self,
+        dir: &Path,
+        what: &str,
+        refusal: &str,
+    ) -> Result<Vec<(String, PathBuf)>, Error> {
+        let listing = fs::folder_files(dir, what, refusal);
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .folders
+            .push(ReadFolder {
+                path: dir.to_path_buf(),
+                what: what.to_string(),
+                refusal: refusal.to_string(),
+                digest: digest(&listing),
+            });
+        listing
+    }
 }
 
-/// The template's files as they are on disk now, not as the session holds them: a template
-/// given on the command line is read once, and its folder is still watched.
-fn fingerprint(template: &Template) -> u64 {
+/// What one build read: every file with a digest of its bytes (or of why it could not be
+/// read), and every folder listed with a digest of its listing.
+#[derive(Default)]
+struct Read {
+    files: Vec<ReadFile>,
+    folders: Vec<ReadFolder>,
+}
+
+struct ReadFile {
+    path: PathBuf,
+    what: String,
+    limit: u64,
+    digest: u64,
+    /// The bytes, when read again after an event.
+    bytes: Option<Result<Vec<u8>, Error>>,
+}
+
+struct ReadFolder {
+    path: PathBuf,
+    what: String,
+    refusal: String,
+    digest: u64,
+}
+
+impl Read {
+    /// Every file read again from the disk (once), every folder listed again.
+    fn again(&self) -> Read {
+        let mut seen = BTreeSet::new();
+        let files = self
+            .files
+            .iter()
+            .filter(|file| seen.insert(file.path.clone()))
+            .map(|file| {
+                let bytes = fs::read(&file.path, &file.what, file.limit);
+                ReadFile {
+                    path: file.path.clone(),
+                    what: file.what.clone(),
+                    limit: file.limit,
+                    digest: digest(&bytes),
+                    bytes: Some(bytes),
+                }
+            })
+            .collect();
+        let folders = self
+            .folders
+            .iter()
+            .map(|folder| ReadFolder {
+                path: folder.path.clone(),
+                what: folder.what.clone(),
+                refusal: folder.refusal.clone(),
+                digest: digest(&fs::folder_files(
+                    &folder.path,
+                    &folder.what,
+                    &folder.refusal,
+                )),
+            })
+            .collect();
+        Read { files, folders }
+    }
+
+    fn digests(&self) -> HashMap<&Path, u64> {
+        self.files
+            .iter()
+            .map(|f| (f.path.as_path(), f.digest))
+            .chain(self.folders.iter().map(|f| (f.path.as_path(), f.digest)))
+            .collect()
+    }
+
+    /// Whether anything read now differs from what `before` read.
+    fn differs_from(&self, before: &Read) -> bool {
+        self.digests() != before.digests()
+    }
+
+    /// Whether a template folder's files or listing differ from `before`'s.
+    fn template_changed(&self, before: &Read) -> bool {
+        let old = before.digests();
+        self.folders
+            .iter()
+            .any(|f| old.get(f.path.as_path()) != Some(&f.digest))
+            || self
+                .files
+                .iter()
+                .filter(|f| f.what == TEMPLATE_FILE)
+                .any(|f| old.get(f.path.as_path()) != Some(&f.digest))
+    }
+}
+
+/// A digest of what a read gave: its bytes, or why there were none.
+fn digest<T: Hash>(result: &Result<T, Error>) -> u64 {
     let mut hasher = DefaultHasher::new();
-    for (name, file) in &template.files {
-        name.hash(&mut hasher);
-        match &file.disk {
-            Some(path) => match fs::read(path, "template file", fs::MAX_ASSET_BYTES) {
-                Ok(bytes) => bytes.hash(&mut hasher),
-                Err(error) => error.to_string().hash(&mut hasher),
-            },
-            None => file.data.hash(&mut hasher),
-        }
+    match result {
+        Ok(value) => value.hash(&mut hasher),
+        Err(error) => error.to_string().hash(&mut hasher),
     }
     hasher.finish()
 }
 
 /// The folders to watch beside the brief's own: each template folder with all it holds (a new
-/// file there may override a built-in one), and the logo's folder alone. The logo's folder is
-/// often the brief's, which holds the PDF: watching it whole would wake the watch for every
-/// file written below it.
-fn folders_to_watch(
-    files: &[(String, PathBuf)],
-    brief_folder: &Path,
-) -> Vec<(PathBuf, RecursiveMode)> {
-    let parents = |logo: bool| -> Vec<PathBuf> {
-        let mut folders: Vec<PathBuf> = files
-            .iter()
-            .filter(|(name, _)| is_own_file(name) == logo)
-            .filter_map(|(_, path)| path.parent().map(absolute))
-            .collect();
-        folders.sort();
-        folders.dedup();
-        folders
-    };
-    let templates = parents(false);
+/// file there may override a built-in one), and the folder of each other file read, alone. The
+/// folder of a logo is often the brief's, which holds the PDF: watching it whole would wake the
+/// watch for every file written below it.
+fn folders_to_watch(read: &Read, brief_folder: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut templates: Vec<PathBuf> = read.folders.iter().map(|f| absolute(&f.path)).collect();
+    templates.sort();
+    templates.dedup();
     // A folder inside another is watched with it.
     let mut folders: Vec<(PathBuf, RecursiveMode)> = templates
         .iter()
         .filter(|f| !templates.iter().any(|o| o != *f && f.starts_with(o)))
         .map(|f| (f.clone(), RecursiveMode::Recursive))
         .collect();
-    for logo in parents(true) {
-        let covered = logo == brief_folder || templates.iter().any(|t| logo.starts_with(t));
+    let mut others: Vec<PathBuf> = read
+        .files
+        .iter()
+        .filter_map(|f| f.path.parent().map(absolute))
+        .collect();
+    others.sort();
+    others.dedup();
+    for other in others {
+        let covered = other == brief_folder || templates.iter().any(|t| other.starts_with(t));
         if !covered {
-            folders.push((logo, RecursiveMode::NonRecursive));
+            folders.push((other, RecursiveMode::NonRecursive));
         }
     }
     folders
 }
 
-/// One build on a thread with a batch worker's stack.
-fn build(
-    session: &Session,
-    job: &Job,
-    written: &mut (dyn FnMut(&Prepared, &PagedDocument) + Send),
-) -> Outcome {
-    isolate::on_worker("typesetting", || {
-        Ok(session.typeset_then(&job.input, &job.output, written))
-    })
-    .unwrap_or_else(|failure| Outcome::of(Err(failure)))
-}
-
 /// Whether an event may mean new content. Opening or reading a file (the build reads the
-/// logo and the template, the fingerprint reads them again) changes nothing; closing a file
+/// logo and the template, the watch reads them again) changes nothing; closing a file
 /// written to may.
 fn may_change(kind: &EventKind) -> bool {
     match kind {

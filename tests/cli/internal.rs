@@ -67,12 +67,12 @@ fn a_panic_in_the_comparison_of_a_diff_is_reported() {
 fn a_panic_while_typesetting_one_brief_costs_that_brief_only() {
     let minimal = fixture("minimal.toml");
     let (status, stderr) = panicking(
-        "typeset:b",
+        "job:b",
         &["pdf", "a.toml", "b.toml", "--out-dir", "out", "--jobs", "2"],
         &[("a.toml", &minimal), ("b.toml", &minimal)],
     );
     assert_eq!(status, 101, "{stderr}");
-    assert_internal_error(&stderr, "typesetting", "typeset:b");
+    assert_internal_error(&stderr, "typesetting", "job:b");
     assert!(stderr.contains("built  a.toml -> out/a.pdf"), "{stderr}");
     assert!(stderr.contains("failed b.toml"), "{stderr}");
     assert!(stderr.contains("built 1 of 2 briefs in "), "{stderr}");

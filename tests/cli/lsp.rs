@@ -485,20 +485,38 @@ fn a_missing_source_is_added_as_a_stub() {
 }
 
 #[test]
-fn a_csv_file_gets_its_own_diagnostics() {
+fn a_csv_file_gets_its_own_diagnostics_as_the_editor_holds_it() {
     let (test, mut client, uri) = setup(BRIEF);
-    std::fs::write(test.path().join("seats.csv"), "party,seats\nA,3,9\n").unwrap();
     client.open(&uri, BRIEF);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // The CSV opened and edited, not saved: its problem is found in the editor's text.
     let csv = crate::support::lsp::uri(&test.path().join("seats.csv"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": csv, "languageId": "csv", "version": 1, "text": SEATS}}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    client.change(&csv, 2, "party,seats\nA,3,9\n");
     let diagnostics = client.diagnostics(&csv);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 1);
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
-    // Mended and saved: the brief is checked again and the CSV's problem withdrawn.
+    // Mended in the editor: the problem is withdrawn.
+    client.change(&csv, 3, SEATS);
+    assert_eq!(client.diagnostics(&csv), Vec::<Value>::new());
+    // A problem saved to the disk is found in the file once the editor no longer holds it.
+    std::fs::write(test.path().join("seats.csv"), "party,seats\nA,3,9\n").unwrap();
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": csv}}),
+    );
+    let diagnostics = client.diagnostics(&csv);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 1);
     std::fs::write(test.path().join("seats.csv"), SEATS).unwrap();
     client.notify(
         "textDocument/didSave",
-        json!({"textDocument": {"uri": csv}}),
+        json!({"textDocument": {"uri": uri}}),
     );
     assert_eq!(client.diagnostics(&csv), Vec::<Value>::new());
     assert!(client.shutdown().success());

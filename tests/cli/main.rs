@@ -19,6 +19,7 @@ mod lsp;
 mod marking;
 mod pages;
 mod pdf;
+mod policy;
 mod preview;
 mod redline;
 
@@ -28,6 +29,7 @@ mod schema;
 mod seams;
 mod shapes;
 mod site;
+mod stdout;
 mod style;
 mod support;
 mod templates;

@@ -7,7 +7,7 @@ use std::process::{Child, Command};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use crate::support::{Pdf, fixture, repo_file, spawn_watch};
+use crate::support::{Pdf, fixture, repo_file, spawn_watch, spawn_watch_with};
 
 /// A guard against a hang, not a measure of speed.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -132,6 +132,61 @@ fn every_save_rebuilds_and_a_broken_save_keeps_the_last_good_paper() {
         .collect();
     names.sort();
     assert_eq!(names, ["b.pdf", "b.toml"]);
+}
+
+#[test]
+#[cfg(debug_assertions)]
+fn each_save_is_loaded_and_checked_once() {
+    // The debug-only hook says every load of a brief; between two build lines there is one.
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(dir.join("logo.svg"), LOGO).unwrap();
+    let with_logo = |title: &str| {
+        format!(
+            "{}\n[style]\nlogo = \"logo.svg\"\nlogo_alt = \"House\"\n",
+            brief(title)
+        )
+    };
+    std::fs::write(dir.join("b.toml"), with_logo("One")).unwrap();
+    for serve in [false, true] {
+        let mut args = vec!["b.toml"];
+        if serve {
+            args.push("--serve");
+        }
+        let (child, lines) = spawn_watch_with(dir, &args, &[("BRIEF_TEST_TRACE_LOADS", "1")]);
+        let watch = Watching { child, lines };
+        let loads = |lines: &[String]| {
+            lines
+                .iter()
+                .filter(|l| l.starts_with("trace: loading"))
+                .count()
+        };
+        let first = watch.next_build();
+        assert_eq!(loads(&first), 1, "the first build: {first:?}");
+        for (i, title) in ["Two", "Three"].iter().enumerate() {
+            if i == 0 {
+                save_by_rename(dir, &with_logo(title));
+            } else {
+                std::fs::write(dir.join("b.toml"), with_logo(title)).unwrap();
+            }
+            let lines = watch.next_build();
+            assert!(
+                lines.last().unwrap().starts_with("built b.pdf"),
+                "{lines:?}"
+            );
+            assert_eq!(
+                loads(&lines),
+                1,
+                "a save ({title}, serve {serve}): {lines:?}"
+            );
+        }
+        // A new logo is read again, the brief once more with it.
+        std::fs::write(dir.join("logo.svg"), LOGO.replace("8b1e1e", "1e1e8b")).unwrap();
+        let lines = watch.next_build();
+        assert_eq!(loads(&lines), 1, "a new logo: {lines:?}");
+        drop(watch);
+        std::fs::write(dir.join("logo.svg"), LOGO).unwrap();
+    }
 }
 
 #[test]

@@ -172,7 +172,7 @@ fn figures_are_tables_pictures_and_charts_with_their_data() {
 }
 
 #[test]
-fn charts_a_template_cannot_draw_are_drawn_plainly() {
+fn a_chart_the_template_cannot_draw_is_an_error_that_names_the_file_to_add() {
     let brief = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures");
     let dir = tempfile::tempdir().unwrap();
     for entry in ["figures.toml", "data", "img"] {
@@ -191,6 +191,8 @@ fn charts_a_template_cannot_draw_are_drawn_plainly() {
     std::fs::create_dir_all(dir.path().join("house/web")).unwrap();
     // A house chart file that cannot draw.
     std::fs::write(dir.path().join("house/web/charts.typ"), "#no-such-chart").unwrap();
+    // There is no second way to draw a chart: the page is not written, and the error stands
+    // at the brief's first chart, naming the file that draws them.
     let out = Test::new()
         .args(&[
             "html",
@@ -201,18 +203,21 @@ fn charts_a_template_cannot_draw_are_drawn_plainly() {
             "figures.html",
             "--quiet",
         ])
+        .status(1)
         .any_stderr()
         .run();
-    assert!(
-        out.stderr.contains(
-            "warning: the charts could not be drawn by the template's chart code, so the web page draws them plainly: "
-        ),
-        "{}",
-        out.stderr
+    crate::support::assert_in_order(
+        &out.stderr,
+        &[
+            "error: the template ",
+            " cannot draw this chart for the web page: ",
+            "figures.toml:38:6",
+            "id = \"energy\"",
+            "= hint: a template folder draws its charts with charts.typ (or web/charts.typ): copy templates/paper/charts.typ and templates/paper/figures.typ into it",
+            "figures.toml was not typeset: 1 error",
+        ],
     );
-    let html = String::from_utf8(out.read("figures.html")).unwrap();
-    assert!(!html.contains(r##"class="chart chart-drawn""##));
-    assert!(html.contains(r##"role="img" aria-label="Columns for oil, gas and electricity"##));
+    assert!(!out.path("figures.html").exists());
 }
 
 #[test]

@@ -5,6 +5,23 @@
 use serde_json::{Map, Value, json};
 
 use crate::brief::diff::words::{self, Piece};
+
+/// The forms of a change summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// The summary of `changes` from `old` to `new` in `format`.
+pub fn render(format: Format, changes: &Changes, old: &str, new: &str) -> String {
+    match format {
+        Format::Text => text(changes, old, new),
+        Format::Json => json(changes, old, new),
+        Format::Markdown => markdown(changes, old, new),
+    }
+}
 use crate::brief::diff::{Change, Changes, Kind, Status};
 
 /// Words of unchanged context shown either side of a change.

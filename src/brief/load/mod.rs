@@ -26,11 +26,12 @@ use crate::source::SourceFile;
 use read::Reader;
 pub use read::{is_refused_char, is_valid_id};
 
-/// Reads a brief file from disk. A file that is there but cannot be a brief (empty, not
-/// UTF-8) is a located problem; one that cannot be read at all is a plain failure.
-pub fn read(path: &Path) -> Result<Arc<SourceFile>, Failure> {
+/// Reads a brief file (from the disk, or what `files` lays over it). A file that is there but
+/// cannot be a brief (empty, not UTF-8) is a located problem; one that cannot be read at all
+/// is a plain failure.
+pub fn read(files: &dyn fs::Files, path: &Path) -> Result<Arc<SourceFile>, Failure> {
     let name = path.display().to_string();
-    let bytes = fs::read(path, "brief file", fs::MAX_BRIEF_BYTES)?;
+    let bytes = files.read(path, "brief file", fs::MAX_BRIEF_BYTES)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -65,10 +66,20 @@ pub fn text_file(name: String, text: String) -> Result<Arc<SourceFile>, Failure>
     Ok(file)
 }
 
+/// In debug builds only, `BRIEF_TEST_TRACE_LOADS` has every load of a brief said on standard
+/// error, so that a test can count how often a command loads and checks one (`brief watch`:
+/// once per save). Release builds have no such hook.
+fn trace_load(file: &SourceFile) {
+    if cfg!(debug_assertions) && std::env::var_os("BRIEF_TEST_TRACE_LOADS").is_some() {
+        eprintln!("trace: loading {}", file.name());
+    }
+}
+
 /// Reads a brief, returning every diagnostic (warnings included) and the brief as far as it
 /// could be read: `None` only when the TOML itself does not parse. A brief that comes with
 /// errors is good for further checks, not for typesetting.
 pub fn load(file: &Arc<SourceFile>) -> (Option<Brief>, Vec<Diagnostic>) {
+    trace_load(file);
     let (root, syntax_errors) = DeTable::parse_recoverable(file.text());
     if !syntax_errors.is_empty() {
         // What a parser recovers after a syntax error is a guess; reading it would report

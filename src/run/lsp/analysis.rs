@@ -552,123 +552,14 @@ fn stub_place(text: &str, table: &str, items: usize, last_end: Option<usize>) ->
     }
 }
 
+/// The outline: the sections, actors, events, recommendations and figures, each kind under
+/// an entry of its own.
 fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
-    let item = |name: &str, detail: Option<String>, kind, span: Span, selection: &Span| Symbol {
-        name: if name.trim().is_empty() {
-            "(untitled)".to_string()
-        } else {
-            name.to_string()
-        },
-        printed: vec![name.to_string()],
-        detail,
-        kind,
-        span,
-        selection: selection.clone(),
-        children: vec![],
-    };
-    let sections = brief
-        .sections
-        .iter()
-        .map(|s| {
-            let mut spans = vec![&s.heading.span, &s.body.span];
-            spans.extend(rich_span(&s.slide));
-            spans.extend(s.figures.iter().map(|f| &f.span));
-            item(
-                &s.heading.value,
-                None,
-                SymbolKind::NAMESPACE,
-                union(spans),
-                &s.heading.span,
-            )
-        })
-        .collect();
-    let actors = brief
-        .actors
-        .iter()
-        .map(|a| {
-            let mut symbol = item(
-                &a.name.value,
-                Some(a.id.value.clone()),
-                SymbolKind::OBJECT,
-                actor_span(a),
-                &a.id.span,
-            );
-            // The name alone is often printed first in the summary; the register prints its role
-            // beside it.
-            if let Some(role) = &a.role {
-                symbol
-                    .printed
-                    .insert(0, format!("{}{}", a.name.value, role.value));
-            }
-            symbol
-        })
-        .collect();
-    let events = brief
-        .timeline
-        .iter()
-        .map(|e| {
-            let mut spans = vec![&e.date.span, &e.title.span];
-            spans.extend(e.end.as_ref().map(|d| &d.span));
-            spans.extend(rich_span(&e.description));
-            spans.extend(e.actors.iter().map(|a| &a.span));
-            spans.extend(e.sources.iter().map(|a| &a.span));
-            item(
-                &e.title.value,
-                Some(e.date.value.to_string()),
-                SymbolKind::EVENT,
-                union(spans),
-                &e.title.span,
-            )
-        })
-        .collect();
-    let recommendations = brief
-        .recommendations
-        .iter()
-        .map(|r| {
-            let mut spans = vec![&r.title.span];
-            spans.extend(rich_span(&r.body));
-            spans.extend(r.audience.as_ref().map(|a| &a.span));
-            item(
-                &r.title.value,
-                r.priority.map(|p| p.name().to_string()),
-                SymbolKind::KEY,
-                union(spans),
-                &r.title.span,
-            )
-        })
-        .collect();
-    let numbers: HashMap<&str, (&str, usize)> = data
-        .map(|d| {
-            d.figures
-                .iter()
-                .map(|f| (f.id.as_str(), (f.class, f.number)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let figures = brief
-        .figures
-        .iter()
-        .map(|f| {
-            let mut spans = vec![&f.id.span, &f.caption.span];
-            spans.extend(rich_span(&f.source));
-            spans.extend(rich_span(&f.note));
-            spans.extend(f.alt.as_ref().map(|a| &a.span));
-            spans.extend(f.file().map(|a| &a.span));
-            let detail = match numbers.get(f.id.value.as_str()) {
-                Some((class, n)) => format!("{class} {n}: {}", f.kind().name()),
-                None => f.kind().name().to_string(),
-            };
-            let mut symbol = item(
-                &f.id.value,
-                Some(detail),
-                SymbolKind::ARRAY,
-                union(spans),
-                &f.id.span,
-            );
-            symbol.printed = vec![plain_rich(&f.caption)];
-            symbol
-        })
-        .collect();
+    let sections = section_symbols(brief);
+    let actors = actor_symbols(brief);
+    let events = event_symbols(brief);
+    let recommendations = recommendation_symbols(brief);
+    let figures = figure_symbols(brief, data);
     [
         ("Sections", SymbolKind::MODULE, sections),
         ("Actors", SymbolKind::MODULE, actors),
@@ -692,6 +583,147 @@ fn outline(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
         }
     })
     .collect()
+}
+
+/// An entry of the outline for an item named `name` at `selection`, spanning `span`.
+fn item(
+    name: &str,
+    detail: Option<String>,
+    kind: SymbolKind,
+    span: Span,
+    selection: &Span,
+) -> Symbol {
+    Symbol {
+        name: if name.trim().is_empty() {
+            "(untitled)".to_string()
+        } else {
+            name.to_string()
+        },
+        printed: vec![name.to_string()],
+        detail,
+        kind,
+        span,
+        selection: selection.clone(),
+        children: vec![],
+    }
+}
+
+fn section_symbols(brief: &Brief) -> Vec<Symbol> {
+    brief
+        .sections
+        .iter()
+        .map(|s| {
+            let mut spans = vec![&s.heading.span, &s.body.span];
+            spans.extend(rich_span(&s.slide));
+            spans.extend(s.figures.iter().map(|f| &f.span));
+            item(
+                &s.heading.value,
+                None,
+                SymbolKind::NAMESPACE,
+                union(spans),
+                &s.heading.span,
+            )
+        })
+        .collect()
+}
+
+fn actor_symbols(brief: &Brief) -> Vec<Symbol> {
+    brief
+        .actors
+        .iter()
+        .map(|a| {
+            let mut symbol = item(
+                &a.name.value,
+                Some(a.id.value.clone()),
+                SymbolKind::OBJECT,
+                actor_span(a),
+                &a.id.span,
+            );
+            // The name alone is often printed first in the summary; the register prints its role
+            // beside it.
+            if let Some(role) = &a.role {
+                symbol
+                    .printed
+                    .insert(0, format!("{}{}", a.name.value, role.value));
+            }
+            symbol
+        })
+        .collect()
+}
+
+fn event_symbols(brief: &Brief) -> Vec<Symbol> {
+    brief
+        .timeline
+        .iter()
+        .map(|e| {
+            let mut spans = vec![&e.date.span, &e.title.span];
+            spans.extend(e.end.as_ref().map(|d| &d.span));
+            spans.extend(rich_span(&e.description));
+            spans.extend(e.actors.iter().map(|a| &a.span));
+            spans.extend(e.sources.iter().map(|a| &a.span));
+            item(
+                &e.title.value,
+                Some(e.date.value.to_string()),
+                SymbolKind::EVENT,
+                union(spans),
+                &e.title.span,
+            )
+        })
+        .collect()
+}
+
+fn recommendation_symbols(brief: &Brief) -> Vec<Symbol> {
+    brief
+        .recommendations
+        .iter()
+        .map(|r| {
+            let mut spans = vec![&r.title.span];
+            spans.extend(rich_span(&r.body));
+            spans.extend(r.audience.as_ref().map(|a| &a.span));
+            item(
+                &r.title.value,
+                r.priority.map(|p| p.name().to_string()),
+                SymbolKind::KEY,
+                union(spans),
+                &r.title.span,
+            )
+        })
+        .collect()
+}
+
+fn figure_symbols(brief: &Brief, data: Option<&Document>) -> Vec<Symbol> {
+    let numbers: HashMap<&str, (&str, usize)> = data
+        .map(|d| {
+            d.figures
+                .iter()
+                .map(|f| (f.id.as_str(), (f.class, f.number)))
+                .collect()
+        })
+        .unwrap_or_default();
+    brief
+        .figures
+        .iter()
+        .map(|f| {
+            let mut spans = vec![&f.id.span, &f.caption.span];
+            spans.extend(rich_span(&f.source));
+            spans.extend(rich_span(&f.note));
+            spans.extend(f.alt.as_ref().map(|a| &a.span));
+            spans.extend(f.file().map(|a| &a.span));
+            let detail = match numbers.get(f.id.value.as_str()) {
+                Some((class, n)) => format!("{class} {n}: {}", f.kind().name()),
+                None => f.kind().name().to_string(),
+            };
+            let mut symbol = item(
+                &f.id.value,
+                Some(detail),
+                SymbolKind::ARRAY,
+                union(spans),
+                &f.id.span,
+            );
+            symbol.printed = vec![plain_rich(&f.caption)];
+            symbol
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -50,161 +50,202 @@ pub fn at(text: &str, offset: usize) -> Context {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let bytes = text.as_bytes();
-    let mut table = String::new();
-    let mut key: Option<String> = None;
-    let mut frames: Vec<Frame> = vec![];
-    // Whether a key may come next: at a line's start outside any value, or inside an inline
-    // table after `{` or `,`.
-    let mut key_next = true;
-    let mut i = 0;
-    while i < offset {
-        let c = bytes[i];
-        match c {
+    let mut scan = Scan {
+        text,
+        offset,
+        table: String::new(),
+        key: None,
+        frames: vec![],
+        key_next: true,
+        at: 0,
+    };
+    while scan.at < offset {
+        if let Some(found) = scan.step() {
+            return found;
+        }
+    }
+    scan.context(None)
+}
+
+/// The reading of a text up to an offset.
+struct Scan<'a> {
+    text: &'a str,
+    offset: usize,
+    /// The last `[header]`'s name.
+    table: String,
+    /// The key whose value is being read.
+    key: Option<String>,
+    /// The open brackets of the value.
+    frames: Vec<Frame>,
+    /// Whether a key may come next: at a line's start outside any value, or inside an inline
+    /// table after `{` or `,`.
+    key_next: bool,
+    /// Where the reading is.
+    at: usize,
+}
+
+impl Scan<'_> {
+    fn context(&self, string: Option<usize>) -> Context {
+        Context {
+            table: effective_table(&self.table, &self.frames),
+            key: self.key.clone(),
+            string,
+        }
+    }
+
+    /// Reads one token; the context, when the offset lies in it.
+    fn step(&mut self) -> Option<Context> {
+        let (text, i) = (self.text, self.at);
+        match text.as_bytes()[i] {
             b'\n' => {
-                if frames.is_empty() {
-                    key = None;
-                    key_next = true;
+                if self.frames.is_empty() {
+                    self.key = None;
+                    self.key_next = true;
                 }
-                i += 1;
+                self.at += 1;
             }
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'#' => {
-                i = text[i..].find('\n').map_or(text.len(), |n| i + n);
-            }
-            b'[' if frames.is_empty() && key_next => {
-                // A header: `[name]` or `[[name]]`, to the end of its line.
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                if end >= offset {
-                    return Context {
-                        table: String::new(),
-                        key: None,
-                        string: None,
-                    };
-                }
-                let line = &text[i..end];
-                let name = line.trim_start_matches('[').split(']').next().unwrap_or("");
-                table = name.trim().trim_matches('"').to_string();
-                key = None;
-                i = end;
-            }
-            b'"' | b'\'' => {
-                let quote = match (
-                    c,
-                    text[i..].starts_with("\"\"\""),
-                    text[i..].starts_with("'''"),
-                ) {
-                    (b'"', true, _) => Quote::MultiBasic,
-                    (b'\'', _, true) => Quote::MultiLiteral,
-                    (b'"', ..) => Quote::Basic,
-                    _ => Quote::Literal,
-                };
-                let start = i + quote.delimiter().len();
-                match string_end(text, start, quote) {
-                    Some(end) if end < offset => {
-                        // A quoted key, or a string value that ends before the offset.
-                        let content = &text[start..end];
-                        i = end + quote.delimiter().len();
-                        // A multi-line string may end with up to two more quotes of its kind.
-                        while matches!(quote, Quote::MultiBasic | Quote::MultiLiteral)
-                            && i < offset
-                            && bytes[i] == quote.delimiter().as_bytes()[0]
-                        {
-                            i += 1;
-                        }
-                        if key_next && let Some(next) = assigned(text, i) {
-                            key = Some(content.to_string());
-                            key_next = false;
-                            i = next;
-                        }
-                    }
-                    _ => {
-                        return Context {
-                            table: effective_table(&table, &frames),
-                            key,
-                            string: Some(start),
-                        };
-                    }
-                }
-            }
+            b' ' | b'\t' | b'\r' => self.at += 1,
+            b'#' => self.at = line_end(text, i),
+            b'[' if self.frames.is_empty() && self.key_next => return self.header(),
+            c @ (b'"' | b'\'') => return self.string(c),
             b'[' => {
-                frames.push(Frame {
+                self.frames.push(Frame {
                     inline_table: false,
-                    owner: key.clone(),
-                    outer_key: key.clone(),
+                    owner: self.key.clone(),
+                    outer_key: self.key.clone(),
                 });
-                key_next = false;
-                i += 1;
+                self.key_next = false;
+                self.at += 1;
             }
             b'{' => {
-                let owner = frames
+                let owner = self
+                    .frames
                     .iter()
                     .rev()
                     .find(|f| !f.inline_table)
                     .and_then(|f| f.owner.clone())
-                    .or_else(|| key.clone());
-                frames.push(Frame {
+                    .or_else(|| self.key.clone());
+                let outer_key = self.key.take();
+                self.frames.push(Frame {
                     inline_table: true,
                     owner,
-                    outer_key: key.take(),
+                    outer_key,
                 });
-                key_next = true;
-                i += 1;
+                self.key_next = true;
+                self.at += 1;
             }
             b']' | b'}' => {
-                if let Some(frame) = frames.pop() {
-                    key = frame.outer_key;
+                if let Some(frame) = self.frames.pop() {
+                    self.key = frame.outer_key;
                 }
-                key_next = false;
-                i += 1;
+                self.key_next = false;
+                self.at += 1;
             }
             b',' => {
-                key_next = frames.last().is_some_and(|f| f.inline_table);
-                if key_next {
-                    key = None;
+                self.key_next = self.frames.last().is_some_and(|f| f.inline_table);
+                if self.key_next {
+                    self.key = None;
                 }
-                i += 1;
+                self.at += 1;
             }
-            _ if key_next => {
-                // A bare key (perhaps dotted) and its `=`.
-                let end = text[i..]
-                    .find(|c: char| {
-                        !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '\t'))
-                    })
-                    .map_or(text.len(), |n| i + n);
-                let word = text[i..end].trim();
-                match assigned(text, end) {
-                    Some(next) if next <= offset => {
-                        key = word.rsplit('.').next().map(|k| k.trim().to_string());
-                        key_next = false;
-                        i = next;
-                    }
-                    None if end < offset => {
-                        // Not a key: not TOML either; read on.
-                        key_next = false;
-                        i = end.max(i + 1);
-                    }
-                    _ => {
-                        // Typing a key: no value yet.
-                        return Context {
-                            table: effective_table(&table, &frames),
-                            key: None,
-                            string: None,
-                        };
-                    }
-                }
-            }
+            _ if self.key_next => return self.bare_key(),
             _ => {
-                key_next = false;
-                i += 1;
+                self.key_next = false;
+                self.at += 1;
             }
         }
+        None
     }
-    Context {
-        table: effective_table(&table, &frames),
-        key,
-        string: None,
+
+    /// A header: `[name]` or `[[name]]`, to the end of its line.
+    fn header(&mut self) -> Option<Context> {
+        let (text, i) = (self.text, self.at);
+        let end = line_end(text, i);
+        if end >= self.offset {
+            return Some(Context::default());
+        }
+        let name = text[i..end]
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or("");
+        self.table = name.trim().trim_matches('"').to_string();
+        self.key = None;
+        self.at = end;
+        None
     }
+
+    /// A string: a quoted key, a value that ends before the offset, or the one that holds it.
+    fn string(&mut self, c: u8) -> Option<Context> {
+        let (text, i) = (self.text, self.at);
+        let quote = match (
+            c,
+            text[i..].starts_with("\"\"\""),
+            text[i..].starts_with("'''"),
+        ) {
+            (b'"', true, _) => Quote::MultiBasic,
+            (b'\'', _, true) => Quote::MultiLiteral,
+            (b'"', ..) => Quote::Basic,
+            _ => Quote::Literal,
+        };
+        let start = i + quote.delimiter().len();
+        let end = match string_end(text, start, quote) {
+            Some(end) if end < self.offset => end,
+            _ => return Some(self.context(Some(start))),
+        };
+        let mut next = end + quote.delimiter().len();
+        // A multi-line string may end with up to two more quotes of its kind.
+        while matches!(quote, Quote::MultiBasic | Quote::MultiLiteral)
+            && next < self.offset
+            && text.as_bytes()[next] == quote.delimiter().as_bytes()[0]
+        {
+            next += 1;
+        }
+        self.at = next;
+        if self.key_next
+            && let Some(value) = assigned(text, next)
+        {
+            self.key = Some(text[start..end].to_string());
+            self.key_next = false;
+            self.at = value;
+        }
+        None
+    }
+
+    /// A bare key (perhaps dotted) and its `=`.
+    fn bare_key(&mut self) -> Option<Context> {
+        let (text, i) = (self.text, self.at);
+        let end = text[i..]
+            .find(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '\t'))
+            })
+            .map_or(text.len(), |n| i + n);
+        let word = text[i..end].trim();
+        match assigned(text, end) {
+            Some(next) if next <= self.offset => {
+                self.key = word.rsplit('.').next().map(|k| k.trim().to_string());
+                self.key_next = false;
+                self.at = next;
+                None
+            }
+            None if end < self.offset => {
+                // Not a key: not TOML either; read on.
+                self.key_next = false;
+                self.at = end.max(i + 1);
+                None
+            }
+            // Typing a key: no value yet.
+            _ => Some(Context {
+                key: None,
+                ..self.context(None)
+            }),
+        }
+    }
+}
+
+/// Where the line that holds `at` ends.
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |n| at + n)
 }
 
 /// The table a value is read in: an inline table's owner, or the header's.

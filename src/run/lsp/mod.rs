@@ -82,7 +82,9 @@ pub fn serve(connection: &Connection, session: Session) -> Result<Status, Failur
         .as_ref()
         .and_then(|w| w.show_document.as_ref())
         .is_some_and(|s| s.support);
-    let session = Arc::new(session);
+    // The editor's open documents, laid over the disk for every file a check reads.
+    let buffers = Arc::new(check::Buffers::default());
+    let session = Arc::new(session.with_files(buffers.clone()));
     let previews = Arc::new(preview::Previews::new(session.settings().root.clone()));
     let (jobs, done) = checker(session.clone());
     let mut server = Server {
@@ -91,6 +93,7 @@ pub fn serve(connection: &Connection, session: Session) -> Result<Status, Failur
         session,
         previews,
         show_document,
+        buffers,
         documents: HashMap::new(),
         jobs,
         busy: false,
@@ -203,6 +206,8 @@ struct Server {
     /// Shared with the checking thread, for the preview's page (which lays the brief out).
     session: Arc<Session>,
     previews: Arc<preview::Previews>,
+    /// The open documents' text, as the session's files see it.
+    buffers: Arc<check::Buffers>,
     /// Whether the client opens an address it is sent (`window/showDocument`).
     show_document: bool,
     /// By their URI, as the client spells it (the protocol's `Uri` hashes through a cell).
@@ -389,6 +394,12 @@ impl Server {
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
                     || item.language_id == "toml";
+                // A brief is checked from its own text; the files briefs name are read through
+                // the buffers.
+                if !brief {
+                    self.buffers.set(&path, Arc::new(item.text.clone()));
+                    self.recheck(Instant::now());
+                }
                 self.documents.insert(
                     item.uri.as_str().to_string(),
                     Document {
@@ -429,15 +440,17 @@ impl Server {
                 document.version = version;
                 if document.brief {
                     document.due = Some(Instant::now() + DEBOUNCE);
+                } else {
+                    // A file a brief names (a CSV), edited: the briefs are checked again.
+                    self.buffers
+                        .set(&document.path, Arc::new(document.text.as_str().to_string()));
+                    self.recheck(Instant::now() + DEBOUNCE);
                 }
             }
             DidSaveTextDocument::METHOD => {
-                // A saved file (a CSV, a logo, the brief) may change what every open brief
+                // A saved file (a logo, a template's file) may change what every open brief
                 // finds on disk: check them all again.
-                let now = Instant::now();
-                for document in self.documents.values_mut().filter(|d| d.brief) {
-                    document.due.get_or_insert(now);
-                }
+                self.recheck(Instant::now());
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(params) = notification
@@ -446,9 +459,14 @@ impl Server {
                     return;
                 };
                 let uri = params.text_document.uri;
-                if let Some(document) = self.documents.remove(uri.as_str())
-                    && document.brief
-                {
+                let Some(document) = self.documents.remove(uri.as_str()) else {
+                    return;
+                };
+                // From now on the file is what the disk holds.
+                self.buffers.close(&document.path);
+                if !document.brief {
+                    self.recheck(Instant::now());
+                } else {
                     let others = document
                         .published
                         .iter()
@@ -463,6 +481,14 @@ impl Server {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Every open brief is to be checked again by `due`: a file it may name has changed.
+    fn recheck(&mut self, due: Instant) {
+        for document in self.documents.values_mut().filter(|d| d.brief) {
+            let at = document.due.map_or(due, |d| d.min(due));
+            document.due = Some(at);
         }
     }
 

@@ -19,12 +19,10 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::brief::marking::{Marking, Scheme};
-use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::error::Error;
-use crate::run::watch::{self, Build, Classification};
-use crate::typeset::compile::PagedDocument;
-use crate::typeset::render::{self, DEFAULT_PPI, ImageFormat};
+use crate::run::pipeline::Classification;
+use crate::run::watch::Build;
 
 use self::http::{Request, Response};
 
@@ -86,19 +84,23 @@ struct StateJson<'a> {
 }
 
 impl Preview {
-    /// After a build that wrote the PDF: the pictures of its pages, and the web edition of
-    /// the same brief (`web`, when it could be made). The pages' own brief decides whether
-    /// both may go beyond loopback, in the same step that makes them visible.
-    pub fn written(&self, brief: &Brief, document: &PagedDocument, web: Option<String>) {
-        let pages: Vec<Arc<[u8]>> = (0..render::page_count(document))
-            .filter_map(|i| render::render(document, i, ImageFormat::Svg, DEFAULT_PPI).ok())
-            .map(Arc::from)
-            .collect();
-        let withheld = withheld_because(&Classification::Read(brief.marking.clone()));
+    /// After a build that wrote the PDF: the pictures of its pages (SVG), and the web edition
+    /// of the same brief (`web`, when it could be made). The classification of the brief they
+    /// were made from decides whether both may go beyond loopback, in the same step that makes
+    /// them visible.
+    pub fn written(
+        &self,
+        title: &str,
+        classification: &Classification,
+        pages: Vec<Vec<u8>>,
+        web: Option<String>,
+    ) {
+        let pages: Vec<Arc<[u8]>> = pages.into_iter().map(Arc::from).collect();
+        let withheld = withheld_because(classification);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pages = pages;
         state.web = web.map(|html| Arc::from(html.into_bytes()));
-        state.title = brief.title.value.clone();
+        state.title = title.to_string();
         state.pages_generation += 1;
         state.withheld = withheld;
         state.wrote = true;
@@ -112,7 +114,7 @@ impl Preview {
         let before = state.was_withheld;
         // A build that wrote no pages shows its problems: the marking read for it decides.
         if !std::mem::take(&mut state.wrote) {
-            state.withheld = withheld_because(&build.classification);
+            state.withheld = withheld_because(&build.outcome.classification);
         }
         state.problems = problems;
         state.status = line;
@@ -210,8 +212,14 @@ pub struct Server {
 
 /// Starts serving `preview` of the brief at `input` on `address` (`host:port`; port 0 picks a
 /// free one) on threads of their own, which live as long as the process. Beyond loopback it
-/// asks for a token, and refuses a brief marked for limited sharing.
-pub fn serve(address: &str, input: &Path, preview: Arc<Preview>) -> Result<Server, Error> {
+/// asks for a token, and refuses a brief marked for limited sharing (`classification` finds
+/// the brief's, asked only then).
+pub fn serve(
+    address: &str,
+    input: &Path,
+    classification: impl FnOnce() -> Classification,
+    preview: Arc<Preview>,
+) -> Result<Server, Error> {
     let listener = TcpListener::bind(address)
         .map_err(|e| Error::message(format!("cannot listen on {address}: {e}")))?;
     let bound = listener
@@ -220,7 +228,7 @@ pub fn serve(address: &str, input: &Path, preview: Arc<Preview>) -> Result<Serve
     let exposed = !bound.ip().to_canonical().is_loopback();
     let mut token = None;
     if exposed {
-        if let Classification::Read(Some(marking)) = watch::classification(input)
+        if let Classification::Read(Some(marking)) = classification()
             && limits_sharing(&marking)
         {
             return Err(Error::message(format!(

@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod dates;
+pub mod listing;
 pub mod rich;
 pub mod site;
 
@@ -17,11 +18,11 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, State};
 
 use crate::assets::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
+use base64::Engine;
+
 use crate::diag::Diagnostic;
 use crate::error::Failure;
-use crate::fs;
-use crate::run::isolate;
-use crate::run::pipeline::{Built, Edit, Job, Made, Outcome, Prepared, Session};
+use crate::run::pipeline::{Prepared, Session};
 
 /// The built-in web templates, by their path in a template folder.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -159,24 +160,14 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
     });
     env.add_filter("iso", |date: Value| dates::iso(&date));
     env.add_function("chart", |state: &State, figure: Value| {
-        // Drawn by the template's chart code, when it could; else plainly, here.
+        // Drawn by the template's own chart code before the page is written (a template that
+        // cannot draw one stops the page there).
         let id = figure.get_attr("id").unwrap_or_default();
-        if let Some(drawn) = state
+        state
             .lookup("charts")
             .and_then(|charts| charts.get_item(&id).ok())
             .filter(|drawn| !drawn.is_undefined() && !drawn.is_none())
-        {
-            return drawn;
-        }
-        let alt = figure
-            .get_attr("alt")
-            .ok()
-            .and_then(|a| a.as_str().map(str::to_string))
-            .unwrap_or_default();
-        Value::from_safe_string(chart::svg(
-            &figure.get_attr("chart").unwrap_or_default(),
-            &alt,
-        ))
+            .unwrap_or_else(|| Value::from_safe_string(String::new()))
     });
     env.add_filter("fill", |line: String, n: Value| {
         line.replace("{n}", &n.to_string())
@@ -279,36 +270,34 @@ pub fn label_table(template: &Template, language: &str) -> Result<toml::Table, F
     })
 }
 
-/// A brief's page: its HTML and the warnings met on the way.
-pub fn page(session: &Session, prepared: &Prepared) -> Result<Page, Failure> {
-    let env = environment(&prepared.template)?;
-    page_and_data(&env, session, prepared, &Links::default())
-}
-
 /// Where a page links beyond itself: its PDF, the site's index (for `brief site`).
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Links {
     pub pdf: Option<String>,
     pub index: Option<String>,
+    /// The page's own file name, for a site's index.
+    pub page: Option<String>,
 }
 
-/// A brief's page as made: its HTML, the template data it was made from, and the warnings met
-/// on the way.
+/// A brief's page as made: its HTML, the template data it was made from, the warnings met on
+/// the way, and for a page of a site what the site's index says of it.
 pub struct Page {
     pub html: String,
     pub data: serde_json::Value,
     pub warnings: Vec<Diagnostic>,
+    pub entry: Option<listing::Entry>,
 }
 
-/// A brief's page, and the template data it was made from.
-pub fn page_and_data(
-    env: &Environment<'static>,
+/// A prepared brief's page, from the template data the runner built (`json`), with its charts
+/// drawn by the template's own chart code.
+pub fn page(
     session: &Session,
     prepared: &Prepared,
+    json: &[u8],
     links: &Links,
 ) -> Result<Page, Failure> {
-    let json = session.data(prepared, Edit::None);
-    let data: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
+    let env = environment(&prepared.template)?;
+    let data: serde_json::Value = serde_json::from_slice(json).map_err(|e| {
         Failure::Brief(vec![Diagnostic::error(format!(
             "the template data is not JSON: {e}"
         ))])
@@ -325,30 +314,7 @@ pub fn page_and_data(
     } else {
         "ltr"
     };
-    // The charts, drawn by the paper's chart code; safe, as `brief` escaped what it put in.
-    let mut warnings = vec![];
-    let chart_figures: Vec<&serde_json::Value> = data["figures"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["kind"] == "chart")
-        .collect();
-    let mut charts: BTreeMap<String, Value> = BTreeMap::new();
-    if !chart_figures.is_empty() {
-        let alts: Vec<String> = chart_figures
-            .iter()
-            .map(|f| f["alt"].as_str().unwrap_or_default().to_string())
-            .collect();
-        match chart::drawn(session, prepared, json.clone(), &alts) {
-            Ok(drawn) => {
-                for (figure, svg) in chart_figures.iter().zip(drawn) {
-                    let id = figure["id"].as_str().unwrap_or_default().to_string();
-                    charts.insert(id, Value::from_safe_string(svg));
-                }
-            }
-            Err(warning) => warnings.push(warning),
-        }
-    }
+    let charts = charts(session, prepared, &data, json)?;
     let data_value = Value::from_serialize(&data);
     let description = description(&data_value);
     // The brief's own pictures travel inside the page, as `data:` URLs: its logo, and its
@@ -377,12 +343,47 @@ pub fn page_and_data(
         links => Value::from_serialize(links),
         generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
     };
-    let html = render(env, "page.html", context, &prepared.template)?;
+    let html = render(&env, "page.html", context, &prepared.template)?;
+    let entry = match &links.index {
+        Some(_) => Some(listing::entry(prepared, &data, links)?),
+        None => None,
+    };
     Ok(Page {
         html,
         data,
-        warnings,
+        warnings: vec![],
+        entry,
     })
+}
+
+/// The brief's charts, drawn by the paper's chart code, by figure id; safe markup, as `brief`
+/// escaped what it put in.
+fn charts(
+    session: &Session,
+    prepared: &Prepared,
+    data: &serde_json::Value,
+    json: &[u8],
+) -> Result<BTreeMap<String, Value>, Failure> {
+    let chart_figures: Vec<&serde_json::Value> = data["figures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "chart")
+        .collect();
+    let mut charts = BTreeMap::new();
+    if chart_figures.is_empty() {
+        return Ok(charts);
+    }
+    let alts: Vec<String> = chart_figures
+        .iter()
+        .map(|f| f["alt"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let drawn = chart::drawn(session, prepared, json.to_vec(), &alts)?;
+    for (figure, svg) in chart_figures.iter().zip(drawn) {
+        let id = figure["id"].as_str().unwrap_or_default().to_string();
+        charts.insert(id, Value::from_safe_string(svg));
+    }
+    Ok(charts)
 }
 
 /// Renders one of the web templates, its failures named by the file they come from.
@@ -501,53 +502,9 @@ pub fn data_url(path: &str, bytes: &[u8]) -> String {
         "webp" => "image/webp",
         _ => "application/octet-stream",
     };
-    format!("data:{mime};base64,{}", base64_encode(bytes))
-}
-
-/// Standard base64 with padding (RFC 4648), for `data:` URLs.
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// `brief html`'s work for one brief: its page written to the job's output, atomically and
-/// never over one of its inputs.
-pub fn write(session: &Session, job: &Job) -> Outcome {
-    Outcome::of(isolate::catch_result("writing the web page", || {
-        isolate::test_panic(&format!(
-            "html:{}",
-            job.input.file_stem().unwrap_or_default().to_string_lossy()
-        ));
-        let prepared = session.prepare(&job.input)?;
-        fs::check_output(&job.output, &prepared.inputs())?;
-        let made = page(session, &prepared)?;
-        let mut warnings = prepared.warnings.clone();
-        warnings.extend(made.warnings);
-        let warnings = session.deny(warnings)?;
-        fs::write_atomically(&job.output, made.html.as_bytes())?;
-        Ok(Built {
-            warnings,
-            made: Made {
-                pages: 1,
-                sheets: None,
-            },
-            cached: false,
-        })
-    }))
+    // Standard base64 with padding (RFC 4648), by the crate Typst's SVG export uses.
+    let coded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:{mime};base64,{coded}")
 }
 
 #[cfg(test)]
@@ -557,18 +514,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (plain, coded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64_encode(plain.as_bytes()), coded);
-        }
+    fn pictures_are_data_urls_in_padded_base64() {
+        assert_eq!(
+            data_url("logo.png", b"fooba"),
+            "data:image/png;base64,Zm9vYmE="
+        );
+        assert_eq!(data_url("x.svg", b""), "data:image/svg+xml;base64,");
     }
 
     #[test]

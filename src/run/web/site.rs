@@ -1,30 +1,25 @@
-//! `brief site`: a folder of briefs as a static site. Each published brief's page and PDF (the
-//! PDF by the pipeline's `typeset`, with the build cache), an index page newest first, an Atom
+//! `brief site`: a folder of briefs as a static site. Each published brief's page and PDF (one
+//! job of the runner each, the PDF with the build cache), an index page newest first, an Atom
 //! feed and a sitemap, with relative links only. A brief whose marking does not allow
 //! publication is left out, with a warning, before anything of it is made.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use minijinja::Environment;
 use minijinja::value::Value;
-use serde::Serialize;
 
 use crate::assets::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
-use crate::brief::load;
-use crate::brief::marking::Scheme;
-use crate::brief::model::Brief;
-use crate::diag::{Diagnostic, Printer};
+use crate::diag::Printer;
 use crate::error::{Error, Failure};
 use crate::exit::Status;
 use crate::fs;
-use crate::run::batch;
-use crate::run::isolate;
-use crate::run::pipeline::{Job, Outcome, Prepared, Session};
+use crate::run::batch::{self, Batch};
+use crate::run::pipeline::Session;
 use crate::run::report::{self, Reporter};
-use crate::run::web::{self, Links, dates, rich};
+use crate::run::runner::{self, Output, Place};
+use crate::run::web::listing::Entry;
+use crate::run::web::{self, Links};
 
 /// What a site is built from, besides the session.
 pub struct Site<'a> {
@@ -37,73 +32,39 @@ pub struct Site<'a> {
     pub base_url: Option<&'a str>,
     /// The index's and the feed's title.
     pub title: &'a str,
-    pub threads: usize,
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
-/// One published brief as the index, the feed and the sitemap show it.
-#[derive(Debug, Clone, Serialize)]
-struct Entry {
-    id: String,
-    page: String,
-    pdf: String,
-    title: String,
-    subtitle: Option<String>,
-    date: String,
-    iso: String,
-    timestamp: String,
-    lang: String,
-    dir: &'static str,
-    series: Option<String>,
-    number: Option<String>,
-    publisher: Option<String>,
-    authors: Vec<String>,
-    description: String,
-    /// For sorting: the date's parts, then the title.
-    #[serde(skip)]
-    key: (i64, i64, i64, String),
-}
-
-/// Whether a brief's marking allows publication: `Err` says why not.
-pub fn publishable(brief: &Brief, allowed: &[String]) -> Result<(), Diagnostic> {
-    let Some(classification) = &brief.classification else {
-        return Ok(());
-    };
-    let text = brief
-        .marking
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_else(|| classification.value.clone());
-    let refused = match brief.marking.as_ref().and_then(|m| m.level) {
-        Some((Scheme::Tlp, "CLEAR")) | Some((Scheme::Uk, "OFFICIAL")) => return Ok(()),
-        Some(_) => Diagnostic::warning(format!(
-            "{} is left out of the site: its marking {text} does not allow publication",
-            brief.file.name()
-        )),
-        None if allowed.iter().any(|a| a.trim() == text.trim()) => return Ok(()),
-        None => Diagnostic::warning(format!(
-            "{} is left out of the site: its marking `{text}` is not one named with --publish-marking",
-            brief.file.name()
-        ))
-        .hint(format!(
-            "publish briefs marked so with --publish-marking '{}'",
-            text.replace('\'', "'\\''")
-        )),
-    };
-    Err(refused
-        .at(&brief.file, classification.span.clone())
-        .hint("only TLP:CLEAR, UK OFFICIAL and unmarked briefs are published without being named"))
-}
-
-/// Builds the site; the status is the worst of its briefs'.
+/// Builds the site; the status is the worst of its briefs'. Each brief is one job of one batch:
+/// its page and its PDF (with the build cache), made only when its marking, found by the job's
+/// one load, allows publication, and put in place together or not at all.
 pub fn build(
     session: &Session,
     site: &Site<'_>,
     printer: &Printer,
     quiet: bool,
 ) -> Result<Status, Failure> {
-    let all = batch::collect(site.inputs)?;
+    let request = batch::Request {
+        inputs: site.inputs,
+        output: None,
+        out_dir: Some(site.out_dir),
+        shard: None,
+        threads: site.threads,
+        kind: Some(("pdf", "PDF")),
+    };
+    let publication: Arc<[String]> = site.publish.into();
+    let mut batch = Batch::plan(session, &request, |_, pdf| {
+        let page = pdf.with_extension("html");
+        let links = Links {
+            pdf: Some(file_name(&pdf)),
+            index: Some("index.html".into()),
+            page: Some(file_name(&page)),
+        };
+        vec![Output::Page(Place::File(page), links), Output::Pdf(pdf)]
+    })?;
     // The site's own files are named at its top; a brief may not take their names.
-    for input in &all {
+    for job in &mut batch.jobs {
+        let input = job.input.path();
         if input.file_stem().is_some_and(|s| s == "index") {
             return Err(Error::message(format!(
                 "{} would be written over the site's index.html; rename the brief",
@@ -111,44 +72,26 @@ pub fn build(
             ))
             .into());
         }
+        job.publication = Some(publication.clone());
     }
-    let jobs = batch::plan_as(all.clone(), None, Some(site.out_dir), "pdf", "PDF")?;
-    let mut protected = all.clone();
-    if let Some(template) = &session.settings().template {
-        protected.extend(template.disk_files().map(Path::to_path_buf));
-    }
-    batch::check_outputs(&jobs, &protected)?;
     fs::create_dir_all(site.out_dir)?;
-
-    // Publication is decided first, so that nothing of a brief left out is ever made. The
-    // briefs read for it are not kept (a brief's own files, its figures' pictures, may be
-    // large, and a site may have thousands): each is read again when its turn comes.
-    let decisions = decide(&jobs, site);
-    let mut left_out = vec![];
-    let mut published = vec![];
-    for (job, decision) in jobs.into_iter().zip(decisions) {
-        match decision {
-            Decision::Publish => published.push(job),
-            Decision::LeaveOut(warning) => left_out.push(*warning),
+    let entries: Mutex<Vec<Entry>> = Mutex::new(vec![]);
+    let reporter = Reporter::new(*printer, batch.jobs.len(), quiet);
+    let status = batch.run_each(session, &reporter, &|job| {
+        let mut outcome = runner::run(session, job);
+        // Only what the index needs is kept of a brief: a site may have thousands.
+        if let Some(entry) = outcome.kept.page.take().and_then(|page| page.entry)
+            && outcome.status == Status::Success
+        {
+            entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(entry);
         }
-    }
-    printer.print(&left_out);
-    let work = Work {
-        session,
-        environments: Mutex::new(HashMap::new()),
-        entries: Mutex::new(vec![]),
-        protected: &protected,
-    };
-
-    let status = if published.is_empty() {
-        Status::Success
-    } else {
-        let reporter = Reporter::new(*printer, published.len(), quiet);
-        batch::run_each(session, &published, site.threads, &reporter, &|job| {
-            work.brief(job)
-        })
-    };
-    let mut entries = work.entries.into_inner().unwrap_or_else(|e| e.into_inner());
+        outcome
+    });
+    let left_out = batch.jobs.len() - entries.lock().unwrap_or_else(|e| e.into_inner()).len();
+    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
     // Newest first; on one date, by title, so that every run writes the same files.
     entries.sort_by(|a, b| {
         b.key
@@ -158,6 +101,14 @@ pub fn build(
             .then(b.key.2.cmp(&a.key.2))
             .then(a.key.3.cmp(&b.key.3))
     });
+    let mut protected: Vec<PathBuf> = batch
+        .jobs
+        .iter()
+        .map(|job| job.input.path().to_path_buf())
+        .collect();
+    if let Some(template) = &session.settings().template {
+        protected.extend(template.disk_files().map(Path::to_path_buf));
+    }
     write_indexes(session, site, &entries, &protected)?;
     let written: BTreeSet<String> = entries
         .iter()
@@ -171,10 +122,10 @@ pub fn build(
             &format!("removed {name} from the site (not published by this run)"),
         );
     }
-    let left = if left_out.is_empty() {
+    let left = if left_out == 0 {
         String::new()
     } else {
-        format!(", {} left out", left_out.len())
+        format!(", {left_out} left out")
     };
     report::wrote(
         printer,
@@ -225,112 +176,6 @@ fn forget_stale(out_dir: &Path, written: &BTreeSet<String>) -> Result<Vec<String
     Ok(removed)
 }
 
-/// Whether a brief is published (also when it does not read, which its build will report),
-/// or left out with a warning.
-enum Decision {
-    Publish,
-    LeaveOut(Box<Diagnostic>),
-}
-
-/// Reads every brief on the run's threads and decides its publication, in the jobs' order.
-fn decide(jobs: &[Job], site: &Site<'_>) -> Vec<Decision> {
-    let next = AtomicUsize::new(0);
-    let decided: Mutex<Vec<(usize, Decision)>> = Mutex::new(Vec::with_capacity(jobs.len()));
-    let work = || {
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(index) else { break };
-            // Its marking is all that is needed: the brief is read, not prepared (its template,
-            // files and glyphs are for its build to check).
-            let read = isolate::catch_result("reading", || {
-                let file = load::read(&job.input)?;
-                Ok(load::load(&file).0)
-            });
-            let decision = match read {
-                Ok(Some(brief)) => match publishable(&brief, site.publish) {
-                    Ok(()) => Decision::Publish,
-                    Err(warning) => Decision::LeaveOut(Box::new(warning)),
-                },
-                // A brief that does not read is the batch's to report, with the others.
-                _ => Decision::Publish,
-            };
-            decided
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((index, decision));
-        }
-    };
-    std::thread::scope(|scope| {
-        isolate::spawn_workers(scope, site.threads.clamp(1, jobs.len().max(1)), &work);
-    });
-    let mut decided = decided.into_inner().unwrap_or_else(|e| e.into_inner());
-    decided.sort_by_key(|(index, _)| *index);
-    decided.into_iter().map(|(_, decision)| decision).collect()
-}
-
-/// What the briefs of a site share while they are built.
-struct Work<'a> {
-    session: &'a Session,
-    /// The web templates, by the digest of the template they belong to.
-    environments: Mutex<HashMap<[u8; 32], Arc<Environment<'static>>>>,
-    entries: Mutex<Vec<Entry>>,
-    protected: &'a [PathBuf],
-}
-
-impl Work<'_> {
-    fn environment(&self, template: &Template) -> Result<Arc<Environment<'static>>, Failure> {
-        let key = template.digest();
-        let mut environments = self.environments.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(env) = environments.get(&key) {
-            return Ok(env.clone());
-        }
-        let env = Arc::new(web::environment(template)?);
-        environments.insert(key, env.clone());
-        Ok(env)
-    }
-
-    /// One brief of the site: its page staged, its PDF typeset, then its page put in place,
-    /// so that a brief whose PDF fails leaves neither behind.
-    fn brief(&self, job: &Job) -> Outcome {
-        let session = self.session;
-        let page_path = job.output.with_extension("html");
-        let staged = isolate::catch_result("writing the web page", || {
-            let prepared = session.prepare(&job.input)?;
-            fs::check_output(&page_path, self.protected)?;
-            let pdf = file_name(&job.output);
-            let links = Links {
-                pdf: Some(pdf.clone()),
-                index: Some("index.html".into()),
-            };
-            let env = self.environment(&prepared.template)?;
-            let made = web::page_and_data(&env, session, &prepared, &links)?;
-            let entry = entry(&prepared, &made.data, file_name(&page_path), pdf)?;
-            Ok((
-                fs::stage(&page_path, made.html.as_bytes())?,
-                entry,
-                made.warnings,
-            ))
-        });
-        let (staged, entry, warnings) = match staged {
-            Ok(staged) => staged,
-            Err(failure) => return Outcome::of(Err(failure)),
-        };
-        let mut outcome = session.typeset(&job.input, &job.output);
-        outcome.diagnostics.extend(warnings);
-        if outcome.status != Status::Success {
-            return outcome;
-        }
-        if let Err(error) = fs::put_in_place(vec![staged]) {
-            return Outcome::of(Err(error.into()));
-        }
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(entry);
-        outcome
-    }
-}
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -340,72 +185,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned()
-}
-
-/// What the index, feed and sitemap say of a brief, from its template data.
-fn entry(
-    prepared: &Prepared,
-    data: &serde_json::Value,
-    page: String,
-    pdf: String,
-) -> Result<Entry, Failure> {
-    let value = Value::from_serialize(data);
-    let meta = value.get_attr("meta").unwrap_or_default();
-    let text = |key: &str| {
-        meta.get_attr(key)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-    };
-    let date = meta.get_attr("date").unwrap_or_default();
-    let labels = web::label_table(&prepared.template, &prepared.brief.language.value.primary)?;
-    let words = dates::Words::of(&Value::from_serialize(&labels));
-    let mut description = String::new();
-    rich::plain(
-        &value
-            .get_attr("summary")
-            .and_then(|s| s.get_attr("text"))
-            .unwrap_or_default(),
-        &mut description,
-    );
-    let language = &prepared.brief.language.value;
-    let part = |key: &str| {
-        date.get_attr(key)
-            .ok()
-            .and_then(|v| i64::try_from(v).ok())
-            .unwrap_or(0)
-    };
-    let title = text("title").unwrap_or_default();
-    let stem = page.trim_end_matches(".html").to_string();
-    Ok(Entry {
-        id: text("url").unwrap_or_else(|| format!("urn:brief:{stem}")),
-        title: title.clone(),
-        subtitle: text("subtitle"),
-        date: dates::format(&date, &words),
-        iso: dates::iso(&date),
-        timestamp: dates::timestamp(&date),
-        lang: match &language.region {
-            Some(region) => format!("{}-{region}", language.primary),
-            None => language.primary.clone(),
-        },
-        dir: if web::is_right_to_left(&language.primary) {
-            "rtl"
-        } else {
-            "ltr"
-        },
-        series: text("series"),
-        number: text("number"),
-        publisher: text("publisher"),
-        authors: data["authors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a["name"].as_str().map(str::to_string))
-            .collect(),
-        description: description.split_whitespace().collect::<Vec<_>>().join(" "),
-        key: (part("year"), part("month"), part("day"), title),
-        page,
-        pdf,
-    })
 }
 
 /// The index page, the feed and the sitemap, with the run's template (or the built-in one)
@@ -454,44 +233,4 @@ fn write_indexes(
     }
     fs::put_in_place(staged)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceFile;
-
-    fn brief(classification: &str) -> Brief {
-        let text = format!(
-            "title = \"T\"\ndate = 2022-03-10\nclassification = \"{classification}\"\n[summary]\ntext = \"S.\"\n[[sections]]\nheading = \"H\"\nbody = \"B.\"\n"
-        );
-        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("t.toml", &text));
-        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
-        brief.unwrap()
-    }
-
-    #[test]
-    fn only_public_markings_are_published() {
-        let public = ["Public".to_string()];
-        for published in ["TLP:CLEAR", "OFFICIAL", "Public"] {
-            assert!(
-                publishable(&brief(published), &public).is_ok(),
-                "{published}"
-            );
-        }
-        for withheld in [
-            "TLP:RED",
-            "TLP:AMBER",
-            "TLP:AMBER+STRICT",
-            "TLP:GREEN",
-            "OFFICIAL-SENSITIVE",
-            "SECRET",
-            "For publication",
-        ] {
-            assert!(
-                publishable(&brief(withheld), &public).is_err(),
-                "{withheld}"
-            );
-        }
-    }
 }
