@@ -625,8 +625,16 @@ fn the_server_survives_what_editors_send() {
         large += "\"\nname = \"An actor with a name\"\nkind = \"state\"\n";
     }
     client.change(&uri, 5, &large);
-    let diagnostics = client.diagnostics(&uri);
-    assert!(!diagnostics.is_empty());
+    // While it is checked (seconds, in a debug build), requests are answered.
+    let asked = std::time::Instant::now();
+    client.request("textDocument/hover", at(&uri, 1, 3));
+    assert!(asked.elapsed() < std::time::Duration::from_secs(10));
+    let published = client.notification_within(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == uri,
+        std::time::Duration::from_secs(300),
+    );
+    assert!(!published["diagnostics"].as_array().unwrap().is_empty());
     let outline = client.request(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri}}),

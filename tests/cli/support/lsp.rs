@@ -150,6 +150,17 @@ impl Client {
     /// Waits for the next notification `method` whose params satisfy `wanted`.
     #[track_caller]
     pub fn notification(&mut self, method: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.notification_within(method, wanted, WAIT)
+    }
+
+    /// `notification`, waiting at most `wait`.
+    #[track_caller]
+    pub fn notification_within(
+        &mut self,
+        method: &str,
+        wanted: impl Fn(&Value) -> bool,
+        wait: Duration,
+    ) -> Value {
         if let Some(at) = self
             .pending
             .iter()
@@ -157,7 +168,7 @@ impl Client {
         {
             return self.pending.remove(at)["params"].clone();
         }
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + wait;
         loop {
             let message = self
                 .next(deadline)
