@@ -131,8 +131,9 @@ fn site_against_pdfs(_: &mut Criterion) {
             out_dir: &public,
             // The sample briefs are marked "Public".
             publish: &["Public".to_string()],
-            base_url: None,
-            title: "Briefs",
+            // With its address, so that the sitemap is written too.
+            base_url: Some("https://example.org/briefs/"),
+            title: Some("Briefs"),
             threads: std::num::NonZeroUsize::new(threads),
         },
         &printer,

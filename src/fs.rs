@@ -100,9 +100,9 @@ pub fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-/// Opens a file for reading; on Unix without waiting for a writer, should the path have become
-/// a FIFO after it was checked.
-fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
+/// Opens a regular file for reading; on Unix without waiting for a writer, should the path
+/// have become a FIFO after it was checked. Anything but a regular file is refused.
+pub fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -254,6 +254,30 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         #[cfg(not(unix))]
         (Ok(_), Ok(_)) => a.canonicalize().ok() == b.canonicalize().ok(),
         _ => false,
+    }
+}
+
+/// What tells the regular file at `path` from one written there later (an atomic write puts a
+/// new file in place): its device and inode on Unix, its size and time of change elsewhere.
+/// `None` when there is no regular file.
+pub fn identity(path: &Path) -> Option<(u64, u128)> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), u128::from(metadata.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        let changed = metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some((metadata.len(), changed.as_nanos()))
     }
 }
 
@@ -424,9 +448,9 @@ pub fn folder_files(
     let outside = Outside::Refuse { what, refusal };
     let mut files: Vec<(String, PathBuf)> = walk(dir, true, outside, &|_| true)?
         .into_iter()
-        .filter_map(|path| {
-            let relative = path.strip_prefix(dir).ok()?;
-            Some((name_inside(relative)?, path))
+        .filter_map(|found| {
+            let relative = found.path.strip_prefix(dir).ok()?;
+            Some((name_inside(relative)?, found.path))
         })
         .collect();
     files.sort();
@@ -452,6 +476,26 @@ pub fn find_files(
     skip_hidden: bool,
     wanted: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<PathBuf>, Error> {
+    Ok(find(dir, skip_hidden, wanted)?
+        .into_iter()
+        .map(|found| found.path)
+        .collect())
+}
+
+/// A file a walk found.
+pub struct Found {
+    /// Its path, `dir` joined with the names that lead to it.
+    pub path: PathBuf,
+    /// Whether it is a symbolic link (to a file inside `dir`).
+    pub link: bool,
+}
+
+/// [`find_files`], saying of each file whether it is a link.
+pub fn find(
+    dir: &Path,
+    skip_hidden: bool,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<Found>, Error> {
     walk(dir, skip_hidden, Outside::Skip, wanted)
 }
 
@@ -472,7 +516,7 @@ fn walk(
     skip_hidden: bool,
     outside: Outside<'_>,
     wanted: &dyn Fn(&Path) -> bool,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<Found>, Error> {
     let action = match outside {
         Outside::Skip => "search",
         Outside::Refuse { .. } => "read folder",
@@ -524,14 +568,14 @@ fn walk(
                 }
                 // A linked folder inside is reached by its own path already.
                 if inside && real.is_ok_and(|real| real.is_file()) && wanted(&path) {
-                    out.push(path);
+                    out.push(Found { path, link: true });
                 }
             } else if wanted(&path) {
-                out.push(path);
+                out.push(Found { path, link: false });
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 

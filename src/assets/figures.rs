@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use crate::assets::image::{self, Named};
-use crate::assets::template::{FIGURE_STEM, TemplateFile, brief_base, existing_inside_root};
+use crate::assets::own;
+use crate::assets::template::{FIGURE_STEM, TemplateFile, brief_base};
 use crate::brief::figure_data;
 use crate::brief::model::{Brief, FigureContent, Str};
 use crate::diag::Diagnostic;
@@ -43,8 +44,7 @@ pub fn virtual_path(index: usize, file: &str) -> String {
 pub fn read(
     files: &dyn fs::Files,
     brief: &mut Brief,
-    brief_path: &Path,
-    root: Option<&Path>,
+    owner: &own::Owner<'_>,
 ) -> Result<Vec<FigureFile>, Vec<Diagnostic>> {
     let mut read = vec![];
     let mut problems = vec![];
@@ -59,7 +59,7 @@ pub fn read(
         );
         return Err(problems);
     }
-    let base = brief_base(brief_path);
+    let base = brief_base(owner.brief_path);
     let brief_file = brief.file.clone();
     for index in 0..brief.figures.len() {
         let figure = &brief.figures[index];
@@ -71,7 +71,7 @@ pub fn read(
             _ => "data file",
         };
         let at = |d: Diagnostic| d.at(&brief_file, key.span.clone());
-        let found = match existing_inside_root(&key.value, &base, root, what, "file") {
+        let found = match owner.locate(&key.value, what, "file") {
             Ok(found) => found,
             Err(diagnostic) => {
                 problems.push(at(diagnostic));

@@ -3,10 +3,9 @@
 //! template as a file of the brief's own (in its own world, never in the environment its
 //! template shares with other briefs).
 
-use std::path::Path;
-
 use crate::assets::image::{self, Named};
-use crate::assets::template::{LOGO_STEM, TemplateFile, brief_base, existing_inside_root};
+use crate::assets::own;
+use crate::assets::template::{LOGO_STEM, TemplateFile};
 use crate::brief::model::Brief;
 use crate::diag::Diagnostic;
 use crate::fs;
@@ -29,15 +28,13 @@ pub fn virtual_path(logo: &str) -> String {
 pub fn read(
     files: &dyn fs::Files,
     brief: &Brief,
-    brief_path: &Path,
-    root: Option<&Path>,
+    owner: &own::Owner<'_>,
 ) -> Result<Option<(String, TemplateFile)>, Vec<Diagnostic>> {
     let Some(logo) = brief.style.as_ref().and_then(|s| s.logo.as_ref()) else {
         return Ok(None);
     };
     let at = |d: Diagnostic| vec![d.at(&brief.file, logo.span.clone())];
-    let base = brief_base(brief_path);
-    let real = existing_inside_root(&logo.value, &base, root, "logo", "logo").map_err(at)?;
+    let real = owner.locate(&logo.value, "logo", "logo").map_err(at)?;
     // The real path, checked to lie inside the root, is the one read.
     let data = files.read(&real, "logo", MAX_LOGO_BYTES).map_err(|e| {
         at(Diagnostic::error(format!(

@@ -64,13 +64,15 @@ pub struct SiteArgs {
     pub publish_marking: Vec<String>,
 
     /// The address the site is served from (`https://example.org/briefs/`), for the absolute
-    /// links of the feed and the sitemap [default: links relative to the feed].
+    /// links of the feed and the sitemap [default: the feed's links relative to it, and no
+    /// sitemap, whose links must be absolute].
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// The title of the index page and the feed.
-    #[arg(long, value_name = "TEXT", default_value = "Briefs")]
-    pub title: String,
+    /// The title of the index page and the feed [default: "Briefs" in the language most of
+    /// the briefs are written in].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 
     /// How many briefs to build at once [default: the number of cores].
     #[arg(short, long, value_name = "N")]
@@ -132,7 +134,7 @@ pub fn site(args: &SiteArgs, printer: &Printer) -> Result<Status, Failure> {
         out_dir: &args.out_dir,
         publish: &args.publish_marking,
         base_url: args.base_url.as_deref(),
-        title: &args.title,
+        title: args.title.as_deref(),
         threads: args.jobs,
     };
     site::build(&session, &site, printer, args.quiet)

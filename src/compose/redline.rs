@@ -167,6 +167,12 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         }
     }
     let tally = changes.tally();
+    // The same counts as data, for a template to word in the brief's language.
+    let counts: Vec<Value> = changes
+        .counts()
+        .into_iter()
+        .map(|(kind, status, n)| json!({"kind": kind.name(), "status": status.name(), "n": n}))
+        .collect();
     let object = after.as_object_mut().expect("the document is an object");
     object.insert(
         "redline".into(),
@@ -174,6 +180,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
             "old": old_name,
             "new": new_name,
             "tally": tally,
+            "counts": counts,
             "related": changes.related,
             "changes": marks.entries,
         }),

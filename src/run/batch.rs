@@ -263,9 +263,12 @@ fn plan_as(
         .iter()
         .map(|input| {
             let output = match out_dir {
-                Some(dir) => dir.join(
-                    Path::new(input.file_stem().unwrap_or_default()).with_extension(extension),
-                ),
+                // The brief's whole stem: `report.v2.toml` makes `report.v2.pdf`.
+                Some(dir) => {
+                    let mut name = input.file_stem().unwrap_or_default().to_os_string();
+                    name.push(format!(".{extension}"));
+                    dir.join(name)
+                }
                 None => input.with_extension(extension),
             };
             (input.clone(), output)
@@ -329,6 +332,8 @@ mod tests {
         };
         let planned = plan(&["a/x.toml", "b/y.toml"], None, Some("out")).unwrap();
         assert_eq!(planned[1].1, PathBuf::from("out/y.pdf"));
+        let dotted = plan(&["a/report.v2.toml"], None, Some("out")).unwrap();
+        assert_eq!(dotted[0].1, PathBuf::from("out/report.v2.pdf"));
         let beside = plan(&["a/x.toml"], None, None).unwrap();
         assert_eq!(beside[0].1, PathBuf::from("a/x.pdf"));
         assert!(plan(&["a/x.toml", "b/x.toml"], None, Some("out")).is_err());

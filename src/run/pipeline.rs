@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::assets::template::{Template, TemplateFile};
-use crate::assets::{figures, logo};
+use crate::assets::{figures, logo, own};
 use crate::brief::load;
 use crate::brief::marking::Marking;
 use crate::brief::model::{Brief, Paper};
@@ -137,6 +137,8 @@ pub struct Session {
     /// Where every brief and file a brief names is read from: the disk, unless a command lays
     /// something over it.
     files: Arc<dyn fs::Files>,
+    /// The briefs of each folder tree a brief's own files were checked against.
+    searches: own::Searches,
 }
 
 /// A brief read and loaded, with the problems found so far (errors among them, perhaps):
@@ -226,6 +228,7 @@ impl Session {
             cache: None,
             fonts_digest: OnceLock::new(),
             files: Arc::new(fs::Disk),
+            searches: own::Searches::default(),
         }
     }
 
@@ -280,6 +283,12 @@ impl Session {
         );
         environments.insert(key, env.clone());
         Ok(env)
+    }
+
+    /// Forgets the briefs found beside a brief's own files, so that the next build checks them
+    /// against the briefs as they are now (`brief watch`, before each build).
+    pub fn forget_searches(&self) {
+        self.searches.forget();
     }
 
     /// Drops the template environments, so that the next build reads changed template files
@@ -366,7 +375,8 @@ impl Session {
         // The logo is read from inside the root only, into the brief's own files.
         let mut own = BTreeMap::new();
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            match logo::read(files, &brief, input, root) {
+            let owner = own::Owner::new(input, root, &self.searches);
+            match logo::read(files, &brief, &owner) {
                 Ok(Some((path, file))) => {
                     own.insert(path, file);
                 }
@@ -374,7 +384,7 @@ impl Session {
                 Err(problems) => diagnostics.extend(problems),
             }
             // The figures' data and pictures, likewise; a CSV's cells fill the brief's.
-            match figures::read(files, &mut brief, input, root) {
+            match figures::read(files, &mut brief, &owner) {
                 Ok(files) => {
                     own.extend(files.into_iter().map(|f| (f.path, f.file)));
                 }

@@ -131,6 +131,9 @@ pub struct Outcome {
     /// A redline job whose versions do not differ (with `skip_unchanged`, nothing was made).
     pub unchanged: bool,
     pub kept: Kept,
+    /// Every file on disk the brief was made from (its own, its template folder's), once it
+    /// was read and checked: what a site never takes away.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Outcome {
@@ -145,6 +148,7 @@ impl Outcome {
             left_out: None,
             unchanged: false,
             kept: Kept::default(),
+            inputs: vec![],
         }
     }
 
@@ -283,11 +287,16 @@ impl Runner<'_> {
         self.outcome.classification = classification;
         // A site decides from the brief's marking alone, before its template or files are
         // looked at: nothing of a brief left out is made, or read.
-        if let (Ok(loaded), Some(allowed)) = (&loaded, &self.job.publication)
-            && let Err(why) = web::listing::publishable(&loaded.brief, allowed)
-        {
-            self.outcome.left_out = Some(why);
-            return self.outcome;
+        if let (Ok(loaded), Some(allowed)) = (&loaded, &self.job.publication) {
+            if let Err(why) = web::listing::publishable(&loaded.brief, allowed) {
+                self.outcome.left_out = Some(why);
+                return self.outcome;
+            }
+            // Its files are named after it: a name some system cannot hold is refused.
+            let files = self.job.outputs.iter().flat_map(Output::files);
+            if let Err(problem) = web::names::portable_files(&loaded.brief.file, files) {
+                return self.outcome.failed(Failure::Brief(vec![problem]));
+            }
         }
         let prepared = loaded.and_then(|loaded| self.session.finish(loaded));
         // Both versions of a redline are read, so that the problems of both are reported.
@@ -316,6 +325,7 @@ impl Runner<'_> {
         for path in self.job.outputs.iter().flat_map(Output::files) {
             fs::check_output(&path, &inputs)?;
         }
+        self.outcome.inputs = inputs;
         let changes = match &old {
             Some(old) => Some(compare(old, &prepared)?),
             None => None,

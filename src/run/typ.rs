@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
+use crate::assets::fonts;
 use crate::assets::template::{COPY_PATH, DATA_PATH, QR_PATH};
 use crate::error::Failure;
 use crate::fs::{self, Staged};
 use crate::run::pipeline::{Prepared, Session};
-use crate::typeset::fonts;
 
 /// The project of a prepared brief in `dir`, staged: the template's files, the brief's data
 /// (`data`, as the runner built it), the files the template reads beside the data, and the

@@ -107,6 +107,8 @@ pub fn watch(
     loop {
         number += 1;
         let began = Instant::now();
+        // The brief's own files are checked against the briefs beside them as they are now.
+        session.forget_searches();
         let outcome = runner::run(&session, job);
         compile::evict(MAX_AGE);
         let elapsed = began.elapsed();

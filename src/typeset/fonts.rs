@@ -1,4 +1,5 @@
-//! The fonts every paper is set in, embedded in the binary, plus any the user adds.
+//! The fonts every paper is set in (the embedded ones of `assets::fonts`), loaded for Typst,
+//! plus any the user adds.
 
 use std::path::{Path, PathBuf};
 
@@ -8,54 +9,7 @@ use typst::text::Font;
 use crate::error::Error;
 use crate::fs;
 
-/// The embedded families: Charis SIL for reading, Noto Sans for headings, labels and tables.
-/// Both cover Latin and Cyrillic, Belarusian and Ukrainian letters included.
-const EMBEDDED: &[(&str, &[u8])] = &[
-    (
-        "CharisSIL-Regular.ttf",
-        include_bytes!("../../fonts/CharisSIL-Regular.ttf"),
-    ),
-    (
-        "CharisSIL-Italic.ttf",
-        include_bytes!("../../fonts/CharisSIL-Italic.ttf"),
-    ),
-    (
-        "CharisSIL-Bold.ttf",
-        include_bytes!("../../fonts/CharisSIL-Bold.ttf"),
-    ),
-    (
-        "CharisSIL-BoldItalic.ttf",
-        include_bytes!("../../fonts/CharisSIL-BoldItalic.ttf"),
-    ),
-    (
-        "NotoSans-Regular.ttf",
-        include_bytes!("../../fonts/NotoSans-Regular.ttf"),
-    ),
-    (
-        "NotoSans-Italic.ttf",
-        include_bytes!("../../fonts/NotoSans-Italic.ttf"),
-    ),
-    (
-        "NotoSans-Bold.ttf",
-        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
-    ),
-];
-
-/// The embedded font files by name, with their licenses, for `brief typ`.
-pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    EMBEDDED.iter().copied().chain(LICENSES.iter().copied())
-}
-
-const LICENSES: &[(&str, &[u8])] = &[
-    (
-        "LICENSE-CharisSIL.txt",
-        include_bytes!("../../fonts/LICENSE-CharisSIL.txt"),
-    ),
-    (
-        "LICENSE-NotoSans.txt",
-        include_bytes!("../../fonts/LICENSE-NotoSans.txt"),
-    ),
-];
+use crate::assets::fonts::EMBEDDED;
 
 /// The fonts of a run, loaded once and shared by every brief (cloning shares the data).
 #[derive(Clone)]
@@ -91,7 +45,7 @@ impl Fonts {
 pub fn load(extra_dirs: &[PathBuf]) -> Result<Fonts, Error> {
     let mut fonts: Vec<Font> = EMBEDDED
         .iter()
-        .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
+        .flat_map(|face| Font::iter(Bytes::new(face.data)))
         .collect();
     for dir in extra_dirs {
         if !dir.is_dir() {

@@ -156,8 +156,15 @@ fn the_slides_give_each_figure_a_slide_of_its_own() {
     ];
     let mut slides_of = vec![];
     for caption in captions {
+        // The table by its header, which each of its slides repeats (the slides after the
+        // first are titled "Table 1 (continued)").
+        let mark = if caption.starts_with("Monthly") {
+            "Transit (Mt)"
+        } else {
+            caption
+        };
         let on: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].contains(caption))
+            .filter(|&i| pages[i].contains(mark))
             .collect();
         assert!(!on.is_empty(), "no slide for {caption}");
         // One slide, or (the table) a run of slides, each with its header.
@@ -174,9 +181,7 @@ fn the_slides_give_each_figure_a_slide_of_its_own() {
     }
     let table = &slides_of[0];
     assert!(table.len() >= 2, "the 60-row table on {table:?}");
-    for &p in table {
-        assert!(pages[p].contains("Transit (Mt)"), "{}", pages[p]);
-    }
+    assert!(pages[table[0]].contains("Monthly transit, 2019–2023"));
     for (caption, on) in captions.iter().zip(&slides_of).skip(1) {
         assert_eq!(on.len(), 1, "{caption}: {on:?}");
     }
@@ -186,6 +191,111 @@ fn the_slides_give_each_figure_a_slide_of_its_own() {
         .position(|p| p.contains("Transit, month by month"))
         .unwrap();
     assert_eq!(table[0], section + 1);
+}
+
+/// A brief whose one section places a table of `rows` short rows.
+fn tabled(rows: usize) -> String {
+    let mut text = String::from(
+        "title = \"Tabled\"\ndate = 2024-01-15\n\n[summary]\ntext = \"A summary.\"\n\n\
+         [[sections]]\nheading = \"The numbers\"\nbody = \"Here they are.\"\nfigures = [\"t\"]\n\n\
+         [[figures]]\nid = \"t\"\nkind = \"table\"\ncaption = \"Counted rows\"\n\
+         columns = [\"Row\", \"Value\"]\nrows = [\n",
+    );
+    for n in 1..=rows {
+        text.push_str(&format!("  [\"Row {n:02}\", \"{}\"],\n", n * 7));
+    }
+    text.push_str("]\n");
+    text
+}
+
+/// How many of a table's rows (`Row NN`) each slide shows, for the slides that show any.
+fn rows_per_slide(pdf: &Pdf) -> Vec<usize> {
+    pages(pdf)
+        .iter()
+        .map(|p| p.matches("Row ").count())
+        .filter(|&n| n > 0)
+        .collect()
+}
+
+fn slides_of(name: &str, text: &str) -> crate::support::Output {
+    Test::new()
+        .file(name, text)
+        .args(&["pdf", "--quiet", name, "--template", "slides"])
+        .run()
+}
+
+#[test]
+fn a_table_goes_on_to_another_slide_only_when_it_must_and_then_evenly() {
+    // A short table stands on one slide, set larger than the slides' smallest size.
+    let pdf = slides_of("short.toml", &tabled(5)).pdf("short.pdf");
+    assert_eq!(rows_per_slide(&pdf), vec![5]);
+    let largest = pdf.font_sizes().into_iter().fold(0.0, f64::max);
+    assert!(largest > 18.0, "{largest}");
+    // Fourteen rows do not fit one slide at the smallest size: seven and seven, not, say,
+    // eleven and three.
+    let pdf = slides_of("long.toml", &tabled(14)).pdf("long.pdf");
+    let runs = rows_per_slide(&pdf);
+    assert!(runs.len() >= 2, "{runs:?}");
+    assert!(
+        runs.iter().max().unwrap() - runs.iter().min().unwrap() <= 1,
+        "{runs:?}"
+    );
+    assert!(!pdf.text().contains("Rows 1–"), "nothing is left out");
+    // The Belarus brief's six rows of two and three lines: three and three, the second slide
+    // titled as a book titles a continued table.
+    let belarus = slides_of("belarus.toml", &repo_file("briefs/belarus.toml")).pdf("belarus.pdf");
+    let pages = pages(&belarus);
+    let table: Vec<&String> = pages
+        .iter()
+        .filter(|p| p.contains("What Moscow gained"))
+        .collect();
+    assert_eq!(table.len(), 2, "{table:#?}");
+    for (page, first) in table.iter().zip(["After August 2020", "Early 2022"]) {
+        assert!(page.contains(first), "{page}");
+    }
+    assert!(
+        table[1]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("Table 1 (continued)"),
+        "{}",
+        table[1]
+    );
+}
+
+#[test]
+fn the_rows_a_long_tables_slides_leave_out_are_in_the_speaker_notes() {
+    let brief = fixture_path("figures/figures.toml");
+    let run = Test::new()
+        .args(&[
+            "pdf",
+            "--quiet",
+            brief.to_str().unwrap(),
+            "--template",
+            "slides",
+            "-o",
+            "out.pdf",
+        ])
+        .run();
+    let text = run.pdf("out.pdf").text();
+    // The slides show the first rows and say so; the last month is not on them.
+    assert!(
+        text.contains("the whole table is in the full paper"),
+        "{text}"
+    );
+    assert!(!text.contains("2023-12"), "{text}");
+    let notes: serde_json::Value = serde_json::from_slice(&run.read("out.pdfpc")).unwrap();
+    let notes: Vec<&str> = notes["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["note"].as_str())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("2023-12")),
+        "no note holds the last row: {notes:#?}"
+    );
 }
 
 #[test]

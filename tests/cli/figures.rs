@@ -344,3 +344,135 @@ fn a_redline_marks_changed_cells_and_values() {
     };
     assert!(strokes(&pdf) > strokes(&plain.pdf("n.pdf")));
 }
+
+/// A public brief beside a TLP:AMBER one whose text must never reach it.
+#[cfg(unix)]
+fn beside_an_amber_brief() -> Test {
+    let amber = repo_file("tests/fixtures/minimal.toml")
+        .replace("Minimal brief", "Operation Quiet Lantern");
+    Test::new()
+        .file(
+            "briefs/amber.toml",
+            format!("classification = \"TLP:AMBER\"\n{amber}"),
+        )
+        .file(
+            "briefs/public.toml",
+            brief("kind = \"table\"\ndata = \"data.csv\"\n"),
+        )
+        .file(
+            "elsewhere/secret.csv",
+            "Year,Operation\n2024,Quiet Lantern\n",
+        )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_brief_own_file_is_never_another_brief_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let located = "  --> briefs/public.toml:16:8\n   |\n16 | data = \"data.csv\"\n   |        \
+                   ^^^^^^^^^^\n   = hint: a brief's files (its logo, its figures' data and \
+                   pictures) are never `.toml` files, nor the same file as a brief of its folder \
+                   through a link\n\nerror: briefs/public.toml is not a valid brief: 1 error\n\n";
+    /// A case's name, how it links the AMBER brief into the public one's data, and the error.
+    type Case<'a> = (&'a str, &'a dyn Fn(&Path), &'a str);
+    let cases: [Case; 3] = [
+        // The figure's data is a link to the AMBER brief.
+        (
+            "link",
+            &|dir| symlink("amber.toml", dir.join("briefs/data.csv")).unwrap(),
+            "leads to `amber.toml`, a `.toml` file",
+        ),
+        // A hard link: the same file under another name, with no link to follow.
+        (
+            "hard link",
+            &|dir| {
+                std::fs::hard_link(dir.join("briefs/amber.toml"), dir.join("briefs/data.csv"))
+                    .unwrap()
+            },
+            "is the brief `amber.toml` under another name",
+        ),
+        // The AMBER brief is itself a link to a file of another name, which the public one
+        // names.
+        (
+            "brief that is a link",
+            &|dir| {
+                let amber = dir.join("briefs/amber.toml");
+                std::fs::rename(&amber, dir.join("briefs/data.csv")).unwrap();
+                symlink("data.csv", &amber).unwrap();
+            },
+            "is the brief `amber.toml` under another name",
+        ),
+    ];
+    for (case, make, is) in cases {
+        let test = beside_an_amber_brief();
+        make(&test.path());
+        let error = format!(
+            "error: the data file `data.csv` {is}; a brief's own file may not be a brief\n{located}"
+        );
+        let out = test
+            .args(&["check", "briefs/public.toml"])
+            .status(1)
+            .stderr(&error)
+            .run();
+        // `pdf` refuses it alike, and `site` publishes nothing of it.
+        let site = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["site", "briefs", "--out-dir", "public", "--quiet"])
+            .current_dir(out.path(""))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let (status, said) = (site.status.code(), String::from_utf8(site.stderr).unwrap());
+        assert_eq!(status, Some(1), "{case}: {said}");
+        let problem = error.split("\nerror: briefs/public.toml").next().unwrap();
+        assert!(said.contains(problem), "{case}: {said}");
+        for name in std::fs::read_dir(out.path("public")).unwrap() {
+            let path = name.unwrap().path();
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(
+                !text.contains("Quiet Lantern"),
+                "{case}: in {}",
+                path.display()
+            );
+        }
+    }
+    // A link to a file that is no brief is the brief's own file, as before; and with --root,
+    // one outside the brief's folder too.
+    let test = beside_an_amber_brief();
+    symlink(
+        "../elsewhere/secret.csv",
+        test.path().join("briefs/data.csv"),
+    )
+    .unwrap();
+    let out = test
+        .args(&["check", "briefs/public.toml", "--root", "."])
+        .run();
+    drop(out);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_logo_is_never_another_brief_through_a_link() {
+    let test = beside_an_amber_brief().file(
+        "briefs/public.toml",
+        repo_file("tests/fixtures/minimal.toml")
+            + "\n[style]\nlogo = \"logo.svg\"\nlogo_alt = \"House\"\n",
+    );
+    std::os::unix::fs::symlink("amber.toml", test.path().join("briefs/logo.svg")).unwrap();
+    test.args(&["check", "briefs/public.toml"])
+        .status(1)
+        .stderr(
+            "error: the logo `logo.svg` leads to `amber.toml`, a `.toml` file; a brief's own file \
+             may not be a brief
+ --> briefs/public.toml:8:8
+  |
+8 | logo = \"logo.svg\"
+  |        ^^^^^^^^^^
+  = hint: a brief's files (its logo, its figures' data and pictures) are never `.toml` files, \
+             nor the same file as a brief of its folder through a link
+
+error: briefs/public.toml is not a valid brief: 1 error
+
+",
+        )
+        .run();
+}

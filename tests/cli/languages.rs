@@ -160,7 +160,7 @@ fn the_belarusian_brief_speaks_belarusian_in_every_shape_with_every_glyph() {
             ],
             _ => &[
                 "Галоўнае",
-                "Асноўныя высновы",
+                "Асноўныя ўдзельнікі",
                 "Храналогія",
                 "Крыніцы",
                 "(працяг)",
@@ -177,6 +177,155 @@ fn the_belarusian_brief_speaks_belarusian_in_every_shape_with_every_glyph() {
             "Summary", "SUMMARY", "Timeline", "Page ", "March", "February",
         ] {
             assert!(!words.contains(english), "{template}: {english}");
+        }
+    }
+}
+
+/// Every English label of the built-in tables that Belarusian words differently, flattened:
+/// none of them may be on a Belarusian brief's page, site or redline.
+fn english_only_labels() -> Vec<String> {
+    fn flat(value: &toml::Value, path: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            toml::Value::String(s) => out.push((path.to_string(), s.clone())),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    flat(v, &format!("{path}.{k}"), out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    flat(v, &format!("{path}.{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let table = |lang: &str| {
+        let text = crate::support::repo_file(&format!("templates/paper/labels/{lang}.toml"));
+        let mut out = vec![];
+        flat(&toml::from_str(&text).unwrap(), "", &mut out);
+        out
+    };
+    let be = table("be");
+    table("en")
+        .into_iter()
+        .filter(|(key, english)| be.iter().any(|(k, b)| k == key && b != english))
+        // A line with a number to fill is looked for up to its first `{`.
+        .map(|(_, english)| english.split('{').next().unwrap().trim().to_string())
+        .filter(|english| english.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .collect()
+}
+
+/// Whether `word` (letters) stands in `text` as a word of its own.
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// What a page or feed says to a reader: its text between tags (none of its style sheet, fonts
+/// or JSON-LD) and the attributes read out (`aria-label`, `alt`, `title`).
+fn shown(markup: &str) -> String {
+    let mut out = String::new();
+    let mut rest = markup;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = &rest[open..];
+        let close = if rest.starts_with("<style") {
+            "</style>"
+        } else if rest.starts_with("<script") {
+            "</script>"
+        } else {
+            ">"
+        };
+        let end = rest.find(close).map_or(rest.len(), |at| at + close.len());
+        let tag = &rest[..end];
+        for name in ["aria-label", "alt", "title"] {
+            let attribute = format!(" {name}=\"");
+            if let Some(at) = tag.find(&attribute).filter(|_| close == ">") {
+                let value = &tag[at + attribute.len()..];
+                out.push_str(&value[..value.find('"').unwrap_or(value.len())]);
+                out.push(' ');
+            }
+        }
+        rest = &rest[end..];
+    }
+    out + rest
+}
+
+#[test]
+fn a_belarusian_briefs_redline_page_site_and_feed_are_in_belarusian() {
+    let old = crate::support::repo_file("briefs/belarus-be.toml");
+    let new = old.replacen(
+        "heading = \"Межы ўдзелу Лукашэнкі\"",
+        "heading = \"Межы ўдзелу Аляксандра Лукашэнкі\"",
+        1,
+    );
+    assert_ne!(old, new);
+    let english = english_only_labels();
+    assert!(english.iter().any(|e| e == "Redline"), "{english:?}");
+
+    // The redline: its summary box, its count and its tags.
+    let run = Test::new()
+        .file("old.toml", &old)
+        .file("new.toml", &new)
+        .args(&["diff", "old.toml", "new.toml", "-o", "redline.pdf"])
+        .run();
+    let text = run.pdf("redline.pdf").text();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for belarusian in [
+        "ПАРАЎНАННЕ ВЕРСІЙ",
+        "Змены ад old.toml да new.toml",
+        "Раздзелы: змененыя — 1",
+        "Зменена Раздзел",
+        "ЗМЕНЕНА",
+        "раней Межы ўдзелу Лукашэнкі",
+    ] {
+        assert!(
+            text.contains(belarusian),
+            "{belarusian:?} not in the redline:\n{text}"
+        );
+    }
+    for word in &english {
+        assert!(!has_word(&text, word), "{word:?} in the redline:\n{text}");
+    }
+
+    // The site of the Belarusian brief: its index, feed and page.
+    let run = Test::new()
+        .file("briefs/belarus-be.toml", &old)
+        .args(&[
+            "site",
+            "briefs",
+            "--out-dir",
+            "public",
+            "--publish-marking",
+            "Для публікацыі",
+            "--base-url",
+            "https://example.org/briefs/",
+            "--quiet",
+        ])
+        .run();
+    let index = String::from_utf8(run.read("public/index.html")).unwrap();
+    assert!(index.contains("<html lang=\"be\" dir=\"ltr\">"), "{index}");
+    assert!(
+        index.contains("<title>Аналітычныя запіскі</title>"),
+        "{index}"
+    );
+    assert!(index.contains("Стужка Atom"), "{index}");
+    let feed = String::from_utf8(run.read("public/feed.xml")).unwrap();
+    assert!(feed.contains("xml:lang=\"be\""), "{feed}");
+    assert!(
+        feed.contains("<title>Аналітычныя запіскі</title>"),
+        "{feed}"
+    );
+    let page = String::from_utf8(run.read("public/belarus-be.html")).unwrap();
+    for (name, text) in [("index", &index), ("feed", &feed), ("page", &page)] {
+        let text = shown(text);
+        for word in &english {
+            assert!(!has_word(&text, word), "{word:?} in the {name}");
         }
     }
 }

@@ -533,6 +533,90 @@ fn a_brief_marked_red_during_the_watch_is_withheld_from_the_network() {
 }
 
 #[test]
+fn a_later_failed_save_does_not_serve_the_pages_of_a_withheld_one() {
+    // Saved as TLP:RED, then as TLP:CLEAR with an error: the pages shown are still the RED
+    // version's, so the preview stays withheld until a good build replaces them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.toml");
+    std::fs::write(&path, minimal_with("TLP:CLEAR")).unwrap();
+    let serving = Serving::start_at(dir.path(), &["b.toml", "--serve", "0.0.0.0:0"]);
+    assert!(serving.next_build().starts_with("built b.pdf"));
+    let token = serving.url.split_once("?token=").unwrap().1.to_string();
+    let get = |path: &str| serving.get_as(&format!("{path}?token={token}"), None);
+    let said_until_build = || {
+        let mut lines = vec![];
+        loop {
+            let line = serving.lines.recv_timeout(PATIENCE).expect("a build line");
+            if line.starts_with("built ") || line.starts_with("failed ") {
+                return (lines, line);
+            }
+            lines.push(line);
+        }
+    };
+    std::fs::write(
+        &path,
+        minimal_with("TLP:RED").replace("Minimal brief", "Red brief"),
+    )
+    .unwrap();
+    let (said, line) = said_until_build();
+    assert!(line.starts_with("built b.pdf"), "{line}");
+    assert_eq!(
+        said,
+        [
+            "warning: the preview is withheld from the network: the brief is marked TLP:RED; it \
+             answers 403 until that changes (serve it on loopback to see it)",
+            ""
+        ]
+    );
+    std::fs::write(
+        &path,
+        format!(
+            "{}stray = \"a key the format does not have\"\n",
+            minimal_with("TLP:CLEAR")
+        ),
+    )
+    .unwrap();
+    let (said, line) = said_until_build();
+    assert!(line.starts_with("failed b.toml"), "{line}");
+    assert!(
+        !said
+            .iter()
+            .any(|l| l.contains("served to the network again")),
+        "{said:?}"
+    );
+    for path in ["/", "/state", "/page/1.svg", "/web"] {
+        let response = get(path);
+        assert_eq!(
+            response.lines().next(),
+            Some("HTTP/1.1 403 Forbidden"),
+            "{path}: {response}"
+        );
+        assert!(
+            response.ends_with(
+                "the preview is withheld: the pages it shows are of a version marked TLP:RED"
+            ),
+            "{path}: {response}"
+        );
+        assert!(!response.contains("Red brief"), "{path}: {response}");
+    }
+    // A good CLEAR build replaces them, and the preview is served again.
+    std::fs::write(&path, minimal_with("TLP:CLEAR")).unwrap();
+    let (said, line) = said_until_build();
+    assert!(line.starts_with("built b.pdf"), "{line}");
+    assert_eq!(
+        said,
+        ["warning: the preview is served to the network again", ""]
+    );
+    let state = get("/state");
+    assert!(state.starts_with("HTTP/1.1 200 OK\r\n"), "{state}");
+    assert!(
+        state.contains("Minimal brief") && !state.contains("Red brief"),
+        "{state}"
+    );
+    assert!(get("/web").starts_with("HTTP/1.1 200 OK\r\n"));
+}
+
+#[test]
 fn idle_connections_are_closed() {
     let dir = tempfile::tempdir().unwrap();
     let serving = serving_minimal(dir.path(), &["b.toml", "--serve"]);

@@ -67,7 +67,7 @@ fn a_page_is_made_of_the_papers_data() {
         &[
             "<!DOCTYPE html>",
             r##"<html lang="en" dir="ltr">"##,
-            r##"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">"##,
+            r##"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'">"##,
             r##"<script type="application/ld+json">{"@context":"https://schema.org","@type":"Report""##,
             r##"<p class="marking marking-top"><span class="visually-hidden">Classification: </span><span class="marking-text">Public</span></p>"##,
             "<h1>Belarus and the War in Ukraine: A Captured Regime, a Resisting Society</h1>",
@@ -406,8 +406,83 @@ fn the_page_reads_at_a_phones_and_a_desktops_width_and_asks_for_nothing() {
             "(() => { const p = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); \
              return p && p.content; })()"
         ),
-        json!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+        json!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
     );
+}
+
+#[test]
+fn the_page_is_set_in_the_papers_faces_embedded_small_and_the_same_each_time() {
+    let (out, page) = written("belarus.toml", &repo_file("briefs/belarus.toml"));
+    let html = std::fs::read(&page).unwrap();
+    // The page with its fonts within its budget.
+    eprintln!("the Belarus page with its fonts: {} bytes", html.len());
+    assert!(html.len() < 250_000, "{} bytes", html.len());
+    let text = String::from_utf8(html.clone()).unwrap();
+    for (family, style, weight) in [
+        ("Charis SIL", "normal", 400),
+        ("Charis SIL", "italic", 400),
+        ("Charis SIL", "normal", 700),
+        ("Noto Sans", "normal", 400),
+        ("Noto Sans", "normal", 700),
+    ] {
+        assert!(
+            text.contains(&format!(
+                "font-family: \"{family}\"; font-style: {style}; font-weight: {weight}; font-display: swap; src: url(data:font/woff2;base64,"
+            )),
+            "no {family} {style} {weight}"
+        );
+    }
+    // The same brief gives the same page, fonts and all.
+    let again = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .args(&["html", "--quiet", "belarus.toml"])
+        .run();
+    assert!(
+        again.read("belarus.html") == html,
+        "the page differs between runs"
+    );
+
+    // In a browser the faces load from the page and set its text as the paper's: the title
+    // and body in Charis SIL, the headings in Noto Sans; nothing is asked of the network, the fonts being the page's
+    // own `data:` URLs.
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    let url = format!("file://{}", page.display());
+    browser.open(&url, 1280);
+    browser.wait_until("document.fonts.status === 'loaded'", "its fonts loaded");
+    let loaded = browser.eval(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '') + ' ' + f.style + ' ' + f.weight).sort()",
+    );
+    for face in [
+        "Charis SIL normal 400",
+        "Charis SIL italic 400",
+        "Noto Sans normal 700",
+    ] {
+        assert!(
+            loaded.as_array().unwrap().iter().any(|f| f == face),
+            "{face} not loaded: {loaded}"
+        );
+    }
+    for (selector, family) in [
+        ("main p", "Charis SIL"),
+        ("h1", "Charis SIL"),
+        ("h2", "Noto Sans"),
+    ] {
+        let font = browser.eval(&format!(
+            "getComputedStyle(document.querySelector('{selector}')).fontFamily"
+        ));
+        assert!(
+            font.as_str().unwrap().starts_with(&format!("\"{family}\"")),
+            "{selector}: {font}"
+        );
+    }
+    assert_eq!(browser.requests(), [url]);
+    assert!(
+        browser.inline_requests() >= 3,
+        "the fonts were not read from the page"
+    );
+    drop(out);
 }
 
 #[test]

@@ -173,18 +173,27 @@ impl Changes {
             .count()
     }
 
-    /// "1 section changed, 1 actor added": the counts per kind, in print order.
-    pub fn tally(&self) -> Vec<String> {
-        let mut parts = vec![];
+    /// How many items of each kind have each status, in print order, the zeros left out: what
+    /// `tally` words in English, and a redline's summary in the brief's language.
+    pub fn counts(&self) -> Vec<(Kind, Status, usize)> {
+        let mut counts = vec![];
         for kind in Kind::ALL {
             for status in Status::ALL {
                 let count = self.count(kind, status);
                 if count > 0 {
-                    parts.push(format!("{} {}", kind.counted(count), status.name()));
+                    counts.push((kind, status, count));
                 }
             }
         }
-        parts
+        counts
+    }
+
+    /// "1 section changed, 1 actor added": the counts per kind, in print order.
+    pub fn tally(&self) -> Vec<String> {
+        self.counts()
+            .into_iter()
+            .map(|(kind, status, count)| format!("{} {}", kind.counted(count), status.name()))
+            .collect()
     }
 }
 

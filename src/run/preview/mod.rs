@@ -6,9 +6,11 @@
 //!
 //! Who may ask: on loopback, only requests for the preview's own host and port (so that a web
 //! page whose name was made to resolve to 127.0.0.1 reads nothing); on any other address,
-//! only requests with the random token printed at start, and never while the brief is marked
-//! for limited sharing (TLP:AMBER and above, a UK level above OFFICIAL) or its marking cannot
-//! be read.
+//! only requests with the random token printed at start, and never while what it holds is of a
+//! brief marked for limited sharing (TLP:AMBER and above, a UK level above OFFICIAL) or whose
+//! marking cannot be read. What it holds is of two builds at most: the pages (with their
+//! title and web edition) of the last good build, and the problems of the last build; each
+//! one's own marking counts, never only the newest text's.
 
 mod http;
 
@@ -46,20 +48,68 @@ struct State {
     generation: u64,
     /// Bumped when the pages change (a good build).
     pages_generation: u64,
+    /// The title of the pages' brief.
     title: String,
+    /// The last build's line.
     status: String,
     pages: Vec<Arc<[u8]>>,
     /// The web edition of the brief the pages are of, when it could be made.
     web: Option<Arc<[u8]>>,
+    /// The last build's problems.
     problems: Vec<Problem>,
     /// Whether the server listens beyond loopback.
     exposed: bool,
-    /// Why the brief may not be served beyond loopback now, if it may not.
-    withheld: Option<String>,
-    /// Whether the build under way wrote pages (and so set `withheld` from their brief).
+    /// The classification of the brief the pages, their title and their web edition were
+    /// made from, which may be older than the last build; `None` before the first pages.
+    shown: Option<Classification>,
+    /// The classification of the text the last build read, which its problems and line come
+    /// from; `None` before the first build.
+    last: Option<Classification>,
+    /// Whether the build under way wrote pages (and so its problems are of their brief).
     wrote: bool,
     /// Whether the preview was withheld after the last build.
     was_withheld: bool,
+}
+
+impl State {
+    /// Why the preview may not be served beyond loopback now: it holds text of two builds at
+    /// most (the pages' and the last one's), and each one's marking must allow it.
+    fn withheld(&self) -> Option<String> {
+        if let Some(reason) = self.last.as_ref().and_then(withheld_because) {
+            return Some(reason);
+        }
+        let shown = self.shown.as_ref()?;
+        withheld_because(shown)?;
+        Some(match shown {
+            Classification::Read(Some(marking)) => {
+                format!(
+                    "the pages it shows are of a version marked {}",
+                    marking.text
+                )
+            }
+            _ => "the pages it shows are of a version whose marking cannot be read".into(),
+        })
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string(&StateJson {
+            generation: self.generation,
+            pages_generation: self.pages_generation,
+            title: &self.title,
+            status: &self.status,
+            pages: self.pages.len(),
+            web: self.web.is_some(),
+            problems: &self.problems,
+        })
+        .expect("the state is JSON")
+    }
+
+    fn page(&self, number: usize) -> Option<Arc<[u8]>> {
+        number
+            .checked_sub(1)
+            .and_then(|i| self.pages.get(i))
+            .cloned()
+    }
 }
 
 #[derive(Serialize)]
@@ -96,13 +146,12 @@ impl Preview {
         web: Option<String>,
     ) {
         let pages: Vec<Arc<[u8]>> = pages.into_iter().map(Arc::from).collect();
-        let withheld = withheld_because(classification);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.pages = pages;
         state.web = web.map(|html| Arc::from(html.into_bytes()));
         state.title = title.to_string();
         state.pages_generation += 1;
-        state.withheld = withheld;
+        state.shown = Some(classification.clone());
         state.wrote = true;
     }
 
@@ -110,17 +159,32 @@ impl Preview {
     /// preview, served beyond loopback, stops or starts again serving the brief there.
     pub fn built(&self, build: &Build, line: String) -> Option<String> {
         let problems = build.outcome.diagnostics.iter().map(problem).collect();
+        self.finished(problems, line, &build.outcome.classification)
+    }
+
+    /// The problems and line of a build, with the classification of the text it read (for a
+    /// build that wrote pages, theirs is taken).
+    fn finished(
+        &self,
+        problems: Vec<Problem>,
+        line: String,
+        classification: &Classification,
+    ) -> Option<String> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let before = state.was_withheld;
-        // A build that wrote no pages shows its problems: the marking read for it decides.
-        if !std::mem::take(&mut state.wrote) {
-            state.withheld = withheld_because(&build.outcome.classification);
-        }
+        // A build that wrote pages read their brief; one that did not shows its problems over
+        // the last good pages, and both markings count.
+        state.last = if std::mem::take(&mut state.wrote) {
+            state.shown.clone()
+        } else {
+            Some(classification.clone())
+        };
         state.problems = problems;
         state.status = line;
         state.generation += 1;
-        state.was_withheld = state.withheld.is_some();
-        match (&state.withheld, before) {
+        let withheld = state.withheld();
+        state.was_withheld = withheld.is_some();
+        match (withheld, before) {
             _ if !state.exposed => None,
             (Some(reason), false) => Some(format!(
                 "the preview is withheld from the network: {reason}; it answers 403 until that \
@@ -129,38 +193,6 @@ impl Preview {
             (None, true) => Some("the preview is served to the network again".into()),
             _ => None,
         }
-    }
-
-    fn withheld(&self) -> Option<String> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.withheld.clone()
-    }
-
-    fn state_json(&self) -> String {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        serde_json::to_string(&StateJson {
-            generation: state.generation,
-            pages_generation: state.pages_generation,
-            title: &state.title,
-            status: &state.status,
-            pages: state.pages.len(),
-            web: state.web.is_some(),
-            problems: &state.problems,
-        })
-        .expect("the state is JSON")
-    }
-
-    fn web(&self) -> Option<Arc<[u8]>> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.web.clone()
-    }
-
-    fn page(&self, number: usize) -> Option<Arc<[u8]>> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        number
-            .checked_sub(1)
-            .and_then(|i| state.pages.get(i))
-            .cloned()
     }
 }
 
@@ -258,8 +290,8 @@ pub fn serve(
     };
     http::serve(listener, move |request| {
         access
-            .check(request, &preview)
-            .unwrap_or_else(|| respond(request, &preview))
+            .check(request)
+            .unwrap_or_else(|| respond(request, &preview, exposed))
     })
     .map_err(|e| Error::message(format!("cannot start the preview server: {e}")))?;
     Ok(Server {
@@ -277,21 +309,19 @@ struct Access {
 }
 
 impl Access {
-    /// The refusal of a request that may not be answered, or `None`.
-    fn check(&self, request: &Request, preview: &Preview) -> Option<Response> {
+    /// The refusal of a request that may not be answered, or `None`. Whether the brief is
+    /// withheld is `respond`'s to decide, with what it sends.
+    fn check(&self, request: &Request) -> Option<Response> {
         let Some(token) = &self.token else {
             return (!self.own_host(request.host))
                 .then(|| Response::text(421, "this preview answers only for its own address"));
         };
-        if !query_has_token(request.target, token) {
-            return Some(Response::text(
+        (!query_has_token(request.target, token)).then(|| {
+            Response::text(
                 403,
                 "this preview needs the token it printed when it started",
-            ));
-        }
-        preview
-            .withheld()
-            .map(|reason| Response::text(403, &format!("the preview is withheld: {reason}")))
+            )
+        })
     }
 
     /// Whether `host` names the loopback address the preview listens on, with its port: a
@@ -340,10 +370,16 @@ fn query_has_token(target: &str, token: &str) -> bool {
 }
 
 /// The whole of what the preview serves: its page, its state, the pictures of the pages, the
-/// web edition.
+/// web edition. Beyond loopback (`exposed`) nothing is served while what the preview holds
+/// is withheld, decided under the lock that what is sent is read under: a build that lands
+/// between the two never slips through.
 /// The path is matched as sent (after the query), never decoded or joined to a folder, so no
 /// path can reach a file.
-fn respond(request: &Request, preview: &Preview) -> Response {
+fn respond(request: &Request, preview: &Preview, exposed: bool) -> Response {
+    let state = preview.state.lock().unwrap_or_else(|e| e.into_inner());
+    if exposed && let Some(reason) = state.withheld() {
+        return Response::text(403, &format!("the preview is withheld: {reason}"));
+    }
     if request.method != "GET" {
         return Response::text(405, "only GET");
     }
@@ -351,12 +387,9 @@ fn respond(request: &Request, preview: &Preview) -> Response {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
     match path {
         "/" => content(Arc::from(PAGE.as_bytes()), "text/html; charset=utf-8"),
-        "/state" => content(
-            Arc::from(preview.state_json().into_bytes()),
-            "application/json",
-        ),
-        "/web" => match preview.web() {
-            Some(html) => content(html, "text/html; charset=utf-8"),
+        "/state" => content(Arc::from(state.json().into_bytes()), "application/json"),
+        "/web" => match &state.web {
+            Some(html) => content(html.clone(), "text/html; charset=utf-8"),
             None => Response::text(404, "not found"),
         },
         _ => {
@@ -365,7 +398,7 @@ fn respond(request: &Request, preview: &Preview) -> Response {
                 .and_then(|rest| rest.strip_suffix(".svg"))
                 .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
                 .and_then(|n| n.parse::<usize>().ok())
-                .and_then(|n| preview.page(n));
+                .and_then(|n| state.page(n));
             match page {
                 Some(svg) => content(svg, "image/svg+xml"),
                 None => Response::text(404, "not found"),
@@ -397,8 +430,8 @@ mod tests {
     #[test]
     fn only_the_preview_paths_are_served() {
         let preview = Preview::default();
-        assert_eq!(respond(&get("/"), &preview).status, 200);
-        assert_eq!(respond(&get("/state?x=1"), &preview).status, 200);
+        assert_eq!(respond(&get("/"), &preview, false).status, 200);
+        assert_eq!(respond(&get("/state?x=1"), &preview, false).status, 200);
         for path in [
             "/../../etc/passwd",
             "/%2e%2e/%2e%2e/etc/passwd",
@@ -412,13 +445,13 @@ mod tests {
             "/index.html",
             "http://127.0.0.1:8000/",
         ] {
-            assert_eq!(respond(&get(path), &preview).status, 404, "{path}");
+            assert_eq!(respond(&get(path), &preview, false).status, 404, "{path}");
         }
         let post = Request {
             method: "POST",
             ..get("/")
         };
-        assert_eq!(respond(&post, &preview).status, 405);
+        assert_eq!(respond(&post, &preview, false).status, 405);
     }
 
     #[test]
@@ -503,5 +536,180 @@ mod tests {
         }
         assert!(withheld_because(&Classification::Unknown).is_some());
         assert_eq!(withheld_because(&Classification::Read(None)), None);
+    }
+
+    /// Markings a generated save may carry, and whether each withholds the brief beyond
+    /// loopback (stated here, not asked of the code under test).
+    const MARKINGS: &[(Option<&str>, bool)] = &[
+        (None, false),
+        (Some("TLP:CLEAR"), false),
+        (Some("TLP:GREEN"), false),
+        (Some("OFFICIAL"), false),
+        (Some("Internal"), false),
+        (Some("TLP:AMBER"), true),
+        (Some("TLP:AMBER+STRICT"), true),
+        (Some("TLP:RED"), true),
+        (Some("OFFICIAL-SENSITIVE"), true),
+        (Some("SECRET"), true),
+    ];
+
+    /// One save of the brief, as the watch builds it.
+    #[derive(Debug, Clone)]
+    enum Save {
+        /// A build that wrote pages, of a brief marked `MARKINGS[i]`.
+        Good(usize),
+        /// A failed build, of a text marked `MARKINGS[i]`, or whose marking cannot be read.
+        Failed(Option<usize>),
+    }
+
+    fn saves() -> impl proptest::strategy::Strategy<Value = Vec<Save>> {
+        use proptest::prelude::*;
+        let save = prop_oneof![
+            (0..MARKINGS.len()).prop_map(Save::Good),
+            proptest::option::of(0..MARKINGS.len()).prop_map(Save::Failed),
+        ];
+        proptest::collection::vec(save, 1..16)
+    }
+
+    fn classified(marking: Option<usize>) -> (Classification, bool) {
+        match marking {
+            Some(i) => {
+                let (text, withholds) = MARKINGS[i];
+                let marking = text.map(|t| crate::brief::marking::parse(t).unwrap());
+                (Classification::Read(marking), withholds)
+            }
+            None => (Classification::Unknown, true),
+        }
+    }
+
+    /// The text a build's brief holds, which nothing withheld may let out.
+    fn text_of(build: usize) -> String {
+        format!("[text of build {build}]")
+    }
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// What a client beyond loopback, with the token, gets for each path.
+    fn served(preview: &Preview) -> Vec<(&'static str, Response)> {
+        let access = Access {
+            address: "0.0.0.0:8000".parse().unwrap(),
+            token: Some(TOKEN.into()),
+        };
+        ["/", "/state", "/web", "/page/1.svg", "/page/2.svg"]
+            .into_iter()
+            .map(|path| {
+                let target = format!("{path}?token={TOKEN}");
+                let request = Request {
+                    method: "GET",
+                    target: &target,
+                    host: Some("192.0.2.7:8000"),
+                };
+                let response = access
+                    .check(&request)
+                    .unwrap_or_else(|| respond(&request, preview, true));
+                (path, response)
+            })
+            .collect()
+    }
+
+    /// Checks what the preview serves now: no text of a build whose marking withholds it, and
+    /// everything when neither the pages' build nor the last one withholds.
+    fn check_served(
+        preview: &Preview,
+        withheld: &[usize],
+        shown: Option<(usize, bool)>,
+        last: Option<(usize, bool)>,
+    ) {
+        let open = !shown.is_some_and(|(_, w)| w) && !last.is_some_and(|(_, w)| w);
+        for (path, response) in served(preview) {
+            let body = String::from_utf8_lossy(&response.body);
+            for build in withheld {
+                assert!(
+                    !body.contains(&text_of(*build)),
+                    "{path} lets out build {build}: {body}"
+                );
+            }
+            if !open {
+                assert_eq!(response.status, 403, "{path}: {body}");
+                continue;
+            }
+            match path {
+                "/" => assert_eq!(response.status, 200),
+                "/state" => {
+                    assert_eq!(response.status, 200);
+                    for (build, _) in shown.iter().chain(&last) {
+                        assert!(body.contains(&text_of(*build)), "{body}");
+                    }
+                }
+                "/web" | "/page/1.svg" => match shown {
+                    Some((build, _)) => assert!(body.contains(&text_of(build)), "{body}"),
+                    None => assert_eq!(response.status, 404),
+                },
+                _ => assert_eq!(response.status, 404),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Over any sequence of saves (markings, errors, good builds), what the preview serves
+        /// beyond loopback never holds text of a build whose marking withholds it: not the
+        /// pages of a good build kept under a later failed one, not the problems of a failed
+        /// build over earlier pages, not in the moment between a build's pages and its line.
+        #[test]
+        fn nothing_withheld_is_served_beyond_loopback(saves in saves()) {
+            let preview = Preview::default();
+            preview.state.lock().unwrap().exposed = true;
+            let mut withheld = vec![];
+            let mut shown = None;
+            let mut last = None;
+            check_served(&preview, &withheld, shown, last);
+            for (build, save) in saves.iter().enumerate() {
+                let text = text_of(build);
+                let (classification, withholds) = match save {
+                    Save::Good(i) => classified(Some(*i)),
+                    Save::Failed(i) => classified(*i),
+                };
+                if withholds {
+                    withheld.push(build);
+                }
+                if let Save::Good(_) = save {
+                    preview.written(
+                        &text,
+                        &classification,
+                        vec![format!("<svg>{text}</svg>").into_bytes()],
+                        Some(format!("<h1>{text}</h1>")),
+                    );
+                    shown = Some((build, withholds));
+                    // The pages are there, the line not yet.
+                    check_served(&preview, &withheld, shown, last);
+                }
+                let problem = Problem {
+                    severity: "error",
+                    location: Some(format!("b.toml:1:1 {text}")),
+                    message: format!("unknown key {text}"),
+                    hints: vec![text.clone()],
+                };
+                preview.finished(vec![problem], format!("line of {text}"), &classification);
+                last = Some((build, withholds));
+                check_served(&preview, &withheld, shown, last);
+            }
+        }
+    }
+
+    #[test]
+    fn the_pages_of_a_withheld_build_stay_withheld_under_a_later_error() {
+        // The case that was served: saved as TLP:RED, then as TLP:CLEAR with an error.
+        let preview = Preview::default();
+        let red = Classification::Read(Some(crate::brief::marking::parse("TLP:RED").unwrap()));
+        let clear = Classification::Read(Some(crate::brief::marking::parse("TLP:CLEAR").unwrap()));
+        preview.written("Red", &red, vec![b"<svg/>".to_vec()], None);
+        preview.finished(vec![], "built".into(), &red);
+        preview.finished(vec![], "failed".into(), &clear);
+        let (_, response) = served(&preview).remove(3);
+        assert_eq!(response.status, 403);
+        assert_eq!(
+            String::from_utf8_lossy(&response.body),
+            "the preview is withheld: the pages it shows are of a version marked TLP:RED"
+        );
     }
 }

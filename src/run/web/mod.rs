@@ -8,7 +8,10 @@
 
 pub mod chart;
 pub mod dates;
+pub mod fonts;
 pub mod listing;
+pub mod manifest;
+pub mod names;
 pub mod rich;
 pub mod site;
 
@@ -330,20 +333,33 @@ pub fn page(
         .filter(|(path, _)| path.starts_with(FIGURE_STEM) && !path.ends_with(".csv"))
         .map(|(path, file)| (format!("/{path}"), data_url(path, &file.data)))
         .collect();
-    let context = minijinja::context! {
-        brief => data_value,
-        labels => Value::from_serialize(&labels),
-        lang => lang,
-        dir => dir,
-        description => description,
-        jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
-        logo => logo,
-        images => images,
-        charts => charts,
-        links => Value::from_serialize(links),
-        generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
+    let context = |fonts: String| {
+        minijinja::context! {
+            brief => data_value.clone(),
+            labels => Value::from_serialize(&labels),
+            lang => lang.clone(),
+            dir => dir,
+            description => description.clone(),
+            jsonld => Value::from_safe_string(json_ld(&data, &description, &lang)),
+            logo => logo.clone(),
+            images => images.clone(),
+            charts => charts.clone(),
+            links => Value::from_serialize(links),
+            generator => format!("brief {}", env!("CARGO_PKG_VERSION")),
+            // The `@font-face` rules, made by `brief` of its own fonts: no brief text in them.
+            fonts => Value::from_safe_string(fonts),
+        }
     };
-    let html = render(&env, "page.html", context, &prepared.template)?;
+    // Made twice: once to learn the characters the page shows, then with its fonts cut to
+    // them (the templates are cheap; the fonts are not, and are made once).
+    let bare = render(
+        &env,
+        "page.html",
+        context(String::new()),
+        &prepared.template,
+    )?;
+    let faces = fonts::font_faces(&fonts::page_text(&bare));
+    let html = render(&env, "page.html", context(faces), &prepared.template)?;
     let entry = match &links.index {
         Some(_) => Some(listing::entry(prepared, &data, links)?),
         None => None,

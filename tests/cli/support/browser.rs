@@ -183,8 +183,25 @@ impl Browser {
         )
     }
 
-    /// The addresses the page asked for.
+    /// The addresses the page asked for. DevTools reports the page's own `data:` URLs (its
+    /// fonts and pictures) as requests too; they are read from the page and leave nothing, so
+    /// they are counted apart (`inline_requests`).
     pub fn requests(&self) -> Vec<String> {
+        self.all_requests()
+            .into_iter()
+            .filter(|url| !url.starts_with("data:"))
+            .collect()
+    }
+
+    /// How many of the page's own `data:` URLs it read.
+    pub fn inline_requests(&self) -> usize {
+        self.all_requests()
+            .iter()
+            .filter(|url| url.starts_with("data:"))
+            .count()
+    }
+
+    fn all_requests(&self) -> Vec<String> {
         self.events
             .iter()
             .filter(|e| e["method"] == "Network.requestWillBeSent")
