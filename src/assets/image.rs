@@ -24,6 +24,12 @@ pub const MAX_SIDE: u64 = 16_384;
 /// How deep SVG elements may nest, and images be embedded in images: enough for any drawing
 /// an editor exports, and far from where the SVG reader's recursion would run out of stack.
 const MAX_NESTING: usize = 256;
+
+/// The most elements an SVG may draw, counting each `<use>` as the elements it repeats: a
+/// detailed map has tens of thousands. Typst's SVG reader stops at a million, but well before
+/// that its work grows faster than the drawing (a gradient over every one of 250,000 repeated
+/// shapes takes it seconds), so the check that decodes a picture stays quick.
+const MAX_ELEMENTS: u64 = 100_000;
 const MAX_EMBEDDING: usize = 4;
 
 /// At most this many problems of one image are reported; the last says how many more.
@@ -313,13 +319,30 @@ fn jpeg_size(data: &[u8]) -> Option<(u64, u64)> {
 /// The rules for SVG: well-formed XML with an `<svg>` root, no DOCTYPE (and so no entities),
 /// no reference to anything outside the file, no scripts or foreign objects; embedded images
 /// obey the rules of images.
+///
+/// A reference is judged as a renderer reads it, not as it looks: an `href` as written (Typst's
+/// SVG reader loads `<image href=" #x">` as the file ` #x`, and `#/../x.png` as `x.png`), CSS
+/// with its escapes and comments undone (`u\72l(…)` is a `url(…)`), the strings of
+/// `image-set()`, the values an animation (`<set>`, `<animate>`) gives an `href`, and an SVG
+/// embedded as `data:` by the same rules, however deep. The work is linear in the file: line
+/// numbers come from one index of line starts, each attribute is read once.
 mod svg {
-    use super::{MAX_EMBEDDING, MAX_NESTING, Problem};
+    use super::{MAX_ELEMENTS, MAX_EMBEDDING, MAX_NESTING, Problem};
+    use crate::source::SourceFile;
 
     const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
 
     const SELF_CONTAINED: &str = "an image may refer only to its own parts (`#id`) or to data it \
                                   embeds (`data:`); embed what it points to, or remove the reference";
+
+    /// The elements that animate another element's attributes.
+    const ANIMATIONS: &[&str] = &[
+        "set",
+        "animate",
+        "animateColor",
+        "animateMotion",
+        "animateTransform",
+    ];
 
     pub(super) fn inspect(data: &[u8], depth: usize) -> Result<(), Vec<Problem>> {
         let Ok(text) = std::str::from_utf8(data) else {
@@ -329,6 +352,10 @@ mod svg {
             )]);
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Every element's line is looked up in this index, made once.
+        let file = SourceFile::new("", text);
+        let text = file.text();
+        let line = |position: usize| file.line_index(position) as u32 + 1;
         let options = roxmltree::ParsingOptions {
             allow_dtd: false,
             ..Default::default()
@@ -361,7 +388,6 @@ mod svg {
             )]);
         }
         let mut problems = vec![];
-        let line = |position: usize| document.text_pos_at(position).row;
         for node in document.root().children() {
             if node.is_pi() && node.pi().is_some_and(|pi| pi.target == "xml-stylesheet") {
                 problems.push(Problem::new(
@@ -383,15 +409,86 @@ mod svg {
                 ));
                 break;
             }
-            element(&node, depth, &line, &mut problems);
+            element(&node, depth, line(node.range().start), &mut problems);
             let children: Vec<_> = node.children().filter(|n| n.is_element()).collect();
             stack.extend(children.into_iter().rev().map(|n| (n, nesting + 1)));
+        }
+        if problems.is_empty() && drawn_elements(&document) > MAX_ELEMENTS {
+            problems.push(Problem::new(
+                format!(
+                    "draws more than {MAX_ELEMENTS} elements, counting what its <use> elements \
+                     repeat"
+                ),
+                "simplify the drawing, or save it as PNG at the size it is printed",
+            ));
         }
         if problems.is_empty() {
             Ok(())
         } else {
             Err(problems)
         }
+    }
+
+    /// How many elements the drawing has once every `<use>` is replaced by what it refers to,
+    /// as the SVG reader expands it (up to a little past [`MAX_ELEMENTS`]). Each element's count
+    /// is found once, depth first with an explicit stack (a chain of a hundred thousand
+    /// `<use>` costs no recursion); a `<use>` that leads back to itself counts nothing, as the
+    /// reader skips it.
+    fn drawn_elements(document: &roxmltree::Document<'_>) -> u64 {
+        let mut ids = std::collections::HashMap::new();
+        for node in document.descendants().filter(|n| n.is_element()) {
+            if let Some(id) = node.attribute("id") {
+                ids.entry(id).or_insert(node);
+            }
+        }
+        let target = |node: &roxmltree::Node<'_, '_>| {
+            if node.tag_name().name() != "use" {
+                return None;
+            }
+            let href = node.attributes().find(|a| a.name() == "href")?.value();
+            ids.get(href.trim().strip_prefix('#')?).copied()
+        };
+        let slots = document
+            .descendants()
+            .map(|n| n.id().get_usize())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut count: Vec<Option<u64>> = vec![None; slots];
+        let mut open = vec![false; slots];
+        let root = document.root_element();
+        let mut stack = vec![(root, false)];
+        while let Some((node, ready)) = stack.pop() {
+            let at = node.id().get_usize();
+            if count[at].is_some() {
+                continue;
+            }
+            let parts = node
+                .children()
+                .filter(|n| n.is_element())
+                .chain(target(&node));
+            if !ready {
+                if open[at] {
+                    continue;
+                }
+                open[at] = true;
+                stack.push((node, true));
+                for part in parts {
+                    let i = part.id().get_usize();
+                    if count[i].is_none() && !open[i] {
+                        stack.push((part, false));
+                    }
+                }
+            } else {
+                let total = parts
+                    .map(|part| count[part.id().get_usize()].unwrap_or(0))
+                    .fold(1_u64, |sum, n| sum.saturating_add(n))
+                    .min(MAX_ELEMENTS + 1);
+                count[at] = Some(total);
+                open[at] = false;
+            }
+        }
+        count[root.id().get_usize()].unwrap_or(0)
     }
 
     fn doctype() -> Problem {
@@ -402,15 +499,21 @@ mod svg {
         )
     }
 
-    /// The problems of one element: its name, its references, and its embedded images.
-    fn element(
-        node: &roxmltree::Node<'_, '_>,
-        depth: usize,
-        line: &dyn Fn(usize) -> u32,
-        problems: &mut Vec<Problem>,
-    ) {
+    /// What an `href` may point at on an element.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Host {
+        /// `<image>`: a picture, which the renderer loads from anything but `data:`; `#id`
+        /// too is a file name to it.
+        Picture,
+        /// Any other element (`<use>`, `<feImage>`, `<a>`, a gradient): `#id` is a part of the
+        /// drawing.
+        Part,
+    }
+
+    /// The problems of one element at line `at`: its name, its references, and its embedded
+    /// images.
+    fn element(node: &roxmltree::Node<'_, '_>, depth: usize, at: u32, problems: &mut Vec<Problem>) {
         let name = node.tag_name().name();
-        let at = line(node.range().start);
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
             problems.push(Problem::new(
                 format!("holds a <{name}> element (line {at})"),
@@ -418,34 +521,279 @@ mod svg {
                  or an embedded document",
             ));
         }
+        let host = if name == "image" {
+            Host::Picture
+        } else {
+            Host::Part
+        };
+        // An animation of an `href` gives it each of its values in turn; whose `href` it is
+        // may be another element's, so a value is held to the rules of a picture's.
+        let animates_href = ANIMATIONS.contains(&name)
+            && node.attribute("attributeName").is_some_and(|a| {
+                let a = a.trim();
+                a.rsplit_once(':').map_or(a, |(_, local)| local) == "href"
+            });
         for attribute in node.attributes() {
             let value = attribute.value();
             if attribute.name() == "href" {
-                let target = value.trim();
-                if is_data(target) {
-                    if matches!(name, "image" | "feImage") {
-                        embedded(target, depth, at, problems);
-                    }
-                } else if !target.starts_with('#') {
-                    problems.push(refers(target, at));
+                reference(value, host, depth, at, problems);
+            }
+            if animates_href && matches!(attribute.name(), "to" | "from" | "by" | "values") {
+                for value in value.split(';') {
+                    reference(value.trim(), Host::Picture, depth, at, problems);
                 }
             }
-            for target in css_urls(value) {
-                problems.push(refers(target, at));
-            }
+            css(value, depth, at, problems);
         }
         if name == "style" {
-            let css: String = node.children().filter_map(|n| n.text()).collect();
-            if css.to_ascii_lowercase().contains("@import") {
-                problems.push(Problem::new(
-                    format!("imports a style sheet (line {at})"),
-                    SELF_CONTAINED,
-                ));
+            let css_text: String = node.children().filter_map(|n| n.text()).collect();
+            css(&css_text, depth, at, problems);
+        }
+    }
+
+    /// An `href` as the renderer reads it: `data:` (as usvg's own data-url crate decides, which
+    /// trims as a browser does) is embedded and checked in turn; `#id` as written, with
+    /// nothing before the `#`, is a part of the drawing; anything else leads out of the file.
+    fn reference(target: &str, host: Host, depth: usize, line: u32, problems: &mut Vec<Problem>) {
+        if let Ok(url) = data_url::DataUrl::process(target) {
+            embedded(url, depth, line, problems);
+        } else if !(target.starts_with('#') && host == Host::Part) {
+            problems.push(refers(target, line));
+        }
+    }
+
+    /// The references of CSS (a style sheet, a `style` attribute, a presentation attribute):
+    /// `url(…)` and `src(…)`, the strings of `image-set(…)`, `image(…)` and `cross-fade(…)`, and
+    /// `@import`, read after its escapes and comments are undone. `#id` and `data:` are the
+    /// file's own.
+    fn css(text: &str, depth: usize, line: u32, problems: &mut Vec<Problem>) {
+        // Most values (lengths, colours, path data) hold nothing CSS could load.
+        if !text.contains(['(', '@', '\\']) {
+            return;
+        }
+        let mut functions: Vec<String> = vec![];
+        let mut after_import = false;
+        for token in css_tokens(text) {
+            match token {
+                Token::AtKeyword(name) => {
+                    if name.eq_ignore_ascii_case("import") {
+                        problems.push(Problem::new(
+                            format!("imports a style sheet (line {line})"),
+                            SELF_CONTAINED,
+                        ));
+                        after_import = true;
+                        continue;
+                    }
+                }
+                Token::Function(name) => functions.push(name.to_ascii_lowercase()),
+                Token::Close => {
+                    functions.pop();
+                }
+                Token::Url(target) => css_reference(&target, depth, line, problems),
+                Token::String(target) => {
+                    let inside = functions.last().map(String::as_str);
+                    let loads = matches!(
+                        inside,
+                        Some(
+                            "url"
+                                | "src"
+                                | "image"
+                                | "image-set"
+                                | "-webkit-image-set"
+                                | "cross-fade"
+                        )
+                    );
+                    // `@import "x.css"` is said once, as an import.
+                    if loads && !after_import {
+                        css_reference(&target, depth, line, problems);
+                    }
+                }
+                Token::Other => {}
             }
-            for target in css_urls(&css) {
-                problems.push(refers(target, at));
+            after_import = false;
+        }
+    }
+
+    fn css_reference(target: &str, depth: usize, line: u32, problems: &mut Vec<Problem>) {
+        let target = target.trim();
+        if let Ok(url) = data_url::DataUrl::process(target) {
+            embedded(url, depth, line, problems);
+        } else if !target.starts_with('#') {
+            problems.push(refers(target, line));
+        }
+    }
+
+    /// What the CSS reader needs of a token.
+    #[derive(Debug, PartialEq)]
+    enum Token {
+        AtKeyword(String),
+        /// A name and its opening parenthesis; `url(` of an unquoted address is a `Url`.
+        Function(String),
+        Close,
+        String(String),
+        Url(String),
+        Other,
+    }
+
+    /// CSS tokens as CSS Syntax level 3 reads them, as far as references need: comments left
+    /// out, escapes (`\75`, `\"`) undone in names, strings and addresses.
+    fn css_tokens(text: &str) -> Vec<Token> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut tokens = vec![];
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '/' && chars.get(i + 1) == Some(&'*') {
+                // A comment ends at the first `*/`, or with the text.
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                    i += 1;
+                }
+                i += 2;
+            } else if c == '"' || c == '\'' {
+                let (string, next) = css_string(&chars, i + 1, c);
+                tokens.push(Token::String(string));
+                i = next;
+            } else if c == '@' && starts_name(&chars, i + 1) {
+                let (name, next) = css_name(&chars, i + 1);
+                tokens.push(Token::AtKeyword(name));
+                i = next;
+            } else if starts_name(&chars, i) {
+                let (name, next) = css_name(&chars, i);
+                if chars.get(next) != Some(&'(') {
+                    tokens.push(Token::Other);
+                    i = next;
+                    continue;
+                }
+                let mut body = next + 1;
+                while chars.get(body).is_some_and(|c| c.is_whitespace()) {
+                    body += 1;
+                }
+                if name.eq_ignore_ascii_case("url") && !matches!(chars.get(body), Some('"' | '\''))
+                {
+                    let (url, after) = css_url(&chars, body);
+                    tokens.push(Token::Url(url));
+                    i = after;
+                } else {
+                    tokens.push(Token::Function(name));
+                    i = next + 1;
+                }
+            } else if c == ')' {
+                tokens.push(Token::Close);
+                i += 1;
+            } else {
+                tokens.push(Token::Other);
+                i += 1;
             }
         }
+        tokens
+    }
+
+    /// Whether a name (an identifier) starts at `i`: a letter, `_`, anything beyond ASCII, an
+    /// escape, or a `-` before one of those or another `-`.
+    fn starts_name(chars: &[char], i: usize) -> bool {
+        let first = |c: Option<&char>, next: Option<&char>| match c {
+            Some(c) if c.is_ascii_alphabetic() || *c == '_' || !c.is_ascii() => true,
+            Some('\\') => next.is_some_and(|n| *n != '\n'),
+            _ => false,
+        };
+        match chars.get(i) {
+            Some('-') => {
+                chars.get(i + 1) == Some(&'-') || first(chars.get(i + 1), chars.get(i + 2))
+            }
+            c => first(c, chars.get(i + 1)),
+        }
+    }
+
+    /// A name from `i`, its escapes undone, and where it ends.
+    fn css_name(chars: &[char], mut i: usize) -> (String, usize) {
+        let mut name = String::new();
+        while let Some(&c) = chars.get(i) {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || !c.is_ascii() {
+                name.push(c);
+                i += 1;
+            } else if c == '\\' && chars.get(i + 1).is_some_and(|n| *n != '\n') {
+                let (c, next) = css_escape(chars, i + 1);
+                name.push(c);
+                i = next;
+            } else {
+                break;
+            }
+        }
+        (name, i)
+    }
+
+    /// A string's value from after its opening `quote`, and where it ends.
+    fn css_string(chars: &[char], mut i: usize, quote: char) -> (String, usize) {
+        let mut string = String::new();
+        while let Some(&c) = chars.get(i) {
+            match c {
+                _ if c == quote => return (string, i + 1),
+                // A line break ends a string (a bad string, to CSS).
+                '\n' => return (string, i),
+                '\\' => match chars.get(i + 1) {
+                    // An escaped line break continues the string.
+                    Some('\n') => i += 2,
+                    Some(_) => {
+                        let (c, next) = css_escape(chars, i + 1);
+                        string.push(c);
+                        i = next;
+                    }
+                    None => i += 1,
+                },
+                _ => {
+                    string.push(c);
+                    i += 1;
+                }
+            }
+        }
+        (string, i)
+    }
+
+    /// An unquoted `url(…)`'s address from `i` (after the parenthesis and any space), its
+    /// escapes undone, and where the token ends (after its `)`).
+    fn css_url(chars: &[char], mut i: usize) -> (String, usize) {
+        let mut url = String::new();
+        while let Some(&c) = chars.get(i) {
+            match c {
+                ')' => return (url.trim_end().to_string(), i + 1),
+                '\\' if chars.get(i + 1).is_some_and(|n| *n != '\n') => {
+                    let (c, next) = css_escape(chars, i + 1);
+                    url.push(c);
+                    i = next;
+                }
+                _ => {
+                    url.push(c);
+                    i += 1;
+                }
+            }
+        }
+        (url.trim_end().to_string(), i)
+    }
+
+    /// The character an escape stands for, from just after its backslash: up to six hex
+    /// digits and one space after them, or the next character as it is.
+    fn css_escape(chars: &[char], mut i: usize) -> (char, usize) {
+        let start = i;
+        while i < chars.len() && i - start < 6 && chars[i].is_ascii_hexdigit() {
+            i += 1;
+        }
+        if i == start {
+            return match chars.get(i) {
+                Some(&c) => (c, i + 1),
+                None => ('\u{fffd}', i),
+            };
+        }
+        let digits: String = chars[start..i].iter().collect();
+        let c = u32::from_str_radix(&digits, 16)
+            .ok()
+            .filter(|&n| n != 0)
+            .and_then(char::from_u32)
+            .unwrap_or('\u{fffd}');
+        if chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        (c, i)
     }
 
     fn refers(target: &str, line: u32) -> Problem {
@@ -474,38 +822,9 @@ mod svg {
         out
     }
 
-    fn is_data(target: &str) -> bool {
-        target
-            .get(..5)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"))
-    }
-
-    /// The targets of the CSS `url(…)` in `text` that lead out of the file.
-    fn css_urls(text: &str) -> Vec<&str> {
-        let lower = text.to_ascii_lowercase();
-        let mut out = vec![];
-        let mut from = 0;
-        while let Some(found) = lower[from..].find("url(") {
-            let start = from + found + 4;
-            let end = lower[start..].find(')').map_or(text.len(), |e| start + e);
-            let target = text[start..end].trim().trim_matches(['"', '\'']).trim();
-            if !target.starts_with('#') && !is_data(target) {
-                out.push(target);
-            }
-            from = end.min(text.len());
-            if from == text.len() {
-                break;
-            }
-        }
-        out
-    }
-
     /// The problems of an image embedded as a `data:` URL, said of the image that embeds it.
-    fn embedded(target: &str, depth: usize, line: u32, problems: &mut Vec<Problem>) {
-        let decoded = data_url::DataUrl::process(target)
-            .ok()
-            .and_then(|url| url.decode_to_vec().ok());
-        let Some((bytes, _)) = decoded else {
+    fn embedded(url: data_url::DataUrl<'_>, depth: usize, line: u32, problems: &mut Vec<Problem>) {
+        let Ok((bytes, _)) = url.decode_to_vec() else {
             problems.push(Problem::new(
                 format!("embeds an image it cannot decode (line {line})"),
                 "embed the picture again, as base64 data",
@@ -699,6 +1018,147 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn references_are_read_as_the_renderer_reads_them() {
+        // Typst's SVG reader loads an image's `href` as written: a space, or a `#` before a
+        // path, makes it a file of the brief's own.
+        assert_eq!(svg(r#"<image href=" #x"/>"#), ["refers to ` #x` (line 1)"]);
+        assert_eq!(
+            svg(r##"<image href="#/../brief-figure-2.png"/>"##),
+            ["refers to `#/../brief-figure-2.png` (line 1)"]
+        );
+        assert_eq!(svg(r#"<use href=" #x"/>"#), ["refers to ` #x` (line 1)"]);
+        // CSS escapes and comments undone.
+        assert_eq!(
+            svg(r#"<rect style="fill: u\72 l(http://x/a)"/>"#),
+            ["refers to `http://x/a` (line 1)"]
+        );
+        assert_eq!(
+            svg(r#"<rect style="fill: url(h\74tp://x/b)"/>"#),
+            ["refers to `http://x/b` (line 1)"]
+        );
+        assert_eq!(
+            svg(r#"<rect style="fill: url('\23 g'); stroke: url(/**/#g)"/>"#),
+            ["refers to `/**/#g` (line 1)"]
+        );
+        assert_eq!(
+            svg("<style>@\\69mport 'x.css';</style>"),
+            ["imports a style sheet (line 1)"]
+        );
+        assert_eq!(
+            svg(r#"<rect style="fill: url('#a/*'), url('*/http://x/c')"/>"#),
+            ["refers to `*/http://x/c` (line 1)"]
+        );
+        // Strings that load: image-set(), src().
+        assert_eq!(
+            svg(r#"<rect style="background: -webkit-image-set('a.png' 1x, url(b.png) 2x)"/>"#),
+            ["refers to `a.png` (line 1)", "refers to `b.png` (line 1)"]
+        );
+        assert_eq!(
+            svg(r#"<rect style="font-family: 'Noto Sans'; content: 'http://x'"/>"#),
+            Vec::<String>::new()
+        );
+        // An animation that gives an `href` its values.
+        assert_eq!(
+            svg(r##"<image href="data:image/png;base64,"><set attributeName="xlink:href" to="secret.png"/><animate attributeName="href" values="#a; http://x/d"/></image>"##)
+                .into_iter()
+                .filter(|p| p.starts_with("refers"))
+                .collect::<Vec<_>>(),
+            [
+                "refers to `secret.png` (line 1)",
+                "refers to `#a` (line 1)",
+                "refers to `http://x/d` (line 1)"
+            ]
+        );
+        assert_eq!(
+            svg(r#"<animate attributeName="fill" values="red; blue"/>"#),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn svgs_embedded_as_data_are_checked_wherever_they_are() {
+        let inner = |body: &str| {
+            format!("{SVG}{body}</svg>")
+                .replace('#', "%23")
+                .replace('"', "'")
+                .replace('<', "%3C")
+                .replace('>', "%3E")
+        };
+        let out = inner(r#"<image href="http://x/e"/>"#);
+        assert_eq!(
+            svg(&format!(
+                r#"<rect style="fill: url(&quot;data:image/svg+xml,{out}&quot;)"/>"#
+            )),
+            ["embeds an image (line 1) that refers to `http://x/e` (line 1)"]
+        );
+        assert_eq!(
+            svg(&format!(r#"<use href="data:image/svg+xml,{out}"/>"#)),
+            ["embeds an image (line 1) that refers to `http://x/e` (line 1)"]
+        );
+        // Two deep, through CSS.
+        let innermost = base64(format!("{SVG}<image href=\"http://x/e\"/></svg>").as_bytes());
+        let deeper = inner(&format!(
+            r#"<rect style="fill: url(data:image/svg+xml;base64,{innermost})"/>"#
+        ));
+        assert_eq!(
+            svg(&format!(r#"<image href="data:image/svg+xml,{deeper}"/>"#)),
+            [
+                "embeds an image (line 1) that embeds an image (line 1) that refers to `http://x/e` (line 1)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_drawing_is_counted_with_what_its_uses_repeat() {
+        // Seven uses of seven of ... of a rectangle: 117,649 rectangles, in 60 elements.
+        let mut fan = String::from("<defs><rect id=\"a0\" width=\"1\" height=\"1\"/>");
+        for i in 1..=6 {
+            fan += &format!(
+                "<g id=\"a{i}\">{}</g>",
+                format!("<use href=\"#a{}\"/>", i - 1).repeat(7)
+            );
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(
+            svg(&format!("{fan}</defs><use href=\"#a6\"/>")),
+            ["draws more than 100000 elements, counting what its <use> elements repeat"]
+        );
+        // Five levels of six, some 40,000 elements with the groups the uses make, and a use
+        // that leads back to its own group, skipped.
+        let mut fan = String::from("<defs><rect id=\"a0\" width=\"1\" height=\"1\"/>");
+        for i in 1..=5 {
+            fan += &format!(
+                "<g id=\"a{i}\">{}<use href=\"#a{i}\"/></g>",
+                format!("<use href=\"#a{}\"/>", i - 1).repeat(6)
+            );
+        }
+        assert_eq!(
+            svg(&format!("{fan}</defs><use href=\"#a5\"/>")),
+            Vec::<String>::new()
+        );
+        // A chain of 50,000 uses, each of the one before: counted without recursion.
+        let chain: String = (1..50_000)
+            .map(|i| format!("<use id=\"u{i}\" href=\"#u{}\"/>", i - 1))
+            .collect();
+        assert_eq!(
+            svg(&format!("<rect id=\"u0\"/>{chain}")),
+            ["draws more than 100000 elements, counting what its <use> elements repeat"]
+        );
+        assert!(started.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn line_numbers_cost_no_rescan() {
+        // 40,000 elements on 40,000 lines: a line found by rescanning the text would take
+        // seconds; the last element is found on its line.
+        let body: String = (0..40_000)
+            .map(|_| "<rect width=\"1\" height=\"1\"/>\n")
+            .collect();
+        let found = svg(&format!("\n{body}<image href=\"x.png\"/>"));
+        assert_eq!(found, ["refers to `x.png` (line 40002)"]);
+    }
+
+    #[test]
     fn an_svg_with_a_doctype_or_entities_is_refused() {
         let xxe = format!(
             "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{SVG}<text>&x;</text></svg>"
@@ -745,22 +1205,22 @@ pub(crate) mod tests {
         assert_eq!(found, ["nests its elements more than 256 deep (line 1)"]);
     }
 
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+            out.push_str(&"=".repeat(3 - chunk.len()));
+        }
+        out
+    }
+
     #[test]
     fn embedded_images_obey_the_rules_of_images() {
-        let base64 = |bytes: &[u8]| {
-            const ALPHABET: &[u8] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-            let mut out = String::new();
-            for chunk in bytes.chunks(3) {
-                let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b))
-                    << (8 * (3 - chunk.len()));
-                for i in 0..=chunk.len() {
-                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-                }
-                out.push_str(&"=".repeat(3 - chunk.len()));
-            }
-            out
-        };
         let small = base64(&png_header(10, 10));
         assert_eq!(
             svg(&format!("<image href=\"data:image/png;base64,{small}\"/>")),

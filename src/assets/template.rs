@@ -42,6 +42,9 @@ pub const ENTRY: &str = "main.typ";
 /// The file that draws a brief's charts alone, one to a page, for the web edition (laid out
 /// in place of `main.typ`).
 pub const CHARTS_ENTRY: &str = "charts.typ";
+/// The file that measures a brief's tables alone, marking any too wide for the text (laid out
+/// in place of `main.typ` when the brief is prepared).
+pub const TABLES_ENTRY: &str = "tables.typ";
 
 /// A template's files, by their path inside the template.
 type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
@@ -76,6 +79,10 @@ const PAPER: EmbeddedFiles = &[
     (
         "charts.typ",
         include_bytes!("../../templates/paper/charts.typ"),
+    ),
+    (
+        "tables.typ",
+        include_bytes!("../../templates/paper/tables.typ"),
     ),
     (
         "labels/be.toml",

@@ -91,7 +91,9 @@ impl Reading<'_> {
     fn records(&mut self) -> Vec<Record> {
         let (mut records, syntax) = csv::records(self.file.text(), MAX_ROWS + 2);
         if let Some(syntax) = syntax {
-            self.error(syntax.at..syntax.at, syntax.message);
+            self.error(syntax.span, syntax.message)
+                .hints
+                .extend(syntax.hints);
         }
         for record in &mut records {
             for field in &mut record.fields {

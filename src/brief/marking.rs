@@ -81,6 +81,10 @@ impl UnknownLevel {
 /// free text. Text that names a known scheme (`TLP:`, `UK:`) must name one of its levels; so
 /// must text in capitals that is one typo away from a UK level (`OFICIAL`), since a marking
 /// misspelt is a marking lost. Other text is free: `Internal`, `Embargoed until 5 May`.
+///
+/// `TLP` with a space, a hyphen or an underscore before the level (`TLP RED`, `TLP-RED`,
+/// `TLP_RED`) is the level it spells, printed `TLP:RED`: taken as free text, it would limit
+/// nothing, and be shared as if unmarked. `UK SECRET` likewise, when what follows is a level.
 pub fn parse(text: &str) -> Result<Marking, UnknownLevel> {
     let trimmed = text.trim();
     let upper = trimmed.to_uppercase();
@@ -89,6 +93,14 @@ pub fn parse(text: &str) -> Result<Marking, UnknownLevel> {
         .find_map(|(prefix, scheme)| Some((scheme, upper.strip_prefix(prefix)?.trim())));
     if let Some((scheme, level)) = prefixed {
         return level_of(scheme, level, trimmed);
+    }
+    if let Some(level) = after_name(&upper, "TLP") {
+        return level_of(Scheme::Tlp, level, trimmed);
+    }
+    if let Some(level) = after_name(&upper, "UK")
+        && Scheme::Uk.levels().contains(&normalise_uk(level).as_str())
+    {
+        return level_of(Scheme::Uk, level, trimmed);
     }
     let uk = normalise_uk(&upper);
     if Scheme::Uk.levels().contains(&uk.as_str()) {
@@ -104,6 +116,15 @@ pub fn parse(text: &str) -> Result<Marking, UnknownLevel> {
         text: trimmed.to_string(),
         level: None,
     })
+}
+
+/// What follows a scheme's `name` and the spaces, hyphens, underscores or colons after it
+/// (`RED` of `TLP - RED`), if `upper` begins so.
+fn after_name<'a>(upper: &'a str, name: &str) -> Option<&'a str> {
+    let rest = upper.strip_prefix(name)?;
+    let level =
+        rest.trim_start_matches(|c: char| matches!(c, ':' | '-' | '_') || c.is_whitespace());
+    (level.len() < rest.len() && !level.is_empty()).then_some(level.trim())
 }
 
 /// UK levels are written with one hyphen or one space: `OFFICIAL SENSITIVE` is the
@@ -162,6 +183,42 @@ mod tests {
         );
         assert_eq!(parse("UK:top secret").unwrap().text, "TOP SECRET");
         assert_eq!(parse("SECRET").unwrap().level, Some((Scheme::Uk, "SECRET")));
+    }
+
+    #[test]
+    fn a_scheme_written_with_another_separator_is_that_scheme() {
+        for text in [
+            "TLP RED",
+            "TLP-RED",
+            "TLP_RED",
+            "tlp red",
+            "TLP - RED",
+            "TLP:  RED",
+        ] {
+            let m = parse(text).unwrap();
+            assert_eq!(m.text, "TLP:RED", "{text}");
+            assert_eq!(m.level, Some((Scheme::Tlp, "RED")), "{text}");
+        }
+        assert_eq!(parse("TLP AMBER+STRICT").unwrap().text, "TLP:AMBER+STRICT");
+        assert_eq!(
+            parse("TLP-CLEAR").unwrap().level,
+            Some((Scheme::Tlp, "CLEAR"))
+        );
+        // A level it does not have is an error, as after `TLP:`.
+        assert!(parse("TLP_REDD").is_err());
+        assert!(parse("TLP AMBER STRICT").is_err());
+        assert_eq!(
+            parse("UK SECRET").unwrap().level,
+            Some((Scheme::Uk, "SECRET"))
+        );
+        assert_eq!(
+            parse("UK-OFFICIAL-SENSITIVE").unwrap().text,
+            "OFFICIAL-SENSITIVE"
+        );
+        // Words that only begin so stay free.
+        for text in ["TLPs explained", "UK embassy notes", "TLP", "Ukraine desk"] {
+            assert_eq!(parse(text).unwrap().level, None, "{text}");
+        }
     }
 
     #[test]

@@ -53,11 +53,27 @@ impl Paper {
     }
 }
 
-/// A BCP 47 language tag, split the way Typst's `text(lang:, region:)` wants it.
+/// A BCP 47 language tag, split the way Typst's `text(lang:, region:)` wants it, with its
+/// script subtag (`Arab` in `az-Arab`), which says how a language written in more than one
+/// script is written here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Language {
     pub primary: String,
+    /// Four letters, in title case: `Latn`, `Cyrl`, `Arab`.
+    pub script: Option<String>,
     pub region: Option<String>,
+}
+
+impl Language {
+    /// The tag in its canonical case, with the parts kept: `az-Arab-IR`, `en-GB`, `be`.
+    pub fn tag(&self) -> String {
+        let mut tag = self.primary.clone();
+        for part in [&self.script, &self.region].into_iter().flatten() {
+            tag.push('-');
+            tag.push_str(part);
+        }
+        tag
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

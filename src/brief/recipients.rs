@@ -334,7 +334,10 @@ fn parse_csv(file: &Arc<SourceFile>) -> (Vec<Recipient>, Vec<Diagnostic>) {
         });
     }
     if let Some(syntax) = syntax {
-        check.error(syntax.at..syntax.at, syntax.message);
+        check
+            .error(syntax.span, syntax.message)
+            .hints
+            .extend(syntax.hints);
     }
     check.finish(&recipients);
     (recipients, check.diagnostics)

@@ -11,6 +11,10 @@ use crate::brief::number;
 /// How many intervals an axis aims at: few enough for a chart a third of a page high.
 const TARGET_TICKS: f64 = 5.0;
 
+/// The most decimals a tick is printed with: values have at most `number::MAX_DECIMALS`, and
+/// their ticks may fall a tenth (or a fortieth, at steps of 2.5) of their last decimal apart.
+const MAX_TICK_DECIMALS: u8 = number::MAX_DECIMALS + 3;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Axis {
     pub min: f64,
@@ -70,19 +74,34 @@ pub fn axis(low: f64, high: f64, language: &str) -> Axis {
         .unwrap_or(10.0 * power);
     let min = (low / step).floor() * step;
     let max = (high / step).ceil() * step;
-    // Decimals enough to tell the ticks apart: 2.5 needs one more than 2 or 5.
+    // Decimals enough to tell the ticks apart: 2.5 needs one more than 2 or 5. Not bounded by
+    // the decimals a value may have: values of 0.000001 and 0.000002 have ticks a tenth of
+    // that apart.
     let decimals = (-(step.log10().floor())).max(0.0) as u8
         + u8::from(((step / power) - 2.5).abs() < 1e-9 && power < 10.0);
     let count = ((max - min) / step).round() as i64;
-    let ticks = (0..=count)
+    let values: Vec<f64> = (0..=count)
         .map(|i| {
             let value = min + i as f64 * step;
             // A tick that should be zero is zero, not a rounding error's -0.0000001.
-            let value = if value.abs() < step / 1e6 { 0.0 } else { value };
-            Tick {
-                value,
-                text: number::format(value, decimals.min(number::MAX_DECIMALS), language),
-            }
+            if value.abs() < step / 1e6 { 0.0 } else { value }
+        })
+        .collect();
+    // Should rounding still print two ticks alike, a decimal more, within what an f64 holds.
+    let decimals = (decimals..MAX_TICK_DECIMALS)
+        .find(|&d| {
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| format!("{v:.*}", usize::from(d)))
+                .collect();
+            texts.windows(2).all(|pair| pair[0] != pair[1])
+        })
+        .unwrap_or(MAX_TICK_DECIMALS);
+    let ticks = values
+        .into_iter()
+        .map(|value| Tick {
+            value,
+            text: number::format(value, decimals, language),
         })
         .collect();
     Axis { min, max, ticks }
@@ -123,6 +142,32 @@ mod tests {
             values(&axis(0.0, 0.0, "en")),
             ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
         );
+        // Values of the smallest kind a brief can write still have ticks a reader tells apart.
+        assert_eq!(
+            values(&axis(0.0, 0.000_002, "en")),
+            [
+                "0.0000000",
+                "0.0000005",
+                "0.0000010",
+                "0.0000015",
+                "0.0000020"
+            ]
+        );
+        assert_eq!(
+            values(&axis(-0.000_001, 0.000_003, "en")),
+            [
+                "\u{2212}0.000001",
+                "0.000000",
+                "0.000001",
+                "0.000002",
+                "0.000003"
+            ]
+        );
+        for high in [1e-6, 1.1e-6, 3e-6, 7e-6, 0.000_013, 0.5, 3.0, 1e9] {
+            let axis = axis(0.0, high, "en");
+            let texts = values(&axis);
+            assert!(texts.windows(2).all(|p| p[0] != p[1]), "{high}: {texts:?}");
+        }
         let big = axis(0.0, 4.2e9, "en");
         assert_eq!(big.max, 5e9);
         assert!(big.ticks.iter().all(|t| !t.text.contains('e')));

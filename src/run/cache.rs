@@ -108,7 +108,7 @@ impl Cache {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Damaged(Damage::new(error::reason(&e))),
         };
-        if let Some(damage) = not_a_regular_file(&metadata) {
+        if let Some(damage) = not_an_entry(&path, &metadata) {
             return Lookup::Damaged(damage);
         }
         let limit = fs::MAX_ASSET_BYTES;
@@ -121,13 +121,29 @@ impl Cache {
         }
     }
 
-    /// Stores a PDF under `key`, replacing whatever was there. A link in its place is
-    /// replaced, never written through.
+    /// Stores a PDF under `key`, replacing whatever was there: a link in its place is
+    /// replaced, never written through; a FIFO, socket or device node is removed (the node,
+    /// not what it leads to), and so is an empty folder, so that the next run finds the entry
+    /// instead of typesetting again. A folder with files in it is left alone, its files being
+    /// perhaps someone's: the entry is not kept, and the lookup's warning says why.
     pub fn put(&self, key: &Key, pdf: &[u8], pages: usize) -> Result<(), Error> {
         let path = self.path(key);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
-            // Removes the link itself; its target is untouched.
-            std::fs::remove_file(&path).map_err(Error::doing("write", &path))?;
+        if let Ok(metadata) = std::fs::symlink_metadata(&path) {
+            let removed = if metadata.is_dir() {
+                std::fs::remove_dir(&path)
+            } else if !metadata.is_file() {
+                // Removes the link or node itself; its target is untouched.
+                std::fs::remove_file(&path)
+            } else {
+                Ok(())
+            };
+            match removed {
+                Ok(()) => {}
+                Err(e) if metadata.is_dir() && e.kind() == io::ErrorKind::DirectoryNotEmpty => {
+                    return Ok(());
+                }
+                Err(e) => return Err(Error::io("write", &path, e)),
+            }
         }
         fs::write_atomically(&path, &encode(key, pdf, pages))
     }
@@ -145,6 +161,22 @@ fn not_a_regular_file(metadata: &std::fs::Metadata) -> Option<Damage> {
         )));
     }
     None
+}
+
+/// Why an entry's place holds no entry, seen at `path` without following links: a folder with
+/// files in it stays (see [`Cache::put`]), and says so.
+fn not_an_entry(path: &Path, metadata: &std::fs::Metadata) -> Option<Damage> {
+    let damage = not_a_regular_file(metadata)?;
+    let full = metadata.is_dir()
+        && std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some());
+    Some(if full {
+        Damage::new(
+            "it is a folder with files in it, which the cache leaves alone; remove it to let \
+             the cache keep this PDF",
+        )
+    } else {
+        damage
+    })
 }
 
 fn too_large(limit: u64) -> Damage {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::assets::template::{Template, TemplateFile};
+use crate::assets::template::{ENTRY, TABLES_ENTRY, Template, TemplateFile};
 use crate::assets::{figures, logo, own};
 use crate::brief::load;
 use crate::brief::marking::Marking;
@@ -25,12 +25,12 @@ use crate::error::Failure;
 use crate::fs;
 use crate::run::cache::{self, Cache, KeyBuilder};
 use crate::run::xmp;
-use crate::typeset::compile;
 use crate::typeset::compile::PagedDocument;
 use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
 use crate::typeset::pdf::{self, Standard};
 use crate::typeset::world::{Environment, Extras};
+use crate::typeset::{compile, decode, tables};
 
 /// Where a brief is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,6 +390,10 @@ impl Session {
                 }
                 Err(problems) => diagnostics.extend(problems),
             }
+            // Pictures decoded by Typst as the layout will decode them, in `check` as in `pdf`.
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.extend(decode::pictures(&brief, &own, &self.fonts));
+            }
         }
         // A language the template has no labels for is printed with English ones, and says so.
         diagnostics.extend(template.label_warning(&brief));
@@ -405,13 +409,59 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Failure::Brief(diagnostics));
         }
-        Ok(Prepared {
+        let prepared = Prepared {
             input: input.to_path_buf(),
             brief,
             warnings: diagnostics,
             template,
             own,
-        })
+        };
+        // Tables too wide for the text, measured by Typst before the work of typesetting.
+        let wide = self.measure_tables(&prepared);
+        if !wide.is_empty() {
+            let mut diagnostics = prepared.warnings;
+            diagnostics.extend(wide);
+            return Err(Failure::Brief(diagnostics));
+        }
+        Ok(prepared)
+    }
+
+    /// A brief's tables measured by its template's `tables.typ`, laid out in place of its
+    /// `main.typ` (as the web's charts are): each too wide for the text even in its smallest
+    /// type is an error at the figure. Nothing for a brief without tables, and nothing where
+    /// the template cannot measure them (a folder without the file, or whose `figures.typ`
+    /// predates the measure): its layout still refuses a table it marks too wide.
+    fn measure_tables(&self, prepared: &Prepared) -> Vec<Diagnostic> {
+        if !tables::has_tables(&prepared.brief) {
+            return vec![];
+        }
+        let mut template = prepared.template.clone();
+        let Some(entry) = template.files.get(TABLES_ENTRY).cloned() else {
+            return vec![];
+        };
+        template.files.insert(ENTRY.to_string(), entry);
+        let measuring = Prepared {
+            input: prepared.input.clone(),
+            brief: prepared.brief.clone(),
+            warnings: vec![],
+            template,
+            // The tables' cells are in the data; no picture is drawn.
+            own: BTreeMap::new(),
+        };
+        let data = self.data(&measuring, Marks::None);
+        match self.lay_out(&measuring, data, &self.extras(&measuring, None)) {
+            Ok(_) => vec![],
+            Err(failure) => {
+                let brief = measuring.brief.file.name();
+                failure
+                    .into_diagnostics()
+                    .into_iter()
+                    .filter(|d| {
+                        d.is_error() && d.position().is_some_and(|(file, ..)| file == brief)
+                    })
+                    .collect()
+            }
+        }
     }
 
     /// A character no font has, found elsewhere than in the brief (a recipient's name): an
@@ -496,6 +546,12 @@ impl Session {
         let Some(document) = document else {
             return Err(Failure::Brief(warnings));
         };
+        // A table marked too wide for the text is refused, never printed cut.
+        let wide = tables::too_wide(&document, brief);
+        if !wide.is_empty() {
+            warnings.extend(wide);
+            return Err(Failure::Brief(warnings));
+        }
         let missing = compile::missing_glyphs(&document, brief);
         if !missing.is_empty() && !self.settings.standards.is_empty() {
             // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.

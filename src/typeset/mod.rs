@@ -4,11 +4,13 @@
 
 pub mod compile;
 pub mod copy;
+pub mod decode;
 pub mod fonts;
 pub mod impose;
 pub mod notes;
 pub mod pdf;
 pub mod render;
+pub mod tables;
 pub mod world;
 
 /// The version of the Typst crates brief is built with, as the build knows it (part of every

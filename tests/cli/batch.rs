@@ -182,6 +182,7 @@ fn typ_writes_a_project_with_the_data_template_and_fonts() {
             "main.typ",
             "redline.typ",
             "rich.typ",
+            "tables.typ",
             "theme.typ"
         ]
     );

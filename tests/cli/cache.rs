@@ -286,6 +286,67 @@ fn an_entry_that_is_a_link_is_not_followed_and_is_replaced() {
     assert_summary(&run(cache.path(), &second(), &[]), 0, 2);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_folder_in_an_entrys_place_is_replaced_once() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_, b) = entries_of_a_and_b(cache.path());
+    let cold = run(cache.path(), &second(), &[]);
+    let fifo = |path: &Path| {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let empty = |path: &Path| std::fs::create_dir(path).unwrap();
+    for (what, make) in [("a FIFO", &fifo as &dyn Fn(&Path)), ("a folder", &empty)] {
+        std::fs::remove_file(&b).unwrap();
+        make(&b);
+        let found = run(cache.path(), &second(), &[]);
+        assert_summary(&found, 1, 1);
+        // Said once: the entry is replaced, not refused a second time.
+        assert_eq!(
+            found.stderr.matches("warning:").count(),
+            1,
+            "{}",
+            found.stderr
+        );
+        assert!(
+            found.stderr.contains(&format!(
+                "warning: the cache entry of in/b.toml was damaged (it is {what}, not a regular file); typeset again\n"
+            )),
+            "{}",
+            found.stderr
+        );
+        assert_eq!(found.read("out/b.pdf"), cold.read("out/b.pdf"));
+        assert!(std::fs::symlink_metadata(&b).unwrap().is_file(), "{what}");
+        // The next run takes both from the cache, and says nothing.
+        let next = run(cache.path(), &second(), &[]);
+        assert_summary(&next, 0, 2);
+        assert!(!next.stderr.contains("warning:"), "{}", next.stderr);
+    }
+    // A folder with a file in it is someone's: left as it is, and named once a run.
+    std::fs::remove_file(&b).unwrap();
+    std::fs::create_dir(&b).unwrap();
+    std::fs::write(b.join("notes.txt"), "mine").unwrap();
+    for _ in 0..2 {
+        let found = run(cache.path(), &second(), &[]);
+        assert_summary(&found, 1, 1);
+        assert_eq!(
+            found.stderr.matches("warning:").count(),
+            1,
+            "{}",
+            found.stderr
+        );
+        assert!(found.stderr.contains("(it is a folder with files in it, which the cache leaves alone; remove it to let the cache keep this PDF)"), "{}", found.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(b.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
 #[test]
 fn a_flipped_byte_is_typeset_again_with_a_warning() {
     let cache = tempfile::tempdir().unwrap();

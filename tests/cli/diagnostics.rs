@@ -86,9 +86,15 @@ fn every_malformed_brief_gets_exactly_its_diagnostics() {
 }
 
 /// Whether the text after `# expect: ` states an expectation: the severity, the line the
-/// diagnostic points at, and its message, as in `error at line 3: unknown key `x` in …`.
+/// diagnostic points at, and its message, as in `error at line 3: unknown key `x` in …`; a
+/// diagnostic in a file the brief names (a figure's CSV) says which, as in
+/// `error at figures/x.csv line 2: …`.
 fn states_an_expectation(text: &str) -> bool {
-    let Some((severity, rest)) = text.split_once(" at line ") else {
+    let Some((severity, rest)) = text.split_once(" at line ").or_else(|| {
+        let (severity, rest) = text.split_once(" at ")?;
+        let (file, rest) = rest.split_once(" line ")?;
+        (!file.is_empty() && !file.contains(' ')).then_some((severity, rest))
+    }) else {
         return false;
     };
     let Some((line, message)) = rest.split_once(": ") else {
@@ -99,9 +105,9 @@ fn states_an_expectation(text: &str) -> bool {
         && !message.trim().is_empty()
 }
 
-/// The diagnostics of a snapshot that point into the brief, each as an expectation would state
-/// it: a line `error: MESSAGE` (or `warning: …`) followed by ` --> NAME:LINE:COLUMN`, the arrow
-/// indented to the width of the line numbers.
+/// The located diagnostics of a snapshot, each as an expectation would state it: a line
+/// `error: MESSAGE` (or `warning: …`) followed by ` --> NAME:LINE:COLUMN`, the arrow indented
+/// to the width of the line numbers; one in another file than the brief names that file.
 fn located_diagnostics(name: &str, snapshot: &str) -> Vec<String> {
     let lines: Vec<&str> = snapshot.lines().collect();
     let mut found = vec![];
@@ -117,8 +123,12 @@ fn located_diagnostics(name: &str, snapshot: &str) -> Vec<String> {
         else {
             continue;
         };
-        if matches!(severity, "error" | "warning") && file == name {
-            found.push(format!("{severity} at line {line}: {message}"));
+        if matches!(severity, "error" | "warning") {
+            if file == name {
+                found.push(format!("{severity} at line {line}: {message}"));
+            } else {
+                found.push(format!("{severity} at {file} line {line}: {message}"));
+            }
         }
     }
     found

@@ -75,6 +75,91 @@ error: b.toml is not a valid brief: 2 errors
         .run();
 }
 
+/// Fourteen capital cities in capitals: within the estimate, too wide when Typst sets them.
+fn capitals() -> String {
+    let cities = [
+        "MINSK", "VILNIUS", "WARSAW", "BERLIN", "LONDON", "PARIS", "MADRID", "LISBON", "DUBLIN",
+        "VIENNA", "PRAGUE", "OSLO", "ROME", "KYIV",
+    ];
+    let numbers: Vec<String> = (0..cities.len()).map(|i| i.to_string()).collect();
+    format!("{}\n{}\n", cities.join(","), numbers.join(","))
+}
+
+#[test]
+fn a_table_too_wide_as_typst_sets_it_is_refused_by_check_and_pdf_alike() {
+    let error = "error: the table `t` is too wide for the page even in its smallest type: it needs \
+                 485 pt of the 391 pt the text is wide
+  --> b.toml:16:8
+   |
+16 | data = \"d/capitals.csv\"
+   |        ^^^^^^^^^^^^^^^^
+   = hint: split the table, shorten its longest words (abbreviate, hyphenate), or turn it so that the many items are rows
+
+";
+    let text = brief("kind = \"table\"\ndata = \"d/capitals.csv\"");
+    for (command, closing) in [
+        ("check", "error: b.toml is not a valid brief: 1 error\n\n"),
+        ("pdf", "error: b.toml was not typeset: 1 error\n\n"),
+    ] {
+        let out = Test::new()
+            .file("b.toml", text.clone())
+            .file("d/capitals.csv", capitals())
+            .args(&[command, "b.toml"])
+            .status(1)
+            .stderr(&format!("{error}{closing}"))
+            .run();
+        assert!(!out.path("b.pdf").exists());
+    }
+}
+
+#[test]
+fn a_table_too_wide_is_never_printed_cut_whatever_a_template_folder_measures() {
+    // A folder whose own `tables.typ` measures nothing: `check` cannot know, but the paper's
+    // layout marks the table, and `pdf` refuses it at the figure.
+    let text = format!(
+        "template = \"house\"\n{}",
+        brief("kind = \"table\"\ndata = \"d/capitals.csv\"")
+    );
+    let test = || {
+        Test::new()
+            .file("b.toml", text.clone())
+            .file("d/capitals.csv", capitals())
+            .file("house/tables.typ", "// Measures nothing.\n")
+    };
+    test().args(&["check", "b.toml"]).stderr("").run();
+    let out = test()
+        .args(&["pdf", "b.toml", "--quiet"])
+        .status(1)
+        .any_stderr()
+        .run();
+    assert!(
+        out.stderr.starts_with(
+            "error: the table `t` is too wide for the page even in its smallest type: it needs \
+             485 pt of the 391 pt the text is wide\n  --> b.toml:17:8\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.path("b.pdf").exists());
+}
+
+#[test]
+fn ticks_of_very_small_values_are_told_apart() {
+    let text = brief(
+        "kind = \"chart\"\nchart = \"column\"\nalt = \"A\"\nlabels = [\"a\", \"b\"]\nseries = [{ name = \"s\", values = [0.000001, 0.000002] }]",
+    )
+    .replace("See [@t].", "See.");
+    let out = Test::new()
+        .file("b.toml", text)
+        .args(&["pdf", "b.toml", "--quiet"])
+        .run();
+    let page = out.pdf("b.pdf").text();
+    for tick in ["0.0000005", "0.0000010", "0.0000015", "0.0000020"] {
+        assert!(page.contains(tick), "{tick} not in:\n{page}");
+    }
+    assert!(!page.contains("0.000001\n0.000001"), "{page}");
+}
+
 #[test]
 fn a_data_file_that_is_not_utf8_is_an_error_at_its_key() {
     Test::new()

@@ -431,6 +431,10 @@ fn a_brief_marked_for_limited_sharing_is_never_served_beyond_loopback() {
         ("TLP:AMBER", "TLP:AMBER"),
         ("OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"),
         ("SECRET", "SECRET"),
+        // Free text that spells a TLP level is that level.
+        ("TLP RED", "TLP:RED"),
+        ("TLP-RED", "TLP:RED"),
+        ("TLP_RED", "TLP:RED"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("b.toml"), minimal_with(marking)).unwrap();

@@ -144,6 +144,29 @@ fn the_labels_and_language_are_the_briefs() {
 }
 
 #[test]
+fn a_page_keeps_the_script_of_its_language_and_reads_its_direction_from_it() {
+    let minimal = crate::support::fixture("minimal.toml");
+    for (language, html) in [
+        ("az-Arab", r##"<html lang="az-Arab" dir="rtl">"##),
+        ("az-arab-ir", r##"<html lang="az-Arab-IR" dir="rtl">"##),
+        ("az", r##"<html lang="az" dir="ltr">"##),
+        ("ku-Latn", r##"<html lang="ku-Latn" dir="ltr">"##),
+        ("ckb", r##"<html lang="ckb" dir="rtl">"##),
+        ("syr", r##"<html lang="syr" dir="rtl">"##),
+        ("ks", r##"<html lang="ks" dir="rtl">"##),
+        ("sr-Cyrl-RS", r##"<html lang="sr-Cyrl-RS" dir="ltr">"##),
+    ] {
+        let text = format!("language = \"{language}\"\n{minimal}");
+        let (_, page) = page_of("x.toml", &text);
+        assert!(
+            page.contains(html),
+            "{language}: {}",
+            &page[..page.len().min(300)]
+        );
+    }
+}
+
+#[test]
 fn figures_are_tables_pictures_and_charts_with_their_data() {
     let (_out, path) = figures_page();
     let html = std::fs::read_to_string(path).unwrap();

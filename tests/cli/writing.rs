@@ -158,13 +158,14 @@ fn templates_are_listed_and_ejected() {
         .run();
     let out = Test::new()
         .args(&["templates", "eject", "paper", "house"])
-        .stderr("wrote house (17 files of template `paper`)\n")
+        .stderr("wrote house (18 files of template `paper`)\n")
         .run();
     for file in [
         "main.typ",
         "theme.typ",
         "components.typ",
         "figures.typ",
+        "tables.typ",
         "labels.typ",
         "rich.typ",
         "redline.typ",

@@ -563,10 +563,7 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         figures: _,
     } = brief;
     let words = Words::of(brief);
-    let language = match &language.value.region {
-        Some(region) => format!("{}-{region}", language.value.primary),
-        None => language.value.primary.clone(),
-    };
+    let language = language.value.tag();
     let mut item = Item::new("brief", "the brief")
         .field("title", words.plain(title))
         .field("subtitle", words.opt(subtitle))

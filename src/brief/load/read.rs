@@ -319,9 +319,18 @@ impl<'f> Reader<'f> {
             .iter()
             .find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
             .map(|s| s.to_ascii_uppercase());
+        // The script comes first after the language, as BCP 47 orders the subtags.
+        let script = subtags
+            .first()
+            .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(|s| {
+                let lower = s.to_ascii_lowercase();
+                lower[..1].to_ascii_uppercase() + &lower[1..]
+            });
         Some(Spanned {
             value: Language {
                 primary: primary.to_string(),
+                script,
                 region,
             },
             span: text.span,

@@ -117,6 +117,7 @@ impl Reader<'_> {
             language: language.unwrap_or(Spanned {
                 value: Language {
                     primary: "en".into(),
+                    script: None,
                     region: None,
                 },
                 span: 0..0,

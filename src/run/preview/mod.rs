@@ -522,6 +522,10 @@ mod tests {
             "SECRET",
             "TOP SECRET",
             "UK:SECRET",
+            "TLP RED",
+            "TLP-RED",
+            "TLP_RED",
+            "tlp amber",
         ] {
             assert!(limits(text), "{text}");
         }

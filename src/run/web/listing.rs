@@ -110,15 +110,8 @@ pub fn entry(
         date: dates::format(&date, &words),
         iso: dates::iso(&date),
         timestamp: dates::timestamp(&date),
-        lang: match &language.region {
-            Some(region) => format!("{}-{region}", language.primary),
-            None => language.primary.clone(),
-        },
-        dir: if web::is_right_to_left(&language.primary) {
-            "rtl"
-        } else {
-            "ltr"
-        },
+        lang: language.tag(),
+        dir: web::direction(language),
         series: text("series"),
         number: text("number"),
         publisher: text("publisher"),

@@ -23,6 +23,7 @@ use minijinja::{AutoEscape, Environment, State};
 use crate::assets::template::{FALLBACK_LANGUAGE, FIGURE_STEM, LOGO_STEM, Template};
 use base64::Engine;
 
+use crate::brief::model::Language;
 use crate::diag::Diagnostic;
 use crate::error::Failure;
 use crate::run::pipeline::{Prepared, Session};
@@ -67,12 +68,41 @@ const FOLDER: &str = "web/";
 /// loops without end stops here instead of holding the run.
 const FUEL: u64 = 50_000_000;
 
-/// Languages written from right to left, by their primary subtag.
-const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"];
+/// Languages written from right to left when their tag names no script, by their primary
+/// subtag: those whose usual script (CLDR's likely subtags) is Arabic, Hebrew, Syriac, Thaana,
+/// N'Ko, Adlam or Hanifi Rohingya. Kurdish (`ku`) is taken as Sorani, in Arabic script; a brief
+/// in Kurmanji says `ku-Latn`.
+const RIGHT_TO_LEFT: &[&str] = &[
+    "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks",
+    "ku", "lrc", "mzn", "nqo", "pnb", "prs", "ps", "rhg", "sd", "sdh", "skr", "syr", "ug", "ur",
+    "yi",
+];
 
-/// Whether a language is written from right to left.
-pub fn is_right_to_left(primary: &str) -> bool {
-    RIGHT_TO_LEFT.contains(&primary)
+/// Scripts written from right to left (ISO 15924), the script subtag deciding where a tag has
+/// one: `az-Arab` is written from right to left, `az` and `ku-Latn` are not.
+const RIGHT_TO_LEFT_SCRIPTS: &[&str] = &[
+    "Adlm", "Arab", "Aran", "Armi", "Avst", "Chrs", "Cprt", "Elym", "Hatr", "Hebr", "Hung", "Khar",
+    "Lydi", "Mand", "Mani", "Mend", "Merc", "Mero", "Narb", "Nbat", "Nkoo", "Orkh", "Ougr", "Palm",
+    "Phli", "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd", "Sogo", "Syrc", "Syre", "Syrj",
+    "Syrn", "Thaa", "Yezi",
+];
+
+/// Whether a language is written from right to left: by its script subtag when it has one,
+/// else by its primary subtag.
+pub fn is_right_to_left(language: &Language) -> bool {
+    match &language.script {
+        Some(script) => RIGHT_TO_LEFT_SCRIPTS.contains(&script.as_str()),
+        None => RIGHT_TO_LEFT.contains(&language.primary.as_str()),
+    }
+}
+
+/// The HTML `dir` of a page in `language`.
+pub fn direction(language: &Language) -> &'static str {
+    if is_right_to_left(language) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 /// The web templates of a brief's template: the built-in ones, with the `web/` files of its
@@ -308,15 +338,8 @@ pub fn page(
     let brief = &prepared.brief;
     let language = &brief.language.value;
     let labels = label_table(&prepared.template, &language.primary)?;
-    let lang = match &language.region {
-        Some(region) => format!("{}-{region}", language.primary),
-        None => language.primary.clone(),
-    };
-    let dir = if is_right_to_left(&language.primary) {
-        "rtl"
-    } else {
-        "ltr"
-    };
+    let lang = language.tag();
+    let dir = direction(language);
     let charts = charts(session, prepared, &data, json)?;
     let data_value = Value::from_serialize(&data);
     let description = description(&data_value);

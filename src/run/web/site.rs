@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Value;
 
 use crate::assets::template::{DEFAULT, FALLBACK_LANGUAGE, Template};
+use crate::brief::model::Language;
 use crate::diag::{Diagnostic, Printer};
 use crate::error::{Error, Failure};
 use crate::exit::Status;
@@ -267,7 +268,11 @@ fn write_indexes(
         title => title,
         briefs => Value::from_serialize(entries),
         labels => Value::from_serialize(&labels),
-        dir => if web::is_right_to_left(&lang) { "rtl" } else { "ltr" },
+        dir => web::direction(&Language {
+            primary: lang.clone(),
+            script: None,
+            region: None,
+        }),
         lang => lang,
         base => base.clone().unwrap_or_default(),
         sitemap => base.is_some(),
