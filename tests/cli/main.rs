@@ -15,6 +15,7 @@ mod figures;
 mod impose;
 mod internal;
 mod languages;
+mod lsp;
 mod marking;
 mod pages;
 mod pdf;
