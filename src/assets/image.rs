@@ -263,57 +263,24 @@ fn a_word(word: &str) -> &'static str {
     }
 }
 
-fn be16(bytes: &[u8]) -> u64 {
-    u64::from(u16::from_be_bytes([bytes[0], bytes[1]]))
-}
-
-fn be32(bytes: &[u8]) -> u64 {
-    u64::from(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
-}
-
-/// A PNG's width and height from its IHDR chunk, which the standard puts first, right after
-/// the signature.
+/// A PNG's width and height, read from its header by the `image` crate (the decoders Typst
+/// itself decodes pictures with), which reads no further than the header.
 fn png_size(data: &[u8]) -> Option<(u64, u64)> {
-    let chunk = data.get(8..24)?;
-    if chunk[..8] != *b"\0\0\0\x0dIHDR" {
-        return None;
-    }
-    Some((be32(&chunk[8..12]), be32(&chunk[12..16])))
+    dimensions(data, image::ImageFormat::Png)
 }
 
-/// A JPEG's width and height from its first frame header (SOFn), found by walking the marker
-/// segments from the start as a decoder does; the frame a decoder decodes is that one.
+/// A JPEG's width and height from its first frame header, the frame a decoder decodes.
 fn jpeg_size(data: &[u8]) -> Option<(u64, u64)> {
-    let mut at = 2;
-    loop {
-        if *data.get(at)? != 0xff {
-            return None;
-        }
-        // A marker may be preceded by any number of fill bytes 0xFF.
-        while *data.get(at)? == 0xff {
-            at += 1;
-        }
-        let marker = data[at];
-        at += 1;
-        match marker {
-            0xc0..=0xc3 | 0xc5..=0xc7 | 0xc9..=0xcb | 0xcd..=0xcf => {
-                // Length (2), precision (1), height (2), width (2).
-                let frame = data.get(at..at + 7)?;
-                return Some((be16(&frame[5..7]), be16(&frame[3..5])));
-            }
-            // Markers without a segment.
-            0x01 | 0xd0..=0xd7 => {}
-            // Another start, the end, or a scan before any frame: not a JPEG a decoder takes.
-            0xd8..=0xda => return None,
-            _ => {
-                let length = be16(data.get(at..at + 2)?) as usize;
-                if length < 2 {
-                    return None;
-                }
-                at += length;
-            }
-        }
-    }
+    dimensions(data, image::ImageFormat::Jpeg)
+}
+
+fn dimensions(data: &[u8], format: image::ImageFormat) -> Option<(u64, u64)> {
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(data), format);
+    // The size is read to be judged (`MAX_PIXELS`), not decoded: the decoders' own limits
+    // would call a picture too large for them damaged.
+    reader.no_limits();
+    let (width, height) = reader.into_dimensions().ok()?;
+    Some((u64::from(width), u64::from(height)))
 }
 
 /// The rules for SVG: well-formed XML with an `<svg>` root, no DOCTYPE (and so no entities),
@@ -854,12 +821,30 @@ pub(crate) mod tests {
     /// A PNG header and an IHDR chunk of `width` × `height`, and an IDAT of a few bytes: a
     /// picture of any size in 50 bytes, which nothing may decode.
     pub(crate) fn png_header(width: u32, height: u32) -> Vec<u8> {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        png.extend(width.to_be_bytes());
-        png.extend(height.to_be_bytes());
-        png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-        png.extend(b"\0\0\0\x02IDATx\x9c\0\0\0\0\0\0\0\0IEND\xaeB`\x82");
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend(height.to_be_bytes());
+        ihdr.extend([8, 6, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(&mut png, b"IDAT", b"x\x9c\0\0\0\0\0\0");
+        chunk(&mut png, b"IEND", b"");
         png
+    }
+
+    /// A PNG chunk with its length and CRC, as a decoder checks them.
+    fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        png.extend((data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend(kind);
+        png.extend(data);
+        let mut crc = !0u32;
+        for byte in &png[start..] {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg());
+            }
+        }
+        png.extend((!crc).to_be_bytes());
     }
 
     fn says(expected: Option<Format>, data: &[u8]) -> Vec<String> {
@@ -920,13 +905,16 @@ pub(crate) mod tests {
         assert_eq!(says(Some(Format::Png), &png_header(10, 10)[..20]).len(), 1);
     }
 
-    /// A JPEG's start, an APP0 segment, and a baseline frame header of `width` × `height`.
+    /// The fixture's real JPEG with its frame header saying `width` × `height`.
     fn jpeg(width: u16, height: u16) -> Vec<u8> {
-        let mut jpeg = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0".to_vec();
-        jpeg.extend(b"\xff\xff\xc0\0\x11\x08");
-        jpeg.extend(height.to_be_bytes());
-        jpeg.extend(width.to_be_bytes());
-        jpeg.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut jpeg = std::fs::read(dir.join("logo.jpg")).unwrap();
+        let frame = jpeg
+            .windows(2)
+            .position(|w| w == [0xff, 0xc0] || w == [0xff, 0xc2])
+            .expect("a frame header");
+        jpeg[frame + 5..frame + 7].copy_from_slice(&height.to_be_bytes());
+        jpeg[frame + 7..frame + 9].copy_from_slice(&width.to_be_bytes());
         jpeg
     }
 

@@ -6,6 +6,7 @@ pub mod args;
 mod check;
 mod diff;
 mod html;
+mod lsp;
 mod new;
 mod pdf;
 mod pictures;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Publish a folder of briefs as a static site: each brief's page and PDF, an index, an
     /// Atom feed and a sitemap. Briefs whose marking does not allow publication are left out.
     Site(html::SiteArgs),
+    /// Serve the Language Server Protocol on standard input and output: diagnostics as you
+    /// type, completion, go to definition, references, rename and hover of a brief's ids.
+    Lsp(lsp::LspArgs),
     /// Rebuild a brief's PDF on every save of the brief or its template folder.
     Watch(watch::WatchArgs),
     /// Render a brief's pages as PNG pictures, STEM-1.png, STEM-2.png, ...
@@ -123,6 +127,7 @@ fn dispatch(command: &Command, printer: &Printer) -> Result<Status, Failure> {
         Command::Html(args) => html::run(args, printer),
         Command::Site(args) => html::site(args, printer),
         Command::Watch(args) => watch::run(args, printer),
+        Command::Lsp(args) => lsp::run(args),
         Command::Png(args) => pictures::run(&args.pictures, ImageFormat::Png, args.ppi, printer),
         Command::Svg(args) => pictures::run(args, ImageFormat::Svg, DEFAULT_PPI, printer),
         Command::Templates(args) => templates::run(args, printer),
@@ -148,6 +153,7 @@ impl Command {
             Command::Png(args) => args.pictures.output_args.diagnostic_format.into(),
             Command::Svg(args) => args.output_args.diagnostic_format.into(),
             Command::Templates(_)
+            | Command::Lsp(_)
             | Command::New(_)
             | Command::Schema
             | Command::Completions(_)

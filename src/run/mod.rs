@@ -7,6 +7,7 @@ pub mod copies;
 pub mod diff;
 pub mod git;
 pub mod isolate;
+pub mod lsp;
 pub mod pictures;
 pub mod pipeline;
 pub mod preview;

@@ -25,7 +25,6 @@ use crate::error::Failure;
 use crate::fs;
 use crate::run::cache::{self, Cache, KeyBuilder};
 use crate::run::xmp;
-use crate::source::SourceFile;
 use crate::typeset::compile::PagedDocument;
 use crate::typeset::fonts::Fonts;
 use crate::typeset::impose::{self, Imposition};
@@ -324,7 +323,11 @@ impl Session {
                 Ok(file) => file,
                 Err(failure) => return (Classification::Unknown, Err(failure)),
             },
-            Input::Text { name, text, .. } => SourceFile::from_disk(name, text.clone()),
+            // Refused as a file is (empty, too large), in the same words.
+            Input::Text { name, text, .. } => match load::text_file(name.clone(), text.clone()) {
+                Ok(file) => file,
+                Err(failure) => return (Classification::Unknown, Err(failure)),
+            },
         };
         let (brief, diagnostics) = load::load(&file);
         let Some(brief) = brief else {

@@ -100,6 +100,40 @@ pub fn missing_glyphs(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic
         .collect()
 }
 
+/// The first page (from 1) whose text holds `needle`, compared by letters and digits alone,
+/// so that line breaks, hyphenation, typographic quotes and spacing do not matter (the live
+/// preview's jump from a place in the brief to its page).
+pub fn page_with_text(document: &PagedDocument, needle: &str) -> Option<usize> {
+    fn letters(text: &str) -> impl Iterator<Item = char> + '_ {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+    }
+    fn collect(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => collect(&group.frame, out),
+                FrameItem::Text(text) => out.extend(letters(&text.text)),
+                _ => {}
+            }
+        }
+    }
+    // Enough of it to tell one heading or title from another, little enough to fit on a page.
+    let wanted: String = letters(needle).take(48).collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    document
+        .pages()
+        .iter()
+        .position(|page| {
+            let mut text = String::new();
+            collect(&page.frame, &mut text);
+            text.contains(&wanted)
+        })
+        .map(|index| index + 1)
+}
+
 fn collect_missing(frame: &Frame, missing: &mut BTreeMap<char, ()>) {
     for (_, item) in frame.items() {
         match item {

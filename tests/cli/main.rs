@@ -16,6 +16,7 @@ mod figures;
 mod impose;
 mod internal;
 mod languages;
+mod lsp;
 mod marking;
 mod pages;
 mod pdf;

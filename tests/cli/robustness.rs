@@ -112,7 +112,7 @@ fn value() -> impl Strategy<Value = toml::Value> {
     })
 }
 
-fn document_table() -> impl Strategy<Value = toml::Table> {
+pub(crate) fn document_table() -> impl Strategy<Value = toml::Table> {
     prop::collection::btree_map(prop::sample::select(KEYS), value(), 0..8)
         .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
@@ -150,7 +150,7 @@ fn valid_brief_with(text: &[String]) -> String {
 /// once, kept in `robustness.proptest-regressions` beside this file and replayed first. (Left to
 /// its default, proptest would look in `tests/proptest-regressions/robustness.txt`, having found
 /// the `main.rs` beside this file.)
-fn config(default_cases: u32) -> ProptestConfig {
+pub(crate) fn config(default_cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -44,6 +44,18 @@ pub fn read(files: &dyn fs::Files, path: &Path) -> Result<Arc<SourceFile>, Failu
             return Err(Failure::Brief(vec![diagnostic]));
         }
     };
+    text_file(name, text)
+}
+
+/// A brief's text as read from elsewhere than its file (an editor's unsaved buffer), refused as
+/// `read` refuses a file: too large, or empty.
+pub fn text_file(name: String, text: String) -> Result<Arc<SourceFile>, Failure> {
+    if text.len() as u64 > fs::MAX_BRIEF_BYTES {
+        return Err(Failure::Plain(crate::error::Error::message(format!(
+            "{name} is larger than {} MiB, the most a brief may be",
+            fs::MAX_BRIEF_BYTES >> 20
+        ))));
+    }
     let file = SourceFile::from_disk(name.clone(), text);
     if file.text().trim().is_empty() {
         let diagnostic = Diagnostic::error(format!("{name} is empty"))

@@ -7,6 +7,7 @@
 //! that made the call, not at the helper.
 
 pub mod browser;
+pub mod lsp;
 pub mod pdf;
 
 /// Every path into the `brief` library that the tests use, and the only place that names one:
