@@ -27,8 +27,6 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 use serde_json::value::RawValue;
 
-use crate::brief::date::PartialDate;
-use crate::brief::model::Source;
 use crate::diag::{Diagnostic, closest};
 use crate::source::SourceFile;
 
@@ -776,7 +774,7 @@ pub fn markup_free(text: &str) -> String {
 fn value_problem(value: &Value) -> Option<String> {
     let text_problem = |text: &str| -> Option<String> {
         if let Some(c) = text.chars().find(|c| {
-            crate::brief::load::is_refused_char(*c) || crate::brief::url::is_bidi_control(*c)
+            crate::brief::chars::is_refused_char(*c) || crate::brief::url::is_bidi_control(*c)
         }) {
             return Some(format!(
                 "holds the character U+{:04X}, which a paper cannot print as written",
@@ -1397,66 +1395,6 @@ fn csl_type(entry: &hayagriva::Entry) -> &'static str {
         Repository => "software",
         Performance => "performance",
         _ => "document",
-    }
-}
-
-// ---- A brief's own [[sources]] -----------------------------------------------------------------
-
-/// A `[[sources]]` entry as an item of the same bibliography: its title, author (as written,
-/// one name), publisher, date and address are CSL's `title`, `author` (a literal name),
-/// `publisher`, `issued` and `URL`. With a publisher it is a report, else with an address a
-/// web page, else a book (a style's layout for a title alone).
-pub fn source_item(source: &Source) -> Item {
-    let mut map = BTreeMap::new();
-    map.insert("id".to_string(), Value::String(source.id.value.clone()));
-    let kind = if source.publisher.is_some() {
-        "report"
-    } else if source.url.is_some() {
-        "webpage"
-    } else {
-        "book"
-    };
-    map.insert("type".to_string(), Value::String(kind.into()));
-    map.insert(
-        "title".to_string(),
-        Value::String(source.title.value.clone()),
-    );
-    if let Some(author) = &source.author {
-        map.insert(
-            "author".to_string(),
-            Value::Names(vec![NameValue::Literal(LiteralName {
-                literal: author.value.clone(),
-            })]),
-        );
-    }
-    if let Some(publisher) = &source.publisher {
-        map.insert(
-            "publisher".to_string(),
-            Value::String(publisher.value.clone()),
-        );
-    }
-    if let Some(date) = &source.date {
-        map.insert("issued".to_string(), Value::Date(partial_date(&date.value)));
-    }
-    if let Some(url) = &source.url {
-        map.insert("URL".to_string(), Value::String(url.value.clone()));
-    }
-    Item(map)
-}
-
-fn partial_date(date: &PartialDate) -> DateValue {
-    let mut parts = vec![date.year.clamp(i16::MIN.into(), i16::MAX.into()) as i16];
-    if let Some(month) = date.month {
-        parts.push(i16::from(month));
-        if let Some(day) = date.day {
-            parts.push(i16::from(day));
-        }
-    }
-    DateValue::DateParts {
-        date_parts: VecDateRange(vec![VecDate(parts)]),
-        literal: None,
-        season: None,
-        circa: false,
     }
 }
 

@@ -2,6 +2,7 @@
 //! checking references, and the rich-text subset. Knows nothing of Typst or the command line.
 
 pub mod bibliography;
+pub mod chars;
 pub mod csv;
 pub mod date;
 pub mod diff;

@@ -11,10 +11,10 @@
 //! ibid., short forms and disambiguation need them all), and the builder puts each
 //! citation's text in its slot.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
 
-use citationberg::json::Item;
+use citationberg::json::{DateValue, Item, LiteralName, NameValue, Value, VecDate, VecDateRange};
 use citationberg::taxonomy::{Locator, Term};
 use citationberg::{FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode};
 use citationberg::{StyleClass, VerticalAlign};
@@ -24,8 +24,9 @@ use hayagriva::{
     ElemChildren, ElemMeta, Formatting, LocatorPayload, SpecificLocator,
 };
 
-use crate::brief::bibliography::{self, is_style_file};
-use crate::brief::model::{Brief, Language};
+use crate::brief::bibliography::is_style_file;
+use crate::brief::date::PartialDate;
+use crate::brief::model::{Brief, Language, Source};
 use crate::brief::richtext::{CiteRef, Inline};
 
 /// Every locale of the archive, decoded once per run.
@@ -172,7 +173,7 @@ pub fn standalone_entry(brief: &Brief, key: &str) -> Option<Vec<Inline>> {
     let item = match brief.library.get(key) {
         Some(reference) => &reference.item,
         None => {
-            own = bibliography::source_item(brief.sources.iter().find(|s| s.id.value == key)?);
+            own = source_item(brief.sources.iter().find(|s| s.id.value == key)?);
             &own
         }
     };
@@ -366,11 +367,7 @@ impl Collector {
     /// the brief's own `[[sources]]` whether cited or not (as the paper has always listed
     /// them).
     pub fn finish(self, brief: &Brief) -> Formatted {
-        let own: Vec<Item> = brief
-            .sources
-            .iter()
-            .map(bibliography::source_item)
-            .collect();
+        let own: Vec<Item> = brief.sources.iter().map(source_item).collect();
         let mut items: HashMap<&str, &Item> = HashMap::new();
         for reference in &brief.library.references {
             items
@@ -906,6 +903,66 @@ pub fn plain(content: &[Inline]) -> String {
     }
     walk(content, &mut out);
     out
+}
+
+// ---- A brief's own [[sources]] -----------------------------------------------------------------
+
+/// A `[[sources]]` entry as an item of the same bibliography: its title, author (as written,
+/// one name), publisher, date and address are CSL's `title`, `author` (a literal name),
+/// `publisher`, `issued` and `URL`. With a publisher it is a report, else with an address a
+/// web page, else a book (a style's layout for a title alone).
+fn source_item(source: &Source) -> Item {
+    let mut map = BTreeMap::new();
+    map.insert("id".to_string(), Value::String(source.id.value.clone()));
+    let kind = if source.publisher.is_some() {
+        "report"
+    } else if source.url.is_some() {
+        "webpage"
+    } else {
+        "book"
+    };
+    map.insert("type".to_string(), Value::String(kind.into()));
+    map.insert(
+        "title".to_string(),
+        Value::String(source.title.value.clone()),
+    );
+    if let Some(author) = &source.author {
+        map.insert(
+            "author".to_string(),
+            Value::Names(vec![NameValue::Literal(LiteralName {
+                literal: author.value.clone(),
+            })]),
+        );
+    }
+    if let Some(publisher) = &source.publisher {
+        map.insert(
+            "publisher".to_string(),
+            Value::String(publisher.value.clone()),
+        );
+    }
+    if let Some(date) = &source.date {
+        map.insert("issued".to_string(), Value::Date(partial_date(&date.value)));
+    }
+    if let Some(url) = &source.url {
+        map.insert("URL".to_string(), Value::String(url.value.clone()));
+    }
+    Item(map)
+}
+
+fn partial_date(date: &PartialDate) -> DateValue {
+    let mut parts = vec![date.year.clamp(i16::MIN.into(), i16::MAX.into()) as i16];
+    if let Some(month) = date.month {
+        parts.push(i16::from(month));
+        if let Some(day) = date.day {
+            parts.push(i16::from(day));
+        }
+    }
+    DateValue::DateParts {
+        date_parts: VecDateRange(vec![VecDate(parts)]),
+        literal: None,
+        season: None,
+        circa: false,
+    }
 }
 
 #[cfg(test)]

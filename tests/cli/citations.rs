@@ -710,7 +710,15 @@ fn a_changed_reference_is_listed_and_marked_with_the_citations_of_it() {
     let out = test
         .args(&["diff", "brief.toml", "new.toml", "--format", "json"])
         .any_stdout()
+        .any_stderr()
         .run();
+    // The new brief is checked as any is: the reference it no longer cites is said.
+    assert!(
+        out.stderr
+            .contains("warning: the reference `wilson2021` is cited nowhere\n  --> new.json:"),
+        "{}",
+        out.stderr
+    );
     let summary: Value = serde_json::from_str(&out.stdout).unwrap();
     let sources: Vec<(&str, &str)> = summary["changes"]
         .as_array()
