@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use brief::brief::sample;
-use brief::run::pipeline::{Edit, Session, Settings};
+use brief::run::pipeline::{Input, Marks, Prepared, Session, Settings};
+use brief::run::runner::{self, Job, Output};
 use brief::typeset::fonts;
 
 /// The allocator of the `brief` binary, so that the figures are the binary's.
@@ -99,14 +100,11 @@ fn brief(dir: &Path, cited: usize, items: usize) -> PathBuf {
         let mut out = String::new();
         for (i, part) in body.split(". ").enumerate() {
             if i > 0 {
-                let keys: Vec<String> = (0..per_place)
-                    .filter_map(|_| {
-                        (next < cited).then(|| {
-                            next += 1;
-                            format!("@ref-{}", (next - 1) * (items / cited))
-                        })
-                    })
-                    .collect();
+                let mut keys: Vec<String> = vec![];
+                while keys.len() < per_place && next < cited {
+                    keys.push(format!("@ref-{}", next * (items / cited)));
+                    next += 1;
+                }
                 if keys.is_empty() {
                     out.push_str(". ");
                 } else {
@@ -131,7 +129,10 @@ fn brief(dir: &Path, cited: usize, items: usize) -> PathBuf {
 fn build(session: &Session, input: &Path, output: &Path) -> Duration {
     typst::comemo::evict(0);
     let started = Instant::now();
-    let outcome = session.typeset(input, output);
+    let outcome = runner::run(
+        session,
+        &Job::of(input, vec![Output::Pdf(output.to_path_buf())]),
+    );
     let elapsed = started.elapsed();
     assert!(
         outcome.made.is_some(),
@@ -147,9 +148,21 @@ fn build(session: &Session, input: &Path, output: &Path) -> Duration {
 fn check(session: &Session, input: &Path) -> Duration {
     let started = Instant::now();
     // Its one warning: the references of the file it cites nowhere.
-    let prepared = session.prepare(input).expect("the brief checks");
+    let prepared = prepare(session, input);
     assert!(prepared.warnings.len() <= 1, "{:?}", prepared.warnings);
     started.elapsed()
+}
+
+/// `input` read and checked, as `brief check` does.
+fn prepare(session: &Session, input: &Path) -> Prepared {
+    match session.prepare(&Input::File(input.to_path_buf())).1 {
+        Ok(prepared) => prepared,
+        Err(failure) => panic!(
+            "{} does not pass: {:?}",
+            input.display(),
+            failure.into_diagnostics()
+        ),
+    }
 }
 
 fn median(mut times: Vec<f64>) -> f64 {
@@ -181,20 +194,20 @@ fn main() {
         checks.push(check(&session, &large).as_secs_f64() / tl.as_secs_f64());
     }
     let pages = |path: &Path| {
-        let prepared = session.prepare(path).unwrap();
-        let data = session.data(&prepared, Edit::None);
+        let prepared = prepare(&session, path);
+        let data = session.data(&prepared, Marks::None);
         let laid = session
             .lay_out(&prepared, data, &session.extras(&prepared, None))
             .unwrap();
         laid.document.pages().len()
     };
     // Where the time of the citation work goes, for the larger brief.
-    let prepared = session.prepare(&large).unwrap();
+    let prepared = prepare(&session, &large);
     let started = Instant::now();
-    let data = session.data(&prepared, Edit::None);
+    let data = session.data(&prepared, Marks::None);
     let format = started.elapsed();
     let started = Instant::now();
-    let _ = session.prepare(&large).unwrap();
+    let _ = prepare(&session, &large);
     let prepare = started.elapsed();
 
     let r = median(ratios);

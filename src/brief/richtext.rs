@@ -779,7 +779,7 @@ pub(crate) mod tests {
         assert_eq!(&source[cites[0][0].span.clone()], "@a");
         assert_eq!(&source[cites[0][1].span.clone()], "@b");
         assert_eq!(&source[cites[0][2].span.clone()], "@c");
-        assert_eq!(cites[0][1].suppress_author, true);
+        assert!(cites[0][1].suppress_author);
         assert_eq!(cites[0][0].prefix.as_deref(), Some("see"));
         assert_eq!(cites[1][0].id, "d");
         let text: String = content

@@ -380,7 +380,7 @@ impl Collector {
         let terms = archive_locale(&self.locale);
         // Each key's locator as the style reads it, and what is printed after it as written;
         // the engine borrows the locators' values while it formats.
-        let parsed: Vec<Vec<(Option<(Locator, String)>, Option<String>)>> = self
+        let parsed: Vec<Vec<Located>> = self
             .requests
             .iter()
             .map(|request| {
@@ -583,11 +583,15 @@ const LABELS: &[(&str, Locator)] = &[
     ("volumes", Locator::Volume),
 ];
 
+/// A locator read from what follows a key (its kind and value), and what is printed after
+/// the item as written.
+pub type Located = (Option<(Locator, String)>, Option<String>);
+
 /// What follows a key in a citation (`p. 45`, `S. 45`, `45`, `and passim`): a locator the
 /// style prints with its own label, read by the English labels and by the labels of the
 /// brief's language (its CSL locale's terms); a bare number is a page. Anything else is
 /// printed after the item as written.
-pub fn locator(text: &str, terms: Option<&Locale>) -> (Option<(Locator, String)>, Option<String>) {
+pub fn locator(text: &str, terms: Option<&Locale>) -> Located {
     let text = text.trim();
     let lower = text.to_lowercase();
     let mut labels: Vec<(String, Locator)> = LABELS

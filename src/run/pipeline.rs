@@ -457,7 +457,10 @@ impl Session {
             // The tables' cells are in the data; no picture is drawn.
             own: BTreeMap::new(),
         };
-        let data = self.data(&measuring, Marks::None);
+        // The tables' cells are plain text: the citations need not be formatted to measure
+        // them (for a brief citing hundreds, most of the cost of its data).
+        let print = self.print(&measuring.brief);
+        let data = data::build_unformatted(&measuring.brief, &print).to_json();
         match self.lay_out(&measuring, data, &self.extras(&measuring, None)) {
             Ok(_) => vec![],
             Err(failure) => {
