@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::brief::diff::{self, Changes, Kind, summary};
+use crate::brief::model::Brief;
 use crate::compose::redline::{self, Redline};
 use crate::diag::Diagnostic;
 use crate::error::Failure;
@@ -32,7 +33,7 @@ use crate::run::pipeline::{
 };
 use crate::run::web::{self, Links, Page};
 use crate::run::{isolate, typ};
-use crate::typeset::notes;
+use crate::typeset::{compile, notes};
 
 /// One brief, what is done to it, and what it is made into.
 #[derive(Debug, Clone)]
@@ -76,6 +77,12 @@ pub enum Output {
     Project(PathBuf),
     /// A summary of the changes of a redline job, kept for the command to print or write.
     Changes(summary::Format),
+    /// The brief's model as loaded (and prepared, when it passes its checks), kept for the
+    /// language server, which answers from it.
+    Model,
+    /// The page (from 1) that first prints one of these texts, tried in order, kept (the
+    /// language server opens the preview there).
+    Locate(Vec<String>),
 }
 
 impl Output {
@@ -110,6 +117,12 @@ pub struct Kept {
     pub tally: Option<Vec<String>>,
     /// The brief's title, as loaded.
     pub title: Option<String>,
+    /// For `Model`: the brief as loaded, even with errors (`None` when its TOML did not load).
+    pub loaded: Option<Brief>,
+    /// For `Model`: the brief as prepared, when it passed its checks.
+    pub prepared: Option<Prepared>,
+    /// For `Locate`: the page found.
+    pub located: Option<usize>,
 }
 
 /// What became of a job.
@@ -176,7 +189,7 @@ impl Job {
     /// What the job is doing, for an internal error's message.
     fn doing(&self) -> &'static str {
         match self.outputs.first() {
-            None => "checking",
+            None | Some(Output::Model) => "checking",
             Some(Output::Page(..)) if self.outputs.len() == 1 => "writing the web page",
             Some(Output::Pictures(_)) => "rendering",
             Some(Output::Changes(_)) => "comparing",
@@ -204,7 +217,7 @@ impl Job {
     pub fn failed_words(&self) -> &'static str {
         match (&self.edit, self.outputs.first()) {
             (Edit::Redline { .. }, _) => "could not be compared",
-            (_, None) => "is not a valid brief",
+            (_, None | Some(Output::Model)) => "is not a valid brief",
             (_, Some(Output::Pictures(_))) => "was not rendered",
             _ => "was not typeset",
         }
@@ -298,6 +311,11 @@ impl Runner<'_> {
                 return self.outcome.failed(Failure::Brief(vec![problem]));
             }
         }
+        if let Ok(loaded) = &loaded
+            && self.job.outputs.iter().any(|o| matches!(o, Output::Model))
+        {
+            self.outcome.kept.loaded = Some(loaded.brief.clone());
+        }
         let prepared = loaded.and_then(|loaded| self.session.finish(loaded));
         // Both versions of a redline are read, so that the problems of both are reported.
         let old = match &self.job.edit {
@@ -361,6 +379,9 @@ impl Runner<'_> {
         self.outcome.diagnostics.extend(making.notes);
         self.outcome.made = making.main;
         self.outcome.written = making.written;
+        if self.job.outputs.iter().any(|o| matches!(o, Output::Model)) {
+            self.outcome.kept.prepared = Some(prepared);
+        }
         Ok(())
     }
 
@@ -385,7 +406,18 @@ impl Runner<'_> {
             names: (&names.0, &names.1),
         });
         let marks = marked.as_ref().map_or(Marks::None, Marks::Redline);
-        let data = session.data(prepared, marks);
+        // The template's data, for the outputs made from it (not for a check, a summary of
+        // changes or the model alone: a brief's citations are formatted only when printed).
+        let needs_data = self
+            .job
+            .outputs
+            .iter()
+            .any(|o| !matches!(o, Output::Changes(_) | Output::Model));
+        let data = if needs_data {
+            session.data(prepared, marks)
+        } else {
+            vec![]
+        };
         let mut making = Making::default();
         let mut laid: Option<Laid> = None;
         for output in &self.job.outputs {
@@ -425,6 +457,14 @@ impl Runner<'_> {
                         made: Made::default(),
                         elapsed: started.elapsed(),
                     });
+                    None
+                }
+                Output::Model => None,
+                Output::Locate(texts) => {
+                    let laid = lay_out_once(session, prepared, &data, &mut laid)?;
+                    self.outcome.kept.located = texts
+                        .iter()
+                        .find_map(|text| compile::page_with_text(&laid.document, text));
                     None
                 }
                 Output::Changes(format) => {

@@ -15,12 +15,11 @@ use crate::brief::model::Brief;
 use crate::compose::data;
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
-use crate::exit::Status;
 use crate::fs;
 use crate::run::isolate;
 use crate::run::lsp::analysis::{Analysis, Context};
-use crate::run::pipeline::{Input, Marks, Session};
-use crate::run::runner::{self, Job};
+use crate::run::pipeline::{Input, Session};
+use crate::run::runner::{self, Job, Output};
 use crate::run::web;
 use crate::typeset::compile;
 
@@ -82,43 +81,42 @@ impl fs::Files for Buffers {
 }
 
 /// Checks the text of the brief at `path`; its template folder and files are found from there.
+/// One job: the runner's load and checks, keeping the model for the analysis.
 pub fn check(session: &Session, path: &Path, text: &str) -> Checked {
     isolate::test_panic("lsp-check");
-    let input = Input::Text {
-        name: path.display().to_string(),
-        text: text.to_string(),
-        path: path.to_path_buf(),
-    };
+    // The briefs beside its files are looked for as they are now.
+    session.forget_searches();
     let job = Job {
-        input: input.clone(),
-        ..Job::of(path, vec![])
+        input: input(path, text),
+        ..Job::of(path, vec![Output::Model])
     };
     let outcome = runner::run(session, &job);
     let mut diagnostics = outcome.diagnostics;
     diag::sort(&mut diagnostics);
+    let kept = outcome.kept;
     // The model of the brief as loaded, for its ids; a brief that passed is prepared too, for
     // how the paper numbers its notes and figures.
-    let analysis = isolate::catch("analysing", || {
-        let (_, loaded) = session.load(&input);
-        let loaded = loaded.ok()?;
-        if outcome.status == Status::Success {
-            let prepared = session.finish(loaded).ok()?;
+    let analysis = isolate::catch("analysing", || match (kept.prepared, kept.loaded) {
+        (Some(prepared), _) => {
             let document = data::build(&prepared.brief, &session.print(&prepared.brief), None);
-            return Some(analyse(
+            Some(analyse(
                 &prepared.brief,
                 &prepared.template,
                 Some(&document),
-            ));
+            ))
         }
-        let template = Template::for_brief(
-            session.files(),
-            &loaded.brief,
-            path,
-            session.settings().root.as_deref(),
-        )
-        .ok()
-        .or_else(|| Template::built_in(template::DEFAULT))?;
-        Some(analyse(&loaded.brief, &template, None))
+        (None, Some(brief)) => {
+            let template = Template::for_brief(
+                session.files(),
+                &brief,
+                path,
+                session.settings().root.as_deref(),
+            )
+            .ok()
+            .or_else(|| Template::built_in(template::DEFAULT))?;
+            Some(analyse(&brief, &template, None))
+        }
+        (None, None) => None,
     });
     Checked {
         diagnostics,
@@ -129,22 +127,23 @@ pub fn check(session: &Session, path: &Path, text: &str) -> Checked {
 /// The page (from 1) of the brief's paper, laid out from the editor's text, that first prints
 /// one of `texts` (tried in order); `None` when the brief does not lay out or none is found.
 pub fn page_of(session: &Session, path: &Path, text: &str, texts: &[String]) -> Option<usize> {
-    let input = Input::Text {
+    let job = Job {
+        input: input(path, text),
+        ..Job::of(path, vec![Output::Locate(texts.to_vec())])
+    };
+    let page = runner::run(session, &job).kept.located;
+    // Nothing else here lays out: what the layout memoized is not kept for next time.
+    compile::evict(0);
+    page
+}
+
+/// The editor's text of the brief at `path`.
+fn input(path: &Path, text: &str) -> Input {
+    Input::Text {
         name: path.display().to_string(),
         text: text.to_string(),
         path: path.to_path_buf(),
-    };
-    let page = isolate::catch_result("laying out", || {
-        let prepared = session.prepare(&input).1?;
-        let data = session.data(&prepared, Marks::None);
-        let laid = session.lay_out(&prepared, data, &session.extras(&prepared, None))?;
-        Ok(texts
-            .iter()
-            .find_map(|t| compile::page_with_text(&laid.document, t)))
-    });
-    // Nothing else here lays out: what the layout memoized is not kept for next time.
-    compile::evict(0);
-    page.ok().flatten()
+    }
 }
 
 fn analyse(brief: &Brief, template: &Template, document: Option<&data::Document>) -> Analysis {
