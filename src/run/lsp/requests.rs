@@ -238,9 +238,11 @@ fn completion(doc: &Doc<'_>, params: CompletionParams) -> Answer {
             None => (offset, true),
         };
         // An event's sources may name a bibliography's references too.
-        let references = (kind == Kind::Source)
-            .then(|| ids(Kind::Reference))
-            .unwrap_or_default();
+        let references = if kind == Kind::Source {
+            ids(Kind::Reference)
+        } else {
+            vec![]
+        };
         for (id, detail) in ids(kind).into_iter().chain(references) {
             push(&id, &detail, CompletionItemKind::REFERENCE, start, quote);
         }
