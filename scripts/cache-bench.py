@@ -16,6 +16,7 @@ no two share Typst's work.
 import argparse
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,8 @@ def main():
         tmp = pathlib.Path(tmp)
         briefs, out, cache = tmp / "briefs", tmp / "out", tmp / "cache"
         briefs.mkdir()
+        # The example's bibliography file, beside the briefs that name it.
+        shutil.copy(ROOT / "briefs" / "belarus-references.json", briefs)
         for i in range(args.count):
             (briefs / f"brief-{i:04}.toml").write_text(variant(example, i), encoding="utf-8")
 

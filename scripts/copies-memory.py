@@ -29,6 +29,7 @@ def measure(binary, n, work):
     folder = os.path.join(work, f"n{n}")
     os.makedirs(folder)
     shutil.copy(os.path.join(ROOT, "briefs", "belarus.toml"), folder)
+    shutil.copy(os.path.join(ROOT, "briefs", "belarus-references.json"), folder)
     with open(os.path.join(folder, "list.csv"), "w", encoding="utf-8") as f:
         f.write("name,organisation,note\n")
         for i in range(1, n + 1):

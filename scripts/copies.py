@@ -51,6 +51,7 @@ def main():
     try:
         brief = os.path.join(work, "belarus.toml")
         shutil.copy(os.path.join(ROOT, "briefs", "belarus.toml"), brief)
+        shutil.copy(os.path.join(ROOT, "briefs", "belarus-references.json"), work)
         with open(brief, encoding="utf-8") as f:
             text = f.read()
         listing = os.path.join(work, "list.csv")

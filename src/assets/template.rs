@@ -28,11 +28,20 @@ pub const LOGO_STEM: &str = "brief-logo.";
 /// Where the template finds a figure's file: this name, the figure's id and the file's
 /// extension (`brief-figure-map.png`, `brief-figure-concessions.csv`).
 pub const FIGURE_STEM: &str = "brief-figure-";
+/// Where a brief's world holds its bibliography files: this name, the file's place in
+/// `bibliography` and its extension (`brief-bibliography-1.json`). The template reads none of
+/// them (the citations come formatted in the data); they are there for `brief typ`.
+pub const BIBLIOGRAPHY_STEM: &str = "brief-bibliography-";
+/// Where a brief's world holds the house's `.csl` style, when `[style] citations` names one.
+pub const STYLE_PATH: &str = "brief-style.csl";
 
-/// Whether a file of a brief's world is one of the brief's own (its logo, its figures' files),
-/// which no template folder may hold.
+/// Whether a file of a brief's world is one of the brief's own (its logo, its figures' files,
+/// its bibliography and style), which no template folder may hold.
 pub fn is_own_file(name: &str) -> bool {
-    name.starts_with(LOGO_STEM) || name.starts_with(FIGURE_STEM)
+    name.starts_with(LOGO_STEM)
+        || name.starts_with(FIGURE_STEM)
+        || name.starts_with(BIBLIOGRAPHY_STEM)
+        || name == STYLE_PATH
 }
 
 /// A template folder's own settings: `base = "memo"` lays it over that built-in template.

@@ -104,8 +104,15 @@ struct BriefFile {
     timeline: Option<Vec<EventTable>>,
     /// The recommendations, numbered in order.
     recommendations: Option<Vec<RecommendationTable>>,
-    /// The sources, cited from rich text as [@id]; cited sources become numbered notes.
+    /// The sources, cited from rich text as [@id]; cited sources become numbered notes (with
+    /// a citation style, entries of the reference list).
     sources: Option<Vec<SourceTable>>,
+    /// The bibliography: a file the analyst's reference manager exports into the brief's
+    /// folder (CSL-JSON .json, as Zotero's Better BibTeX writes it; BibLaTeX or BibTeX .bib;
+    /// Hayagriva .yml), or a list of them. Rich text cites its references as [@key],
+    /// [@key, p. 45], [@a; @b] or [-@key], in the citation style of `[style] citations`
+    /// (default: chicago-notes).
+    bibliography: Option<BibliographyFiles>,
     /// Tables, charts and images: placed by a section's `figures`, referred to from rich text
     /// as [@id] ("Table 1", "Figure 2").
     figures: Option<Vec<FigureTable>>,
@@ -128,6 +135,11 @@ struct StyleTable {
     logo_alt: Option<Text>,
     /// A line printed in the running foot of every page.
     footer: Option<Text>,
+    /// The citation style of the brief's citations and reference list: a style of the archive
+    /// by name (chicago-notes, chicago-author-date, apa, harvard-cite-them-right, …) or a
+    /// .csl file inside the brief's folder. Without it (and without a `bibliography`),
+    /// sources print as numbered notes.
+    citations: Option<CitationStyle>,
 }
 
 /// One author.
@@ -437,6 +449,36 @@ value_type!(
     "url",
     json_schema!({ "type": "string", "pattern": "^https?://[^\\s/]+[^\\s]*$" })
 );
+
+value_type!(
+    BibliographyFiles,
+    "bibliography-files",
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "pattern": "\\.([jJ][sS][oO][nN]|[bB][iI][bB]([tT][eE][xX])?|[yY][aA]?[mM][lL])$" },
+            {
+                "type": "array",
+                "items": { "type": "string", "pattern": "\\.([jJ][sS][oO][nN]|[bB][iI][bB]([tT][eE][xX])?|[yY][aA]?[mM][lL])$" },
+                "minItems": 1
+            }
+        ]
+    })
+);
+value_type!(CitationStyle, "citation-style", citation_style_schema());
+
+/// A style of the archive, each name with what it is, or a `.csl` file.
+fn citation_style_schema() -> Schema {
+    let mut choices: Vec<serde_json::Value> = crate::brief::bibliography::style_names()
+        .into_iter()
+        .map(|(name, what)| serde_json::json!({ "const": name, "description": what }))
+        .collect();
+    choices.push(serde_json::json!({
+        "type": "string",
+        "pattern": "\\.[cC][sS][lL]$",
+        "description": "A CSL style file (.csl) inside the brief's folder, such as one from the Zotero Style Repository."
+    }));
+    json_schema!({ "anyOf": choices })
+}
 
 value_type!(Cell, "cell", json_schema!({ "type": ["string", "number"] }));
 value_type!(

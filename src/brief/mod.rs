@@ -1,6 +1,8 @@
 //! The brief format as data: the model, reading it from TOML with every problem located,
 //! checking references, and the rich-text subset. Knows nothing of Typst or the command line.
 
+pub mod bibliography;
+pub mod chars;
 pub mod csv;
 pub mod date;
 pub mod diff;

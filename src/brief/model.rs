@@ -3,6 +3,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::brief::bibliography::Library;
 use crate::brief::date::PartialDate;
 use crate::brief::marking::Marking;
 use crate::brief::richtext::Block;
@@ -169,6 +170,12 @@ pub struct Brief {
     pub sources: Vec<Source>,
     /// Tables, charts and images, which sections place and rich text refers to.
     pub figures: Vec<Figure>,
+    /// The bibliography files (`bibliography`: CSL-JSON, BibLaTeX or Hayagriva YAML) inside
+    /// the brief's folder (or `--root`), in the order given.
+    pub bibliography: Vec<Str>,
+    /// The references read from those files, once the brief is prepared (empty until then),
+    /// and the house's own CSL style when `[style] citations` names a file.
+    pub library: Arc<Library>,
 }
 
 /// The `[style]` table: a house's branding, as data the templates read.
@@ -182,7 +189,27 @@ pub struct Style {
     pub logo_alt: Option<Str>,
     /// A line printed in the running foot.
     pub footer: Option<Str>,
+    /// The citation style: a style of the archive by name (`chicago-notes`), or a path to a
+    /// `.csl` file inside the brief's folder (or `--root`).
+    pub citations: Option<Str>,
 }
+
+impl Brief {
+    /// The citation style the brief asks for, by name or path: `[style] citations`, or
+    /// Chicago notes for a brief with a bibliography and no style; none for a brief that
+    /// prints its sources as numbered notes.
+    pub fn citation_style(&self) -> Option<&str> {
+        match self.style.as_ref().and_then(|s| s.citations.as_ref()) {
+            Some(style) => Some(&style.value),
+            None if !self.bibliography.is_empty() => Some(DEFAULT_CITATION_STYLE),
+            None => None,
+        }
+    }
+}
+
+/// The style of a brief that names a bibliography and no style: the notes and bibliography
+/// most policy institutes use.
+pub const DEFAULT_CITATION_STYLE: &str = "chicago-notes";
 
 #[derive(Debug, Clone)]
 pub struct Author {

@@ -52,6 +52,35 @@ pub enum Inline {
         spaced: bool,
     },
     Linebreak,
+    /// A citation formatted in the brief's citation style (`[style] citations`): made from a
+    /// `Cite` when the template data is built, once every citation of the brief is known.
+    Citation {
+        /// The keys it cites, in the order the style prints them; each links to its entry in
+        /// the reference list.
+        keys: Vec<String>,
+        /// In a note style, the number of the note that holds it; none for a citation
+        /// printed in the text.
+        note: Option<usize>,
+        /// The citation as the style writes it (in a note style, the note's text).
+        content: Vec<Inline>,
+        /// The citation as the brief writes it (`@a, p. 45; @b`): what a redline compares.
+        cites: String,
+        /// Its place among the brief's citations, by which its text is found once all are
+        /// formatted. Not data for the template.
+        #[serde(skip)]
+        slot: usize,
+    },
+    /// Small capitals, superscript and subscript: what a citation style asks for besides
+    /// emphasis and strong emphasis. Never written in a brief.
+    SmallCaps {
+        content: Vec<Inline>,
+    },
+    Super {
+        content: Vec<Inline>,
+    },
+    Sub {
+        content: Vec<Inline>,
+    },
     /// `[@id]` naming a table or figure: "Table 1", "Figure 2". Made from a citation when the
     /// template data is built, once every figure has its number.
     Ref {
@@ -62,11 +91,41 @@ pub enum Inline {
     },
 }
 
-/// One source id inside a citation, with its place in the field's text.
-#[derive(Debug, Clone, PartialEq)]
+/// One key inside a citation, with its place in the field's text, as Pandoc writes them:
+/// `[see @a, p. 45; -@b]`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CiteRef {
     pub id: String,
+    /// The span of `@id`.
     pub span: Range<usize>,
+    /// Words before the key: `see` in `[see @a]`.
+    pub prefix: Option<String>,
+    /// What follows the key, as written: a locator such as `p. 45` or `ch. 3` (read against
+    /// the citation style's terms when the citation is formatted), or words printed after it.
+    pub locator: Option<String>,
+    /// `[-@a]`: the citation leaves the author out (the author is named in the sentence).
+    pub suppress_author: bool,
+}
+
+impl CiteRef {
+    /// The key as the brief writes it in a citation: `see @a, p. 45`, `-@b`.
+    pub fn written(&self) -> String {
+        let mut out = String::new();
+        if let Some(prefix) = &self.prefix {
+            out.push_str(prefix);
+            out.push(' ');
+        }
+        if self.suppress_author {
+            out.push('-');
+        }
+        out.push('@');
+        out.push_str(&self.id);
+        if let Some(locator) = &self.locator {
+            out.push_str(", ");
+            out.push_str(locator);
+        }
+        out
+    }
 }
 
 /// Whether a field holds paragraphs and lists, or a single sentence.
@@ -155,24 +214,47 @@ fn flatten_to_one_paragraph(blocks: Vec<Block>) -> Vec<Block> {
     vec![Block::Para { content }]
 }
 
-/// `@id` or `@a; @b`, as Pandoc writes citations.
+/// `@id`, `@a; @b`, `@a, p. 45`, `-@a` or `see @a`, as Pandoc writes citations.
 fn is_citation(reference: &str) -> bool {
-    let mut any = false;
-    for part in reference.split(';') {
-        let part = part.trim();
-        let Some(id) = part.strip_prefix('@') else {
-            return false;
-        };
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| !c.is_whitespace() && c != '[' && c != ']')
-        {
-            return false;
+    !reference.trim().is_empty() && reference.split(';').all(|part| cite_part(part).is_some())
+}
+
+/// One part of a citation, between semicolons: the prefix, whether the author is left out,
+/// the range of `@key` in `part`, and what follows the key (without its comma).
+fn cite_part(part: &str) -> Option<(&str, bool, Range<usize>, &str)> {
+    let mut at = None;
+    for (i, c) in part.char_indices() {
+        if c != '@' {
+            continue;
         }
-        any = true;
+        let before = part[..i].chars().next_back();
+        let starts_word = before.is_none_or(char::is_whitespace);
+        let after_dash = before == Some('-')
+            && part[..i - 1]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace);
+        if starts_word || after_dash {
+            at = Some((i, after_dash));
+            break;
+        }
     }
-    any
+    let (at, suppress) = at?;
+    let key_len = part[at + 1..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']'))
+        .unwrap_or(part.len() - at - 1);
+    if key_len == 0 {
+        return None;
+    }
+    let end = at + 1 + key_len;
+    let rest = &part[end..];
+    if rest.contains(['[', ']']) {
+        return None;
+    }
+    let prefix_end = if suppress { at - 1 } else { at };
+    let rest = rest.trim();
+    let rest = rest.strip_prefix(',').unwrap_or(rest).trim();
+    Some((part[..prefix_end].trim(), suppress, at..end, rest))
 }
 
 enum Frame {
@@ -386,18 +468,25 @@ impl Builder<'_> {
         }
     }
 
-    /// The ids of `[@a; @b]` at `range`, each with its own span.
+    /// The keys of `[@a; @b]` at `range`, each with its own span, prefix and locator.
     fn cite_refs(&self, range: Range<usize>) -> Vec<CiteRef> {
         let source = &self.text[range.clone()];
+        // The brackets around the citation; a reference link's label may follow (`[@a][]`).
+        let inner_start = source.find('[').map_or(0, |i| i + 1);
+        let inner_end = source[inner_start..]
+            .find(']')
+            .map_or(source.len(), |i| inner_start + i);
+        let inner = &source[inner_start..inner_end];
         let mut refs = vec![];
-        let mut offset = range.start;
-        for part in source.split(';') {
-            if let Some(at) = part.find('@') {
-                let id = part[at + 1..].trim_end_matches(']').trim();
-                let start = offset + at + 1;
+        let mut offset = range.start + inner_start;
+        for part in inner.split(';') {
+            if let Some((prefix, suppress_author, key, rest)) = cite_part(part) {
                 refs.push(CiteRef {
-                    id: id.to_string(),
-                    span: start - 1..start + id.len(),
+                    id: part[key.start + 1..key.end].to_string(),
+                    span: offset + key.start..offset + key.end,
+                    prefix: (!prefix.is_empty()).then(|| prefix.to_string()),
+                    locator: (!rest.is_empty()).then(|| rest.to_string()),
+                    suppress_author,
                 });
             }
             offset += part.len() + 1;
@@ -555,8 +644,14 @@ pub fn for_each_citation<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a CiteRef
                 Inline::Cite { refs, .. } => refs.iter().for_each(&mut *f),
                 Inline::Emph { content }
                 | Inline::Strong { content }
+                | Inline::SmallCaps { content }
+                | Inline::Super { content }
+                | Inline::Sub { content }
                 | Inline::Link { content, .. } => inlines(content, f),
-                Inline::Text { .. } | Inline::Linebreak | Inline::Ref { .. } => {}
+                Inline::Text { .. }
+                | Inline::Linebreak
+                | Inline::Ref { .. }
+                | Inline::Citation { .. } => {}
             }
         }
     }
@@ -663,6 +758,44 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn citations_with_locators_prefixes_and_authors_left_out() {
+        let source =
+            "A [see @a, p. 45; -@b; @c pp. 3–4] and [@d]. Mail [me@x.org] or [the @ sign].";
+        let (blocks, issues) = parse(source, Mode::Blocks);
+        assert!(issues.is_empty(), "{issues:?}");
+        let Block::Para { content } = &blocks[0] else {
+            panic!()
+        };
+        let cites: Vec<&Vec<CiteRef>> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Cite { refs, .. } => Some(refs),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cites.len(), 2, "{content:?}");
+        let written: Vec<String> = cites[0].iter().map(CiteRef::written).collect();
+        assert_eq!(written, ["see @a, p. 45", "-@b", "@c, pp. 3–4"]);
+        assert_eq!(&source[cites[0][0].span.clone()], "@a");
+        assert_eq!(&source[cites[0][1].span.clone()], "@b");
+        assert_eq!(&source[cites[0][2].span.clone()], "@c");
+        assert!(cites[0][1].suppress_author);
+        assert_eq!(cites[0][0].prefix.as_deref(), Some("see"));
+        assert_eq!(cites[1][0].id, "d");
+        let text: String = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            text.ends_with(". Mail [me@x.org] or [the @ sign]."),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn typst_syntax_is_plain_text() {
         let source = "#read(\"/etc/passwd\") $x$ <l> @l ] // c /* d = e {f} ~ 100%";
         let (blocks, _) = parse(source, Mode::Blocks);
@@ -722,6 +855,10 @@ pub(crate) mod tests {
                 .map(|inline| match inline {
                     Inline::Emph { content }
                     | Inline::Strong { content }
+                    | Inline::SmallCaps { content }
+                    | Inline::Super { content }
+                    | Inline::Sub { content }
+                    | Inline::Citation { content, .. }
                     | Inline::Link { content, .. } => 1 + inlines(content),
                     Inline::Cite { .. } => 1,
                     Inline::Text { .. } | Inline::Linebreak | Inline::Ref { .. } => 0,

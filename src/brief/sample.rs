@@ -7,6 +7,71 @@ use toml::{Table, Value};
 /// The bundled example brief, `briefs/belarus.toml`.
 pub const EXAMPLE: &str = include_str!("../../briefs/belarus.toml");
 
+/// The example's bibliography file, `briefs/belarus-references.json`, whose references a
+/// variant carries as `[[sources]]`: a variant is one file, written anywhere.
+const REFERENCES: &str = include_str!("../../briefs/belarus-references.json");
+
+/// The example's references as `[[sources]]` entries: id, title, author, publisher, date and
+/// address.
+fn sources() -> Vec<Value> {
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(REFERENCES).expect("the example's references are CSL-JSON");
+    items
+        .iter()
+        .map(|item| {
+            let text = |key: &str| item[key].as_str().map(str::to_string);
+            let mut source = Table::new();
+            let mut put = |key: &str, value: Option<String>| {
+                if let Some(value) = value {
+                    source.insert(key.into(), Value::String(value));
+                }
+            };
+            put("id", text("id"));
+            put("title", text("title"));
+            put(
+                "author",
+                item["author"].as_array().map(|names| {
+                    names
+                        .iter()
+                        .map(|n| {
+                            let given = n["given"].as_str().unwrap_or_default();
+                            let family = n["family"].as_str().or(n["literal"].as_str());
+                            format!("{given} {}", family.unwrap_or_default())
+                                .trim()
+                                .to_string()
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                }),
+            );
+            put(
+                "publisher",
+                text("publisher").or_else(|| text("container-title")),
+            );
+            put(
+                "date",
+                item["issued"]["date-parts"][0].as_array().map(|parts| {
+                    parts
+                        .iter()
+                        .filter_map(|p| p.as_i64())
+                        .enumerate()
+                        .map(|(i, p)| {
+                            if i == 0 {
+                                p.to_string()
+                            } else {
+                                format!("{p:02}")
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("-")
+                }),
+            );
+            put("url", text("URL"));
+            Value::Table(source)
+        })
+        .collect()
+}
+
 /// The TOML text of variant `i` of the example.
 pub fn variant_text(i: usize, events: Option<usize>, actors: Option<usize>) -> String {
     let base: Table = toml::from_str(EXAMPLE).expect("the example brief is valid TOML");
@@ -16,6 +81,9 @@ pub fn variant_text(i: usize, events: Option<usize>, actors: Option<usize>) -> S
 /// A copy of the brief whose every paragraph names the variant, so its layout is its own.
 pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usize>) -> Table {
     let mut brief = base.clone();
+    if brief.remove("bibliography").is_some() {
+        brief.insert("sources".into(), Value::Array(sources()));
+    }
     let title = brief["title"].as_str().unwrap().to_string();
     brief.insert(
         "title".into(),
@@ -85,4 +153,19 @@ pub fn variant(base: &Table, i: usize, events: Option<usize>, actors: Option<usi
         }
     }
     brief
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn a_variant_is_one_file_that_checks_clean() {
+        let text = variant_text(3, Some(12), Some(6));
+        assert!(!text.contains("bibliography"));
+        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("v.toml", text));
+        assert!(brief.is_some());
+        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
+    }
 }

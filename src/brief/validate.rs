@@ -18,6 +18,9 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(d);
     };
 
+    // A brief with bibliography files has its citations checked once they are read
+    // (`references`): a key may name one of their references.
+    let deferred = !brief.bibliography.is_empty();
     let actor_ids = unique_ids(
         file,
         brief.actors.iter().map(|a| &a.id),
@@ -74,7 +77,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         }
         for source in &event.sources {
             cited.insert(&source.value);
-            if !source_ids.contains_key(source.value.as_str()) {
+            if !deferred && !source_ids.contains_key(source.value.as_str()) {
                 let hint = source_hints.hint(&source.value);
                 error(
                     source.span.clone(),
@@ -138,7 +141,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     for text in rich_texts(brief) {
         for_each_citation(&text.blocks, &mut |cite| {
             cited.insert(&cite.id);
-            if !citable.contains_key(cite.id.as_str()) {
+            if !deferred && !citable.contains_key(cite.id.as_str()) {
                 let hint = cite_hints.hint(&cite.id);
                 error(
                     cite.span.clone(),
@@ -155,7 +158,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     for source in &brief.sources {
-        if !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
+        if !deferred && !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
             diagnostics.push(
                 Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
                     .at(file, source.id.span.clone())
@@ -211,6 +214,146 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The citations of a brief with bibliography files, once their references are read
+/// (`brief.library`): each key cited (in the text, or by a timeline event's `sources`) names a
+/// reference, a source or a figure, with a did-you-mean across all of them; no key names a
+/// reference and a source or figure both. Then, without errors, the warnings: a source or a
+/// file's reference cited nowhere. `check` left these to here. Citations are checked only
+/// against a `complete` library (every file and item read): a reference that could not be read
+/// is not called unknown where it is cited.
+pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnostic>) {
+    if brief.bibliography.is_empty() {
+        return;
+    }
+    let file = &brief.file;
+    let library = &brief.library;
+    // A key of a file that is also a source's or a figure's id.
+    let ids: HashMap<&str, (&Str, &str)> = brief
+        .sources
+        .iter()
+        .map(|s| (s.id.value.as_str(), (&s.id, "source")))
+        .chain(
+            brief
+                .figures
+                .iter()
+                .map(|f| (f.id.value.as_str(), (&f.id, "figure"))),
+        )
+        .collect();
+    for reference in &library.references {
+        if let Some((id, what)) = ids.get(reference.key.as_str()) {
+            let line = file.line_column(id.span.start).0;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the key `{}` names both a reference and a {what}",
+                    reference.key
+                ))
+                .at(&reference.file, reference.span.clone())
+                .hint(format!(
+                    "`[@{}]` must name one of them; the {what} is on line {line} of {}: rename one",
+                    reference.key,
+                    file.name()
+                )),
+            );
+        }
+    }
+    if !complete {
+        return;
+    }
+    let known = |key: &str| ids.contains_key(key) || library.get(key).is_some();
+    let mut names: Vec<&str> = ids.keys().copied().collect();
+    names.extend(library.references.iter().map(|r| r.key.as_str()));
+    let mut hints = Suggestions::of(names, "the bibliography, [[sources]] or [[figures]]");
+    let mut cited: HashSet<&str> = HashSet::new();
+    let mut unknown =
+        |key: &str, span: std::ops::Range<usize>, diagnostics: &mut Vec<Diagnostic>| {
+            if !known(key) {
+                let hint = hints.hint(key);
+                diagnostics.push(
+                    Diagnostic::error(format!("the citation `[@{key}]` names no reference"))
+                        .at(file, span)
+                        .hint(hint),
+                );
+            }
+        };
+    for event in &brief.timeline {
+        for source in &event.sources {
+            cited.insert(&source.value);
+            unknown(&source.value, source.span.clone(), diagnostics);
+        }
+    }
+    for text in rich_texts(brief) {
+        for_each_citation(&text.blocks, &mut |cite| {
+            cited.insert(&cite.id);
+            unknown(&cite.id, cite.span.clone(), diagnostics);
+        });
+    }
+    for section in &brief.sections {
+        if let Some(slide) = &section.slide {
+            for_each_citation(&slide.blocks, &mut |cite| {
+                cited.insert(&cite.id);
+                unknown(&cite.id, cite.span.clone(), diagnostics);
+            });
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return;
+    }
+    for source in &brief.sources {
+        if !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
+                    .at(file, source.id.span.clone())
+                    .hint(format!("cite it in the text as [@{}] or list it in a timeline event's `sources`; it is still printed among the sources", source.id.value)),
+            );
+        }
+    }
+    // A file's references cited nowhere: one warning a file, at the first of them, since a
+    // reference manager's export may hold far more than one brief cites.
+    let mut uncited: Vec<(
+        &std::sync::Arc<crate::source::SourceFile>,
+        Vec<&crate::brief::bibliography::Reference>,
+    )> = vec![];
+    for reference in &library.references {
+        if cited.contains(reference.key.as_str()) {
+            continue;
+        }
+        match uncited
+            .iter_mut()
+            .find(|(f, _)| std::sync::Arc::ptr_eq(f, &reference.file))
+        {
+            Some((_, list)) => list.push(reference),
+            None => uncited.push((&reference.file, vec![reference])),
+        }
+    }
+    for (bib, list) in uncited {
+        let keys: Vec<String> = list
+            .iter()
+            .take(LISTED_IDS)
+            .map(|r| format!("`{}`", r.key))
+            .collect();
+        let more = list.len().saturating_sub(LISTED_IDS);
+        let named = if more > 0 {
+            format!("{}, … ({} in all)", keys.join(", "), list.len())
+        } else {
+            keys.join(", ")
+        };
+        let message = if list.len() == 1 {
+            format!("the reference {named} is cited nowhere")
+        } else {
+            format!(
+                "{} references of {} are cited nowhere: {named}",
+                list.len(),
+                bib.name()
+            )
+        };
+        diagnostics.push(
+            Diagnostic::warning(message)
+                .at(bib, list[0].span.clone())
+                .hint("cite them as [@key], or export only the collection the brief cites; a reference cited nowhere is not printed"),
+        );
+    }
+}
+
 /// Collects ids, reporting each duplicate at its second use.
 fn unique_ids<'a>(
     file: &SourceFile,
@@ -254,7 +397,7 @@ const LISTED_IDS: usize = 10;
 /// are sorted once, on the first hint, each unknown id is looked up once, and the look-ups
 /// share a budget.
 struct Suggestions<'a> {
-    known: &'a HashMap<&'a str, &'a Str>,
+    known: Vec<&'a str>,
     /// The known ids, sorted, once a hint needs them.
     names: Vec<&'a str>,
     /// What comparing one more character with every known id costs: their characters, one
@@ -266,7 +409,11 @@ struct Suggestions<'a> {
 }
 
 impl<'a> Suggestions<'a> {
-    fn new(known: &'a HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
+    fn new(known: &HashMap<&'a str, &'a Str>, table: &'static str) -> Self {
+        Self::of(known.keys().copied().collect(), table)
+    }
+
+    fn of(known: Vec<&'a str>, table: &'static str) -> Self {
         Self {
             known,
             names: vec![],
@@ -281,9 +428,10 @@ impl<'a> Suggestions<'a> {
         if let Some(hint) = self.hints.get(id) {
             return hint.clone();
         }
-        if self.names.len() != self.known.len() {
-            self.names = self.known.keys().copied().collect();
+        if self.names.is_empty() && !self.known.is_empty() {
+            self.names = self.known.clone();
             self.names.sort_unstable();
+            self.names.dedup();
             self.cost_per_char = self.names.iter().map(|n| n.chars().count() + 1).sum();
         }
         let (names, table) = (&self.names, self.table);

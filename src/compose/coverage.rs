@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::brief::model::{Brief, Paper};
+use crate::compose::cite;
 use crate::compose::data::{self, Print};
 use crate::diag::Diagnostic;
 
@@ -12,17 +13,24 @@ use crate::diag::Diagnostic;
 pub const STANDARD_HINT: &str = "PDF/A and PDF/UA allow no missing glyphs; to print the empty boxes anyway, build with --pdf-standard none";
 
 /// A warning for each character of the brief's printed text that no font covers, at its first
-/// place in the TOML.
+/// place in the TOML (or in its bibliography file). The citations are not formatted for this:
+/// the words of the references cited and of the style's terms in the brief's language stand
+/// for them, which is what a style prints, at a fraction of the cost.
 pub fn uncovered(brief: &Brief, covers: &dyn Fn(char) -> bool) -> Vec<Diagnostic> {
     let print = Print {
         paper: Paper::A4,
         bleed_mm: 0.0,
         booklet: false,
     };
-    let document = data::build(brief, &print, None);
+    let document = data::build_unformatted(brief, &print);
     let value = serde_json::to_value(&document).expect("the document is plain data");
     let mut chars = BTreeSet::new();
     collect(&value, &mut chars);
+    if brief.citation_style().is_some() {
+        for text in cite::printed_words(brief) {
+            chars.extend(text.chars().filter(|c| is_drawn(*c)));
+        }
+    }
     chars
         .into_iter()
         .filter(|c| !covers(*c))
@@ -40,6 +48,14 @@ pub fn missing_glyph(brief: &Brief, c: char) -> Diagnostic {
         .hint("add a font that has it with --font-path, or write the text without it");
     if let Some(offset) = first_in_strings(brief.file.text(), c) {
         diagnostic = diagnostic.at(&brief.file, offset..offset + c.len_utf8());
+    } else if let Some((file, offset)) = brief
+        .library
+        .references
+        .iter()
+        .find_map(|r| Some((&r.file, r.file.text().find(c)?)))
+    {
+        // From a bibliography file: where it is written there.
+        diagnostic = diagnostic.at(file, offset..offset + c.len_utf8());
     }
     diagnostic
 }

@@ -10,9 +10,10 @@ use crate::assets::{figures, logo};
 use crate::brief::date::PartialDate;
 use crate::brief::model::{self, ActorKind, Brief, FigureContent, FigureKind, Paper, RichText};
 use crate::brief::number;
-use crate::brief::richtext::{Block, Inline, Visit, inline_content, visit};
+use crate::brief::richtext::{Block, CiteRef, Inline, Visit, inline_content, visit};
 use crate::brief::typography::{Quotes, Smartener, smarten};
 use crate::compose::chart::{self, Axis};
+use crate::compose::cite::{self, Collector};
 use crate::compose::qr;
 
 /// Bumped when the shape of this data changes, so custom templates can check what they get.
@@ -35,6 +36,36 @@ pub struct Document {
     /// Tables, charts and images in the order the paper prints them: as the sections place
     /// them, then those placed nowhere.
     pub figures: Vec<Figure>,
+    /// With a citation style (`[style] citations`): how its citations are printed, and the
+    /// reference list. The citations themselves are `citation` inlines in the rich text, and
+    /// `sources` is then empty: the brief's sources are among the references.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Citations>,
+}
+
+/// The citation style's part of the data.
+#[derive(Debug, Serialize)]
+pub struct Citations {
+    /// The style as the brief names it (`chicago-notes`, or its `.csl` file).
+    pub style: String,
+    /// `note`: each citation is a note (at the foot of the page); `in-text`: printed where it
+    /// stands (author-date, numeric).
+    pub class: &'static str,
+    /// Whether the style sets its list with hanging indents.
+    pub hanging_indent: bool,
+    /// The reference list in the style's order: every reference cited, and the brief's own
+    /// sources.
+    pub references: Vec<ReferenceEntry>,
+}
+
+/// One entry of the reference list.
+#[derive(Debug, Serialize)]
+pub struct ReferenceEntry {
+    /// The key it is cited by; a citation links to its entry by it.
+    pub key: String,
+    /// A numeric style's label ("[3]"), set in a column of its own, when the style asks.
+    pub label: Option<Vec<Inline>>,
+    pub content: Vec<Inline>,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,6 +191,9 @@ pub struct Event {
     pub actors: Vec<String>,
     /// Note numbers of the event's sources.
     pub notes: Vec<usize>,
+    /// With a citation style: the event's sources as one citation (a `citation` inline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<Inline>,
 }
 
 #[derive(Debug, Serialize)]
@@ -261,12 +295,15 @@ const KIND_ORDER: [ActorKind; 5] = [
     ActorKind::Person,
 ];
 
-/// Numbers sources in order of first citation, as a reader meets them.
+/// Numbers sources in order of first citation, as a reader meets them; with a citation
+/// style, registers each citation in that order instead.
 struct Notes {
     numbers: HashMap<String, usize>,
     quotes: Quotes,
     /// Each figure's class and number, by id: a citation of one is a reference to it.
     figures: HashMap<String, (&'static str, usize)>,
+    /// The brief's citations in its citation style, when it has one.
+    collector: Option<Collector>,
 }
 
 impl Notes {
@@ -298,11 +335,197 @@ impl Notes {
             }
             Visit::Inline(_) => {}
         });
+        if let Some(collector) = &mut self.collector {
+            for_each_inline_list(&mut blocks, &mut |content| cite_in(content, collector));
+        }
         blocks
+    }
+
+    /// The citation of a timeline event's sources.
+    fn event_citation(&mut self, sources: &[model::Str]) -> Option<Inline> {
+        let collector = self.collector.as_mut()?;
+        if sources.is_empty() {
+            return None;
+        }
+        let refs: Vec<CiteRef> = sources
+            .iter()
+            .map(|s| CiteRef {
+                id: s.value.clone(),
+                span: s.span.clone(),
+                ..CiteRef::default()
+            })
+            .collect();
+        let (slot, note) = collector.cite(&refs);
+        Some(Inline::Citation {
+            keys: vec![],
+            note,
+            content: vec![],
+            cites: written(&refs),
+            slot,
+        })
     }
 
     fn rich_opt(&mut self, text: &Option<RichText>) -> Option<Vec<Block>> {
         text.as_ref().map(|t| self.rich(t))
+    }
+}
+
+/// The citations of one list of inlines registered in reading order and made `citation`
+/// inlines: in the text, a space before one the author set apart ("claim (Smith 2022)"); in a
+/// note style, the mark after the punctuation that follows it ("claim.¹"), as Chicago sets it.
+fn cite_in(content: &mut Vec<Inline>, collector: &mut Collector) {
+    let note_style = collector.is_note_style();
+    let mut out: Vec<Inline> = Vec::with_capacity(content.len());
+    let mut pending = std::mem::take(content).into_iter().peekable();
+    while let Some(inline) = pending.next() {
+        let Inline::Cite { refs, spaced, .. } = &inline else {
+            out.push(inline);
+            continue;
+        };
+        let (slot, note) = collector.cite(refs);
+        if note_style {
+            // Punctuation that follows goes before the mark.
+            if let Some(Inline::Text { text }) = pending.peek_mut() {
+                let marks: String = text
+                    .chars()
+                    .take_while(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?'))
+                    .collect();
+                if !marks.is_empty() {
+                    *text = text[marks.len()..].to_string();
+                    match out.last_mut() {
+                        Some(Inline::Text { text }) => text.push_str(&marks),
+                        _ => out.push(Inline::Text { text: marks }),
+                    }
+                }
+            }
+        } else if *spaced {
+            match out.last_mut() {
+                Some(Inline::Text { text }) => text.push(' '),
+                _ => out.push(Inline::Text { text: " ".into() }),
+            }
+        }
+        out.push(Inline::Citation {
+            keys: vec![],
+            note,
+            content: vec![],
+            cites: written(refs),
+            slot,
+        });
+    }
+    out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+    *content = out;
+}
+
+/// A citation as the brief writes it, without its brackets.
+fn written(refs: &[CiteRef]) -> String {
+    refs.iter()
+        .map(CiteRef::written)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Calls `f` with every list of inlines of a field, in reading order: a paragraph's, then
+/// those inside its emphasis, strong emphasis and links.
+fn for_each_inline_list(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match block {
+            Block::Para { content } => inline_lists(content, f),
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_inline_list(item, f);
+                }
+            }
+        }
+    }
+}
+
+fn inline_lists(content: &mut Vec<Inline>, f: &mut impl FnMut(&mut Vec<Inline>)) {
+    f(content);
+    for inline in content.iter_mut() {
+        if let Inline::Emph { content }
+        | Inline::Strong { content }
+        | Inline::Link { content, .. } = inline
+        {
+            inline_lists(content, f);
+        }
+    }
+}
+
+/// Calls `f` with every inline of the document, however deep.
+fn each_inline(document: &mut Document, f: &mut impl FnMut(&mut Inline)) {
+    fn inlines(content: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
+        for inline in content {
+            f(inline);
+            match inline {
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. }
+                | Inline::SmallCaps { content }
+                | Inline::Super { content }
+                | Inline::Sub { content }
+                | Inline::Citation { content, .. } => inlines(content, f),
+                _ => {}
+            }
+        }
+    }
+    fn blocks(content: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
+        for block in content {
+            match block {
+                Block::Para { content } => inlines(content, f),
+                Block::List { items, .. } => {
+                    for item in items {
+                        blocks(item, f);
+                    }
+                }
+            }
+        }
+    }
+    blocks(&mut document.summary.text, f);
+    for point in &mut document.summary.key_points {
+        inlines(point, f);
+    }
+    for section in &mut document.sections {
+        blocks(&mut section.body, f);
+        if let Some(slide) = &mut section.slide {
+            blocks(slide, f);
+        }
+    }
+    for figure in &mut document.figures {
+        inlines(&mut figure.caption, f);
+        for part in [&mut figure.source, &mut figure.note].into_iter().flatten() {
+            inlines(part, f);
+        }
+    }
+    for group in &mut document.actor_groups {
+        for actor in &mut group.actors {
+            if let Some(description) = &mut actor.description {
+                blocks(description, f);
+            }
+        }
+    }
+    for event in &mut document.timeline {
+        if let Some(description) = &mut event.description {
+            blocks(description, f);
+        }
+        if let Some(citation) = &mut event.citation {
+            inlines(std::slice::from_mut(citation), f);
+        }
+    }
+    for recommendation in &mut document.recommendations {
+        if let Some(body) = &mut recommendation.body {
+            blocks(body, f);
+        }
+    }
+    for author in &mut document.authors {
+        if let Some(bio) = &mut author.bio {
+            blocks(bio, f);
+        }
+    }
+    for part in [&mut document.about, &mut document.disclaimer]
+        .into_iter()
+        .flatten()
+    {
+        blocks(part, f);
     }
 }
 
@@ -515,6 +738,17 @@ fn figure_data(
 /// Builds the template's data. The walk follows the paper's print order so that note numbers
 /// rise through the text.
 pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
+    build_with(brief, print, source, true)
+}
+
+/// The template's data with its citations in place but not formatted (their text empty, no
+/// reference list): what is printed around them, at a fraction of the cost, for the checks
+/// that need no more (the glyphs the fonts must have).
+pub fn build_unformatted(brief: &Brief, print: &Print) -> Document {
+    build_with(brief, print, None, false)
+}
+
+fn build_with(brief: &Brief, print: &Print, source: Option<&str>, format: bool) -> Document {
     let quotes = Quotes::for_language(&brief.language.value.primary);
     // Figures are numbered in print order, per class, before any text refers to them.
     let order = figure_order(brief);
@@ -532,6 +766,7 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
     let mut notes = Notes {
         numbers: HashMap::new(),
         quotes,
+        collector: Collector::new(brief),
         figures: numbered
             .iter()
             .map(|&(index, _, number)| {
@@ -620,7 +855,12 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
                 .iter()
                 .filter_map(|id| names.get(id.value.as_str()).cloned())
                 .collect(),
-            notes: notes.numbers_for(e.sources.iter().map(|s| s.value.as_str())),
+            notes: if notes.collector.is_some() {
+                vec![]
+            } else {
+                notes.numbers_for(e.sources.iter().map(|s| s.value.as_str()))
+            },
+            citation: notes.event_citation(&e.sources),
         })
         .collect();
 
@@ -657,10 +897,12 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         numbers: notes.numbers.clone(),
         quotes,
         figures: notes.figures.clone(),
+        collector: notes.collector.take(),
     };
     for (section, given) in sections.iter_mut().zip(&brief.sections) {
         section.slide = slide_notes.rich_opt(&given.slide);
     }
+    let collector = slide_notes.collector.take();
 
     let mut sources: Vec<Source> = brief
         .sources
@@ -678,8 +920,12 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         })
         .collect();
     sources.sort_by_key(|s| s.number.unwrap_or(usize::MAX));
+    if collector.is_some() {
+        // Among the references, in the style's order.
+        sources.clear();
+    }
 
-    Document {
+    let mut document = Document {
         version: DATA_VERSION,
         meta: Meta {
             title: plain(&brief.title),
@@ -732,7 +978,59 @@ pub fn build(brief: &Brief, print: &Print, source: Option<&str>) -> Document {
         about,
         disclaimer,
         figures,
+        citations: None,
+    };
+    if let Some(collector) = collector.filter(|_| format) {
+        let class = collector.class();
+        let formatted = collector.finish(brief);
+        let mut texts = formatted.citations;
+        each_inline(&mut document, &mut |inline| {
+            if let Inline::Citation {
+                keys,
+                content,
+                slot,
+                ..
+            } = inline
+                && let Some((cited, text)) = texts.get_mut(*slot)
+            {
+                *keys = std::mem::take(cited);
+                *content = std::mem::take(text);
+            }
+        });
+        document.citations = Some(Citations {
+            style: brief.citation_style().unwrap_or_default().to_string(),
+            class,
+            hanging_indent: formatted.hanging_indent,
+            references: formatted
+                .references
+                .into_iter()
+                .map(|entry| ReferenceEntry {
+                    key: entry.key,
+                    label: entry.label,
+                    content: entry.content,
+                })
+                .collect(),
+        });
     }
+    document
+}
+
+/// One reference as the brief prints it in its reference list, in its citation style and
+/// language (for a language server's hover): the entry of the list, or, for a reference the
+/// brief does not cite, the entry it would have. None without a citation style or for an
+/// unknown key.
+pub fn reference_as_printed(brief: &Brief, key: &str) -> Option<Vec<Inline>> {
+    let print = Print {
+        paper: Paper::A4,
+        bleed_mm: 0.0,
+        booklet: false,
+    };
+    let document = build(brief, &print, None);
+    let citations = document.citations?;
+    if let Some(entry) = citations.references.into_iter().find(|e| e.key == key) {
+        return Some(entry.content);
+    }
+    cite::standalone_entry(brief, key)
 }
 
 impl Document {
@@ -744,7 +1042,42 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::brief::bibliography::{self, Format, Library};
     use crate::source::SourceFile;
+
+    /// A brief with a citation style and a library, as the pipeline prepares it.
+    fn with_library(text: &str, json: &str) -> Brief {
+        let (brief, diagnostics) = crate::brief::load::load(&SourceFile::new("t.toml", text));
+        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
+        let mut brief = brief.unwrap();
+        let parsed = bibliography::parse(&SourceFile::new("refs.json", json), Format::CslJson);
+        brief.library = std::sync::Arc::new(Library::new(parsed.references));
+        brief
+    }
+
+    #[test]
+    fn a_reference_as_printed_for_a_language_servers_hover() {
+        let brief = with_library(
+            "title = \"T\"\ndate = 2024-01-01\nbibliography = \"refs.json\"\n[style]\ncitations = \"apa\"\n[summary]\ntext = \"A [@a] and [@b].\"\n[[sources]]\nid = \"s\"\ntitle = \"A hand-written source\"\n",
+            r#"[{"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}},
+               {"id": "b", "type": "book", "title": "Beta", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}},
+               {"id": "c", "type": "book", "title": "Gamma", "issued": {"date-parts": [[2021]]}}]"#,
+        );
+        let text = |key: &str| reference_as_printed(&brief, key).map(|c| cite::plain(&c));
+        // As the list prints it: the year told apart from the other work of that year.
+        assert_eq!(text("a").as_deref(), Some("Doe, J. (2020a). Alpha."));
+        assert_eq!(text("s").as_deref(), Some("A hand-written source. (n.d.)."));
+        // Cited nowhere: as it would print alone.
+        assert_eq!(text("c").as_deref(), Some("Gamma. (2021)."));
+        assert_eq!(text("nothing"), None);
+        // And where each key is written, for go-to-definition.
+        let keys: Vec<(&str, usize)> = brief
+            .library
+            .keys()
+            .map(|(key, file, span)| (key, file.line_column(span.start).0))
+            .collect();
+        assert_eq!(keys, [("a", 1), ("b", 2), ("c", 3)]);
+    }
 
     #[test]
     fn notes_follow_first_citation_and_timeline_is_sorted() {

@@ -10,8 +10,11 @@
 use serde_json::{Map, Value, json};
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use crate::brief::diff::{Change, Changes, Kind, Status};
+use std::collections::{HashMap, HashSet};
+
+use crate::brief::diff::{Change, Changes, FieldChange, Kind, Status};
 use crate::brief::model::Brief;
+use crate::compose::cite;
 use crate::compose::data::{self, Document, Print};
 
 /// A redline to typeset: the two versions, what changed, and the names they are known by.
@@ -74,7 +77,9 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         changes,
         names: (old_name, new_name),
     } = *redline;
-    let before_document = data::build(old, print, None);
+    // The old version's references as the new style formats them, so that a reference is
+    // compared on its words alone.
+    let before_document = data::build(&cite::in_style_of(old, new), print, None);
     let after_document = data::build(new, print, None);
     let (old_places, new_places) = (Places::of(&before_document), Places::of(&after_document));
     let before = serde_json::to_value(before_document).expect("plain data");
@@ -160,6 +165,8 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         &mut after["figures"],
     );
 
+    mark_references(changes, &before, &mut after, &mut marks);
+
     // What is not marked in the text is still listed on the summary page.
     for change in &changes.changes {
         if !marks.listed(change) {
@@ -220,6 +227,199 @@ impl Marks {
     fn listed(&self, change: &Change) -> bool {
         self.listed.contains(&(change.kind, change.old, change.new))
     }
+}
+
+/// The references that changed, by the key they are cited by, from the changes listed.
+fn changed_keys(changes: &Changes) -> HashSet<&str> {
+    changes
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Source && c.status == Status::Changed)
+        .filter_map(|c| c.id.as_deref())
+        .collect()
+}
+
+/// Marks the reference list of a brief with a citation style: a changed entry compared word
+/// by word, an added one inserted, a removed one put back deleted where it stood, each with its
+/// mark; and every citation of a changed reference marked as changed.
+fn mark_references(changes: &Changes, before: &Value, after: &mut Value, marks: &mut Marks) {
+    let old = array(&before["citations"]["references"]).to_vec();
+    let changed = changed_keys(changes);
+    // (`get_mut`, not indexing: indexing would add the keys to a paper without them.)
+    if let Some(references) = after
+        .get_mut("citations")
+        .and_then(|c| c.get_mut("references"))
+        .and_then(Value::as_array_mut)
+    {
+        let of_kind = || changes.changes.iter().filter(|c| c.kind == Kind::Source);
+        for (place, entry) in references.iter_mut().enumerate() {
+            let Some(change) = of_kind().find(|c| c.new == Some(place)) else {
+                continue;
+            };
+            let n = marks.add(change, Some(&*entry));
+            let Some(object) = entry.as_object_mut() else {
+                continue;
+            };
+            object.insert("change".into(), change.status.name().into());
+            object.insert("mark".into(), n.into());
+            let content = array(&object["content"]).to_vec();
+            let marked = match (change.status, change.old.and_then(|o| old.get(o))) {
+                (Status::Added, _) => vec![wrap("ins", content)],
+                (_, Some(before)) => inlines(array(&before["content"]), &content),
+                _ => content,
+            };
+            object.insert("content".into(), Value::Array(marked));
+        }
+        // Removed entries, back after the entry that preceded them.
+        let new_of_old: HashMap<usize, usize> = changes
+            .matched
+            .iter()
+            .filter(|(kind, _, _)| *kind == Kind::Source)
+            .map(|(_, o, n)| (*o, *n))
+            .collect();
+        for change in of_kind().filter(|c| c.status == Status::Removed) {
+            let Some(at_old) = change.old else { continue };
+            let Some(mut entry) = old.get(at_old).cloned() else {
+                continue;
+            };
+            let n = marks.add(change, Some(&entry));
+            if let Some(object) = entry.as_object_mut() {
+                object.insert("change".into(), "removed".into());
+                object.insert("mark".into(), n.into());
+                let content = array(&object["content"]).to_vec();
+                object.insert("content".into(), Value::Array(vec![wrap("del", content)]));
+            }
+            let position = (0..at_old)
+                .rev()
+                .find_map(|o| new_of_old.get(&o).copied())
+                .map_or(0, |p| p + 1);
+            let position = position + inserted_before(references, position);
+            references.insert(position.min(references.len()), entry);
+        }
+    }
+    if !changed.is_empty() {
+        mark_citations(after, &changed);
+    }
+}
+
+/// Marks as changed every citation (a `citation` inline, anywhere in the data) that cites one
+/// of `keys`.
+fn mark_citations(value: &mut Value, keys: &HashSet<&str>) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|v| mark_citations(v, keys)),
+        Value::Object(object) => {
+            if object.get("kind").and_then(Value::as_str) == Some("citation") {
+                let cites_changed = object
+                    .get("keys")
+                    .and_then(Value::as_array)
+                    .is_some_and(|k| k.iter().filter_map(Value::as_str).any(|k| keys.contains(k)));
+                if cites_changed {
+                    object.insert("changed".into(), true.into());
+                }
+                return;
+            }
+            for (key, v) in object.iter_mut() {
+                // The list itself is marked entry by entry.
+                if key != "citations" {
+                    mark_citations(v, keys);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The references of a brief with a citation style compared between two versions, on their
+/// formatted text in the new version's style: each printed entry is matched by its key, and
+/// one whose words differ is changed. Their places are those of the two reference lists. For
+/// a brief without a citation style, none: its `[[sources]]` are compared field by field.
+pub fn reference_changes(old: &Brief, new: &Brief) -> (Vec<Change>, Vec<(usize, usize)>) {
+    if new.citation_style().is_none() {
+        return (vec![], vec![]);
+    }
+    // The paper's size changes no word of a reference.
+    let print = &Print {
+        paper: crate::brief::model::Paper::A4,
+        bleed_mm: 0.0,
+        booklet: false,
+    };
+    let list = |brief: &Brief| {
+        data::build(brief, print, None)
+            .citations
+            .map(|c| c.references)
+            .unwrap_or_default()
+    };
+    let before = list(&cite::in_style_of(old, new));
+    let after = list(new);
+    let title = |brief: &Brief, key: &str| -> String {
+        let item = brief.library.get(key).map(|r| &r.item);
+        item.and_then(|i| i.0.get("title"))
+            .and_then(|t| t.to_str())
+            .map(|t| t.into_owned())
+            .or_else(|| {
+                brief
+                    .sources
+                    .iter()
+                    .find(|s| s.id.value == key)
+                    .map(|s| s.title.value.clone())
+            })
+            .unwrap_or_else(|| key.to_string())
+    };
+    let old_places: HashMap<&str, usize> = before
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key.as_str(), i))
+        .collect();
+    let mut changes = vec![];
+    let mut matched = vec![];
+    let mut seen = HashSet::new();
+    for (n, entry) in after.iter().enumerate() {
+        seen.insert(entry.key.as_str());
+        let change = |status, old: Option<usize>, fields| Change {
+            kind: Kind::Source,
+            item: title(new, &entry.key),
+            id: Some(entry.key.clone()),
+            date: None,
+            status,
+            moved: false,
+            renamed_from: None,
+            fields,
+            old,
+            new: Some(n),
+        };
+        match old_places.get(entry.key.as_str()) {
+            None => changes.push(change(Status::Added, None, vec![])),
+            Some(&o) => {
+                matched.push((o, n));
+                let (was, is) = (cite::plain(&before[o].content), cite::plain(&entry.content));
+                if was != is {
+                    let field = FieldChange {
+                        field: "reference".into(),
+                        old: was,
+                        new: is,
+                    };
+                    changes.push(change(Status::Changed, Some(o), vec![field]));
+                }
+            }
+        }
+    }
+    for (o, entry) in before.iter().enumerate() {
+        if !seen.contains(entry.key.as_str()) {
+            changes.push(Change {
+                kind: Kind::Source,
+                item: title(old, &entry.key),
+                id: Some(entry.key.clone()),
+                date: None,
+                status: Status::Removed,
+                moved: false,
+                renamed_from: None,
+                fields: vec![],
+                old: Some(o),
+                new: None,
+            });
+        }
+    }
+    (changes, matched)
 }
 
 /// Every actor of the groups in order, each noting the group it is in.
@@ -718,7 +918,12 @@ fn inlines(old: &[Value], new: &[Value]) -> Vec<Value> {
     let (mut a, mut b) = (vec![], vec![]);
     atoms(old, &mut vec![], &mut a);
     atoms(new, &mut vec![], &mut b);
-    let key = |atom: &Atom| format!("{:?}{}", atom.styles, atom.token);
+    // A citation is the same citation while the brief writes it the same: its note's number
+    // and words follow from what comes before it (and a changed reference marks it itself).
+    let key = |atom: &Atom| match atom.token["kind"].as_str() {
+        Some("citation") => format!("{:?}citation {}", atom.styles, atom.token["cites"]),
+        _ => format!("{:?}{}", atom.styles, atom.token),
+    };
     let old_keys: Vec<String> = a.iter().map(key).collect();
     let new_keys: Vec<String> = b.iter().map(key).collect();
     let mut runs: Vec<(Option<&str>, Vec<Atom>)> = vec![];
@@ -776,13 +981,29 @@ fn inlines(old: &[Value], new: &[Value]) -> Vec<Value> {
     flush(&mut runs, &mut deleted, &mut inserted);
     let mut out = vec![];
     for (status, list) in runs {
-        let content = rebuild(&list, 0);
+        let mut content = rebuild(&list, 0);
+        if status == Some("del") {
+            // A deleted note is set in the text, struck through: its number was the old
+            // version's.
+            unnote(&mut content);
+        }
         match status {
             Some(kind) => out.push(wrap(kind, content)),
             None => out.extend(content),
         }
     }
     out
+}
+
+/// Citations printed in the text, not as notes.
+fn unnote(content: &mut [Value]) {
+    for inline in content {
+        if inline["kind"] == "citation" {
+            inline["note"] = Value::Null;
+        } else if let Some(inner) = inline.get_mut("content").and_then(Value::as_array_mut) {
+            unnote(inner);
+        }
+    }
 }
 
 /// The tree of a run of atoms: neighbours under the same style share one node, their words

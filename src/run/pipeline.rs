@@ -13,13 +13,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::assets::template::{ENTRY, TABLES_ENTRY, Template, TemplateFile};
-use crate::assets::{figures, logo, own};
-use crate::brief::load;
+use crate::assets::{bibliography, figures, logo, own};
 use crate::brief::marking::Marking;
 use crate::brief::model::{Brief, Paper};
+use crate::brief::{load, validate};
 use crate::compose::data::{self, Print};
 use crate::compose::redline::Redline;
-use crate::compose::{coverage, qr};
+use crate::compose::{cite, coverage, qr};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Failure;
 use crate::fs;
@@ -390,6 +390,15 @@ impl Session {
                 }
                 Err(problems) => diagnostics.extend(problems),
             }
+            // The bibliography files and the house's style, likewise; their references are
+            // the brief's library, against which its citations are checked.
+            let read = bibliography::read(files, &mut brief, &owner);
+            own.extend(read.files);
+            diagnostics.extend(read.diagnostics);
+            validate::references(&brief, read.complete, &mut diagnostics);
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.extend(cite::language_warning(&brief));
+            }
             // Pictures decoded by Typst as the layout will decode them, in `check` as in `pdf`.
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 diagnostics.extend(decode::pictures(&brief, &own, &self.fonts));
@@ -448,7 +457,10 @@ impl Session {
             // The tables' cells are in the data; no picture is drawn.
             own: BTreeMap::new(),
         };
-        let data = self.data(&measuring, Marks::None);
+        // The tables' cells are plain text: the citations need not be formatted to measure
+        // them (for a brief citing hundreds, most of the cost of its data).
+        let print = self.print(&measuring.brief);
+        let data = data::build_unformatted(&measuring.brief, &print).to_json();
         match self.lay_out(&measuring, data, &self.extras(&measuring, None)) {
             Ok(_) => vec![],
             Err(failure) => {

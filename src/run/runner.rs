@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::brief::diff::{self, Changes, summary};
+use crate::brief::diff::{self, Changes, Kind, summary};
 use crate::brief::model::Brief;
-use crate::compose::redline::Redline;
+use crate::compose::redline::{self, Redline};
 use crate::diag::Diagnostic;
 use crate::error::Failure;
 use crate::exit::Status;
@@ -406,7 +406,18 @@ impl Runner<'_> {
             names: (&names.0, &names.1),
         });
         let marks = marked.as_ref().map_or(Marks::None, Marks::Redline);
-        let data = session.data(prepared, marks);
+        // The template's data, for the outputs made from it (not for a check, a summary of
+        // changes or the model alone: a brief's citations are formatted only when printed).
+        let needs_data = self
+            .job
+            .outputs
+            .iter()
+            .any(|o| !matches!(o, Output::Changes(_) | Output::Model));
+        let data = if needs_data {
+            session.data(prepared, marks)
+        } else {
+            vec![]
+        };
         let mut making = Making::default();
         let mut laid: Option<Laid> = None;
         for output in &self.job.outputs {
@@ -599,10 +610,20 @@ fn lay_out_once<'a>(
     Ok(laid.as_ref().expect("laid out above"))
 }
 
-/// The comparison of two checked versions, a panic in it reported as an internal error.
+/// The comparison of two checked versions, a panic in it reported as an internal error; with
+/// a citation style, the references compared on their formatted text.
 fn compare(old: &Prepared, new: &Prepared) -> Result<Changes, Failure> {
     isolate::catch("comparing", || {
         isolate::test_panic("compare");
-        diff::compare(&old.brief, &new.brief)
+        let mut changes = diff::compare(&old.brief, &new.brief);
+        let (references, matched) = redline::reference_changes(&old.brief, &new.brief);
+        if !matched.is_empty() {
+            changes.related = true;
+        }
+        changes.changes.extend(references);
+        changes
+            .matched
+            .extend(matched.into_iter().map(|(o, n)| (Kind::Source, o, n)));
+        changes
     })
 }

@@ -151,6 +151,14 @@ language = {language}  # a BCP 47 tag: en, en-GB, de, fr, be, ru, uk, ...
 # classification = "Public"  # printed on every page
 keywords = ["first keyword", "second keyword"]
 
+# References from your reference manager, cited as [@key], [@key, p. 45], [@a; @b] or [-@key]
+# (the author left out), in your house's citation style. In Zotero with Better BibTeX, export
+# the brief's collection as "Better CSL JSON", ticking "Keep updated", into this folder.
+# bibliography = "references.json"  # or .bib (BibLaTeX, BibTeX), .yml; or a list of files
+#
+# [style]
+# citations = "chicago-notes"  # or chicago-author-date, apa, harvard-cite-them-right, a .csl file
+
 [[authors]]
 name = "Your Name"
 # affiliation = "Senior Fellow, Your Institute"

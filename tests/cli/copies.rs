@@ -232,7 +232,15 @@ failed belarus.toml
 ",
         )
         .run();
-    assert_eq!(out.files(), vec!["belarus.toml", "list.toml", "out"]);
+    assert_eq!(
+        out.files(),
+        vec![
+            "belarus-references.json",
+            "belarus.toml",
+            "list.toml",
+            "out"
+        ]
+    );
     assert!(std::fs::read_dir(out.path("out")).unwrap().next().is_none());
 
     Test::new()

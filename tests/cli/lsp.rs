@@ -445,6 +445,111 @@ fn definition_references_hover_and_outline() {
     assert!(client.shutdown().success());
 }
 
+/// A brief citing a bibliography file in Chicago notes, with a source of its own.
+const CITING: &str = r#"title = "Sanctions"
+date = 2024-01-15
+bibliography = "refs.json"
+
+[style]
+citations = "chicago-notes"
+
+[summary]
+text = "Exports fell [@worldbank2023, p. 4]. See also [@memo]."
+
+[[sources]]
+id = "memo"
+title = "Internal Memo"
+publisher = "Institute"
+date = 2023-05-01
+"#;
+
+#[test]
+fn a_bibliography_key_is_hovered_as_printed_and_defined_in_its_file() {
+    let refs =
+        std::fs::read_to_string(crate::support::fixture_path("citations/refs.json")).unwrap();
+    let test = Test::new()
+        .file("brief.toml", CITING)
+        .file("refs.json", &refs);
+    let mut client = Client::start(&test.path(), json!({}));
+    let uri = uri(&test.path().join("brief.toml"));
+    client.open(&uri, CITING);
+    // Its one warning, the references it cites nowhere, is the bibliography file's.
+    let diagnostics = client.diagnostics(&uri);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // The key as the reference list prints it, its title in italics.
+    let hover = client.request(
+        "textDocument/hover",
+        at_text(&uri, CITING, "@worldbank2023", 0, 3),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        "World Bank. *Belarus Economic Update: Adjusting to Sanctions*. World Bank, 2023. \
+         [https://www.worldbank.org/en/country/belarus/publication/economic-update]\
+         (<https://www.worldbank.org/en/country/belarus/publication/economic-update>)."
+    );
+    // A source of the brief's own is an entry of the same list.
+    let hover = client.request("textDocument/hover", at_text(&uri, CITING, "@memo", 0, 2));
+    assert_eq!(
+        hover["contents"]["value"],
+        "*Internal Memo*. Institute, 2023."
+    );
+    // The key's definition is in its file, where the reference manager wrote it.
+    let definition = client.request(
+        "textDocument/definition",
+        at_text(&uri, CITING, "@worldbank2023", 0, 3),
+    );
+    let (line, character) = pos(&refs, "\"worldbank2023\"", 0, 0);
+    assert_eq!(
+        definition,
+        json!({
+            "uri": crate::support::lsp::uri(&test.path().join("refs.json")),
+            "range": lsp_range([[line, character], [line, character + 15]]),
+        })
+    );
+    // Completed in a citation, with its title.
+    let (line, character) = pos(CITING, "@worldbank2023", 0, 1);
+    let completion = client.request("textDocument/completion", at(&uri, line, character));
+    let items: Vec<(&str, &str)> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap(),
+                i["detail"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        items.contains(&(
+            "way2020",
+            "Belarus Uprising: How a Dictator Became Vulnerable"
+        )),
+        "{items:?}"
+    );
+    assert!(items.iter().any(|(label, _)| *label == "memo"), "{items:?}");
+    // Renamed in the reference manager, not here; a source may not take its key.
+    let refused = client.refused("textDocument/rename", {
+        let mut params = at_text(&uri, CITING, "@worldbank2023", 0, 3);
+        params["newName"] = json!("wb");
+        params
+    });
+    assert!(
+        refused.contains("rename it in the reference manager"),
+        "{refused}"
+    );
+    let refused = client.refused("textDocument/rename", {
+        let mut params = at_text(&uri, CITING, "id = \"memo\"", 0, 7);
+        params["newName"] = json!("way2020");
+        params
+    });
+    assert!(
+        refused.contains("already the id of a reference"),
+        "{refused}"
+    );
+    assert!(client.shutdown().success());
+}
+
 #[test]
 fn a_missing_source_is_added_as_a_stub() {
     let cited = BRIEF.replace("See [@fig-seats]", "See [@fig-seats] and [@census]");
@@ -888,8 +993,15 @@ fn the_preview_opens_at_the_page_of_the_cursor() {
         json!({"command": "brief.preview", "arguments": [uri]}),
     );
     assert_eq!(start["url"], url.split('#').next().unwrap());
-    // Its PDF goes to a folder of its own, never beside the brief.
-    assert_eq!(test.path().read_dir().unwrap().count(), 1);
+    // Its PDF goes to a folder of its own, never beside the brief (and its bibliography).
+    let mut beside: Vec<String> = test
+        .path()
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["belarus-references.json", "belarus.toml"]);
     assert!(client.shutdown().success());
     // The preview ends with the server.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -7,6 +7,7 @@ mod archive;
 mod base;
 mod batch;
 mod cache;
+mod citations;
 mod copies;
 mod diagnostics;
 mod diff;

@@ -236,8 +236,11 @@ fn the_deck_has_a_pdfpc_file_with_each_sections_full_text() {
             .iter()
             .find(|n| n.starts_with(heading))
             .unwrap_or_else(|| panic!("no note for {heading}: {noted:#?}"));
-        assert!(note.trim_end().ends_with(last_words), "{note}");
+        // The section's text, then its citation style's notes, which the slides leave out.
+        let (text, notes) = note.split_once("\n\nNotes\n").unwrap_or((note, ""));
+        assert!(text.trim_end().ends_with(last_words), "{note}");
         assert!(!note.contains("[@"), "{note}");
+        assert!(notes.lines().all(|n| n.contains("Leukavets")), "{note}");
     }
 }
 
@@ -270,20 +273,28 @@ fn nothing_leaves_the_belarus_slides_but_into_the_speaker_notes() {
     );
     let brief: toml::Table = toml::from_str(&source).unwrap();
     let strings = |table: &str, key: &str| -> Vec<String> {
-        brief[table]
-            .as_array()
-            .unwrap()
-            .iter()
+        // The Belarus brief's sources are in its bibliography file, not [[sources]].
+        brief
+            .get(table)
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
             .filter_map(|item| item.get(key).and_then(|v| v.as_str()).map(str::to_string))
             .collect()
     };
-    // Rich text is compared without its citations.
+    // Rich text is compared without its citations (`[@key]`, `[a prefix @key]`).
     let uncited = |text: &str| {
         let mut out = String::new();
         let mut rest = text;
-        while let Some(at) = rest.find("[@") {
+        while let Some(at) = rest.find('[') {
+            let Some(end) = rest[at..].find(']').map(|end| at + end) else {
+                break;
+            };
             out.push_str(&rest[..at]);
-            rest = rest[at..].find(']').map_or("", |end| &rest[at + end + 1..]);
+            if !rest[at..end].contains('@') {
+                out.push_str(&rest[at..=end]);
+            }
+            rest = &rest[end + 1..];
         }
         out + rest
     };
@@ -298,6 +309,15 @@ fn nothing_leaves_the_belarus_slides_but_into_the_speaker_notes() {
     shown.extend(strings("timeline", "title"));
     shown.extend(strings("recommendations", "title"));
     shown.extend(strings("sources", "title"));
+    let references: serde_json::Value =
+        serde_json::from_str(&repo_file("briefs/belarus-references.json")).unwrap();
+    shown.extend(
+        references
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_string()),
+    );
     for figure in brief["figures"].as_array().unwrap() {
         for row in figure["rows"].as_array().into_iter().flatten() {
             for cell in row.as_array().unwrap() {
@@ -336,7 +356,10 @@ fn a_paper_has_no_notes_file() {
         .file("belarus.toml", repo_file("briefs/belarus.toml"))
         .args(&["pdf", "--quiet", "belarus.toml"])
         .run();
-    assert_eq!(run.files(), vec!["belarus.pdf", "belarus.toml"]);
+    assert_eq!(
+        run.files(),
+        vec!["belarus-references.json", "belarus.pdf", "belarus.toml"]
+    );
 }
 
 /// The lines of ink in the bottom margin of each page of a PDF, rendered by poppler; None

@@ -40,7 +40,10 @@ fn belarus_is_a_complete_paper() {
         .args(&["pdf", "belarus.toml"])
         .any_stderr()
         .run();
-    assert_eq!(out.files(), ["belarus.pdf", "belarus.toml"]);
+    assert_eq!(
+        out.files(),
+        ["belarus-references.json", "belarus.pdf", "belarus.toml"]
+    );
     let pdf = out.pdf("belarus.pdf");
     // A run that writes a file says so in one line, as cargo does.
     assert_eq!(
@@ -74,8 +77,9 @@ fn belarus_is_a_complete_paper() {
             "Referendum ends",
             "Recommendations",
             "Do not equate Belarus with the Lukashenka regime",
-            "Notes",
-            "The Role of Belarus in the Ukrainian Crisis",
+            // Its reference, cited in Chicago notes style: the list after the notes.
+            "Bibliography",
+            "Leukavets, Alla. “The Role of Belarus in the Ukrainian Crisis.”",
             "About the author",
             "Kennan Institute",
         ],
@@ -106,7 +110,7 @@ fn belarus_is_a_complete_paper() {
         "Key actors",
         "Timeline",
         "Recommendations",
-        "Notes",
+        "Bibliography",
     ] {
         assert!(
             outline.iter().any(|t| t == bookmark),

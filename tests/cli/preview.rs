@@ -201,6 +201,7 @@ fn the_preview_follows_every_save_in_a_real_browser() {
     let title = "Belarus and the War in Ukraine: A Captured Regime, a Resisting Society";
     assert!(original.contains(title));
     std::fs::write(&path, &original).unwrap();
+    crate::support::with_bibliography(&path, original.as_bytes());
     let serving = Serving::start(dir.path(), "belarus.toml");
     assert!(serving.next_build().starts_with("built belarus.pdf"));
 

@@ -30,6 +30,21 @@ fn smallest(pdf: &Pdf) -> f64 {
     pdf.font_sizes().into_iter().fold(f64::MAX, f64::min)
 }
 
+/// The smallest font size of a PDF's text, a note's mark aside: a superscript number, at 60%
+/// of the text it stands in (a citation style's notes, which the memo keeps).
+fn smallest_text(pdf: &Pdf, floor: f64) -> f64 {
+    let sizes = pdf.font_sizes();
+    let text: Vec<f64> = sizes
+        .iter()
+        .copied()
+        .filter(|s| *s >= floor - 1e-6)
+        .collect();
+    sizes
+        .into_iter()
+        .filter(|s| !text.iter().any(|t| (t * 0.6 - s).abs() < 0.01))
+        .fold(f64::MAX, f64::min)
+}
+
 #[test]
 fn every_brief_builds_as_paper_memo_and_slides() {
     for (name, text) in briefs() {
@@ -44,7 +59,11 @@ fn every_brief_builds_as_paper_memo_and_slides() {
             memo.page_count()
         );
         // Never by smaller type: the memo's least size is the paper's apparatus size.
-        assert!(smallest(&memo) >= 8.5 - 1e-6, "{name}: {}", smallest(&memo));
+        assert!(
+            smallest_text(&memo, 8.5) >= 8.5 - 1e-6,
+            "{name}: {}",
+            smallest(&memo)
+        );
         // The pointer to the full paper, in the brief's language.
         let words = memo.text();
         assert!(
@@ -116,7 +135,8 @@ fn the_slides_have_a_slide_per_section_and_a_rail_for_the_timeline() {
             "Key actors",
             "Timeline",
             "Recommendations",
-            "Sources",
+            // Its citation style's reference list (a brief without one lists its sources).
+            "Bibliography",
         ],
     );
     // The summary is its key points, which go on over a second slide under its title.

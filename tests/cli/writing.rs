@@ -29,6 +29,7 @@ fn png_writes_one_picture_per_page() {
     let out = belarus().args(&["png", "belarus.toml"]).any_stderr().run();
     let mut expected: Vec<String> = (1..=pages).map(|n| format!("belarus-{n}.png")).collect();
     expected.push("belarus.toml".into());
+    expected.push("belarus-references.json".into());
     expected.sort();
     assert_eq!(out.files(), expected);
     assert_eq!(
@@ -56,7 +57,10 @@ fn pages_and_resolution_can_be_chosen() {
         ])
         .stderr("wrote img/belarus-1.png (1 page, T s)\n")
         .run();
-    assert_eq!(out.files(), ["belarus.toml", "img"]);
+    assert_eq!(
+        out.files(),
+        ["belarus-references.json", "belarus.toml", "img"]
+    );
     assert_eq!(png_size(&out.read("img/belarus-1.png")), (595, 842));
 
     let out = belarus()
@@ -68,6 +72,7 @@ fn pages_and_resolution_can_be_chosen() {
             "belarus-1.svg",
             "belarus-3.svg",
             "belarus-4.svg",
+            "belarus-references.json",
             "belarus.toml"
         ]
     );

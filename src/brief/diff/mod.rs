@@ -294,8 +294,18 @@ pub fn compare(old: &Brief, new: &Brief) -> Changes {
         ),
         (
             Kind::Source,
-            sources(old),
-            sources(new),
+            // With a citation style, the references are compared on their formatted text
+            // (`compose::redline::reference_changes`).
+            if new.citation_style().is_some() {
+                vec![]
+            } else {
+                sources(old)
+            },
+            if new.citation_style().is_some() {
+                vec![]
+            } else {
+                sources(new)
+            },
             Rules {
                 moves: false,
                 ..by_id
@@ -561,6 +571,9 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         recommendations: _,
         sources: _,
         figures: _,
+        bibliography,
+        // Compared reference by reference, on their formatted text (`compose::cite`).
+        library: _,
     } = brief;
     let words = Words::of(brief);
     let language = language.value.tag();
@@ -592,12 +605,15 @@ fn metadata(brief: &Brief) -> Vec<Item> {
         logo,
         logo_alt,
         footer,
+        citations,
     } = style.as_ref().unwrap_or(&empty);
     item = item
         .field("style accent", words.opt(accent))
         .field("style logo", words.opt(logo))
         .field("style logo_alt", words.opt(logo_alt))
-        .field("style footer", words.opt(footer));
+        .field("style footer", words.opt(footer))
+        .field("style citations", words.opt(citations))
+        .field("bibliography", words.list(bibliography, ", "));
     vec![item]
 }
 
@@ -982,11 +998,16 @@ fn inlines(content: &[Inline], out: &mut String) {
                 out.push(')');
             }
             Inline::Cite { refs, .. } => {
-                let ids: Vec<String> = refs.iter().map(|r| format!("@{}", r.id)).collect();
+                let ids: Vec<String> = refs.iter().map(|r| r.written()).collect();
                 out.push_str(&format!("[{}]", ids.join("; ")));
             }
             Inline::Linebreak => out.push('\n'),
             Inline::Ref { id, .. } => out.push_str(&format!("[@{id}]")),
+            // Made when the template data is built, never in a brief as read.
+            Inline::Citation { content, .. }
+            | Inline::SmallCaps { content }
+            | Inline::Super { content }
+            | Inline::Sub { content } => inlines(content, out),
         }
     }
 }

@@ -23,8 +23,9 @@ use crate::error::Failure;
 use crate::fs;
 use crate::source::SourceFile;
 
+pub use crate::brief::chars::is_refused_char;
 use read::Reader;
-pub use read::{is_refused_char, is_valid_id};
+pub use read::is_valid_id;
 
 /// Reads a brief file (from the disk, or what `files` lays over it). A file that is there but
 /// cannot be a brief (empty, not UTF-8) is a located problem; one that cannot be read at all

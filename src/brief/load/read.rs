@@ -7,6 +7,7 @@ use std::sync::Arc;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::spans::{SpanMap, header_line};
+use crate::brief::chars::refused_char;
 use crate::brief::date::PartialDate;
 use crate::brief::model::*;
 use crate::brief::richtext::{self, Mode};
@@ -259,6 +260,43 @@ impl<'f> Reader<'f> {
             }
         }
         out
+    }
+
+    /// A key that takes one string or an array of them (`bibliography`).
+    pub(super) fn string_or_strings(
+        &mut self,
+        table: &mut Table<'_, '_>,
+        key: &'static str,
+    ) -> Vec<Str> {
+        let Some((_, value)) = self.entry(table, key) else {
+            return vec![];
+        };
+        match value.get_ref() {
+            DeValue::String(text) => {
+                let span = value.span();
+                if text.trim().is_empty() {
+                    self.error(span.clone(), format!("`{key}` must not be empty"));
+                    return vec![];
+                }
+                self.printable(key, text, &span);
+                vec![Spanned {
+                    value: text.to_string(),
+                    span,
+                }]
+            }
+            DeValue::Array(_) => {
+                table.known.pop();
+                self.strings(table, key)
+            }
+            _ => {
+                self.wrong_type(
+                    &format!("`{key}`"),
+                    value,
+                    "a string or an array of strings",
+                );
+                vec![]
+            }
+        }
     }
 
     pub(super) fn rich_list(
@@ -625,38 +663,6 @@ fn closest_known<'a>(
         return None;
     }
     closest(word, known)
-}
-
-/// What kind of character `c` is, and what to do about it, if a PDF cannot carry it: a
-/// control character (Unicode category Cc) other than tab and newline (and carriage return,
-/// which a multi-line string may hold), a noncharacter, or the byte-order mark U+FEFF, which
-/// PDF/UA refuses in text.
-fn refused_char(c: char, multi_line: bool) -> Option<(&'static str, &'static str)> {
-    let code = u32::from(c);
-    if c.is_control() && !matches!(c, '\t' | '\n') && !(c == '\r' && multi_line) {
-        Some((
-            "control character",
-            "remove it: text may hold tabs and line breaks, but no other control character",
-        ))
-    } else if (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE {
-        Some((
-            "noncharacter",
-            "remove it: noncharacters are reserved for use inside programs and are never printed",
-        ))
-    } else if c == '\u{feff}' {
-        Some((
-            "byte-order mark",
-            "remove it; to keep two words from breaking apart, write U+2060 WORD JOINER (\\u2060)",
-        ))
-    } else {
-        None
-    }
-}
-
-/// Whether a brief's text may not hold `c`: a control character other than tab and newline,
-/// a noncharacter or a byte-order mark (a multi-line string may also hold carriage returns).
-pub fn is_refused_char(c: char) -> bool {
-    refused_char(c, false).is_some()
 }
 
 pub(super) const UNKNOWN_DATE: PartialDate = PartialDate {

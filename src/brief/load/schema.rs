@@ -33,6 +33,7 @@ impl Reader<'_> {
         let template = self.string(&mut top, "template", false);
         let paper = self.choice(&mut top, "paper", &Paper::NAMES, Paper::parse);
         let style = self.style(&mut top);
+        let bibliography = self.bibliography(&mut top);
 
         let authors = self.each_table(&mut top, "authors", |r, t| Author {
             name: r.name(t).unwrap_or_else(|| empty(&t.span)),
@@ -143,6 +144,8 @@ impl Reader<'_> {
             recommendations,
             sources,
             figures,
+            bibliography,
+            library: Default::default(),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! as it depends on the brief's folder and `--root`.
 
 use super::read::{Reader, Table};
-use crate::brief::model::Style;
+use crate::brief::bibliography::{self, Format};
+use crate::brief::model::{Str, Style};
 
 /// The logo formats a brief may name, by extension. GIF is not among them: it holds nothing a
 /// PNG cannot, and every format taken is one more decoder that hostile bytes can reach.
@@ -17,6 +18,7 @@ impl Reader<'_> {
             logo: self.string(&mut table, "logo", false),
             logo_alt: self.string(&mut table, "logo_alt", false),
             footer: self.string(&mut table, "footer", false),
+            citations: self.string(&mut table, "citations", false),
         };
         self.finish(table);
         if let Some(accent) = &style.accent
@@ -52,7 +54,51 @@ impl Reader<'_> {
                 .hints
                 .push("add the logo's path as `logo`, or remove `logo_alt`".into());
         }
+        if let Some(citations) = &style.citations
+            && !bibliography::is_style_file(&citations.value)
+            && hayagriva::archive::ArchivedStyle::by_name(&citations.value).is_none()
+        {
+            let hint = bibliography::unknown_style_hint(&citations.value);
+            self.error(
+                citations.span.clone(),
+                format!("`{}` is not a citation style", citations.value),
+            )
+            .hints
+            .push(hint);
+        }
         Some(style)
+    }
+
+    /// `bibliography`: one file or a list of them, each CSL-JSON, BibLaTeX or Hayagriva YAML
+    /// by its extension. Where the files lie is checked when the brief is prepared
+    /// (`assets::bibliography`), as it depends on the brief's folder and `--root`.
+    pub(super) fn bibliography(&mut self, top: &mut Table<'_, '_>) -> Vec<Str> {
+        let files = self.string_or_strings(top, "bibliography");
+        for file in &files {
+            if Format::of(&file.value).is_none() {
+                self.error(
+                    file.span.clone(),
+                    format!(
+                        "the bibliography `{}` is not a CSL-JSON, BibLaTeX or YAML file",
+                        file.value
+                    ),
+                )
+                .hints
+                .push("name a file ending in .json (CSL-JSON), .bib (BibLaTeX or BibTeX) or .yml (Hayagriva)".into());
+            }
+        }
+        if files.len() > bibliography::MAX_FILES {
+            self.error(
+                files[bibliography::MAX_FILES].span.clone(),
+                format!(
+                    "`bibliography` names more than {} files",
+                    bibliography::MAX_FILES
+                ),
+            )
+            .hints
+            .push("export the references the brief cites into one file".into());
+        }
+        files
     }
 }
 

@@ -5,25 +5,28 @@
 //! changes before the next check.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use lsp_types::SymbolKind;
 use minijinja::value::Value;
 
 use crate::brief::date::PartialDate;
 use crate::brief::model::{Brief, RichText, Span, Spanned, Str};
-use crate::brief::richtext::for_each_citation;
+use crate::brief::richtext::{Inline, for_each_citation};
 use crate::brief::validate::rich_texts;
 use crate::compose::data::Document;
 use crate::run::lsp::text::Edit;
 use crate::run::web::{dates, rich};
+use crate::source::SourceFile;
 
-/// The kinds of id a brief defines. A bibliography key (issue 27) is one more kind: a
-/// definition in its file, uses in citations.
+/// The kinds of id a brief defines. A bibliography key is defined in its file, not the
+/// brief's: its definition is among the analysis's `elsewhere`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Actor,
     Source,
     Figure,
+    Reference,
 }
 
 impl Kind {
@@ -32,11 +35,12 @@ impl Kind {
             Kind::Actor => "actor",
             Kind::Source => "source",
             Kind::Figure => "figure",
+            Kind::Reference => "reference",
         }
     }
 
-    /// Whether two kinds share one namespace: `[@id]` names a source or a figure, so neither
-    /// may take an id the other has.
+    /// Whether two kinds share one namespace: `[@id]` names a source, a figure or a
+    /// bibliography's reference, so none may take an id another has.
     pub fn shares_ids_with(self, other: Kind) -> bool {
         self == other || (self != Kind::Actor && other != Kind::Actor)
     }
@@ -107,6 +111,9 @@ pub struct Analysis {
     pub stubs: HashMap<Kind, usize>,
     /// The languages the brief's template has labels for.
     pub languages: Vec<String>,
+    /// The ids defined in another file: each bibliography key, with its file and the span of
+    /// the key there (never moved by the brief's edits).
+    pub elsewhere: HashMap<(Kind, String), (Arc<SourceFile>, Span)>,
 }
 
 /// What the analysis is made from beyond the loaded brief.
@@ -161,6 +168,14 @@ impl Analysis {
             .iter()
             .map(|a| (a.id.value.as_str(), ()))
             .collect();
+        // A bibliography's keys, once its files are read (a brief that passed its checks).
+        let references: HashMap<&str, ()> =
+            brief.library.keys().map(|(key, ..)| (key, ())).collect();
+        for (key, file, span) in brief.library.keys() {
+            self.elsewhere
+                .entry((Kind::Reference, key.to_string()))
+                .or_insert_with(|| (file.clone(), span.clone()));
+        }
         let mut out = vec![];
         let mut string = |kind: Option<Kind>, place: Place, id: &Str| {
             if id.value.is_empty() {
@@ -195,7 +210,8 @@ impl Analysis {
             }
             for id in &event.sources {
                 string(
-                    known(&sources, Kind::Source, &id.value),
+                    known(&sources, Kind::Source, &id.value)
+                        .or_else(|| known(&references, Kind::Reference, &id.value)),
                     Place::EventSources,
                     id,
                 );
@@ -213,7 +229,8 @@ impl Analysis {
         for rich in rich_texts(brief) {
             for_each_citation(&rich.blocks, &mut |cite| {
                 let kind = known(&sources, Kind::Source, &cite.id)
-                    .or_else(|| known(&figures, Kind::Figure, &cite.id));
+                    .or_else(|| known(&figures, Kind::Figure, &cite.id))
+                    .or_else(|| known(&references, Kind::Reference, &cite.id));
                 // The span covers `@id`; the id follows the `@` when the file writes it so.
                 let written = text.get(cite.span.clone());
                 let name = (written == Some(&format!("@{}", cite.id)))
@@ -251,8 +268,19 @@ impl Analysis {
             .data
             .map(|d| d.sources.iter().map(|s| (s.id.as_str(), s)).collect())
             .unwrap_or_default();
+        // With a citation style, the reference list as the style prints it: the sources and
+        // the bibliography's references cited, each by its key.
+        let listed: HashMap<&str, &crate::compose::data::ReferenceEntry> = context
+            .data
+            .and_then(|d| d.citations.as_ref())
+            .map(|c| c.references.iter().map(|e| (e.key.as_str(), e)).collect())
+            .unwrap_or_default();
         for source in &brief.sources {
             let id = &source.id.value;
+            if let Some(entry) = listed.get(id.as_str()) {
+                self.add(Kind::Source, id, &source.title.value, entry_markdown(entry));
+                continue;
+            }
             let entry = match printed.get(id.as_str()) {
                 Some(s) => SourceEntry {
                     number: s.number,
@@ -277,6 +305,18 @@ impl Analysis {
                 &source.title.value,
                 entry.markdown(&words),
             );
+        }
+        for reference in &brief.library.references {
+            let key = &reference.key;
+            let title = match reference.item.0.get("title") {
+                Some(citationberg::json::Value::String(title)) => title.clone(),
+                _ => String::new(),
+            };
+            let hover = match listed.get(key.as_str()) {
+                Some(entry) => entry_markdown(entry),
+                None => format!("**{}** · reference\n\n*{}*", md(key), md(&title)),
+            };
+            self.add(Kind::Reference, key, &title, hover);
         }
         let numbered: HashMap<&str, &crate::compose::data::Figure> = context
             .data
@@ -374,7 +414,10 @@ impl Analysis {
     pub fn is_taken(&self, kind: Kind, id: &str) -> bool {
         self.occurrences.iter().any(|o| {
             o.is_definition() && o.id == id && o.kind.is_some_and(|k| k.shares_ids_with(kind))
-        })
+        }) || self
+            .elsewhere
+            .keys()
+            .any(|(k, key)| key == id && k.shares_ids_with(kind))
     }
 
     /// What the paper prints for the innermost item of the outline at `offset`.
@@ -446,6 +489,49 @@ impl SourceEntry {
             out += &format!(" <{}>", url.replace(['<', '>', ' '], ""));
         }
         out
+    }
+}
+
+/// An entry of the reference list in Markdown: italics, bold and links as the style sets
+/// them; a numeric style's label before it.
+fn entry_markdown(entry: &crate::compose::data::ReferenceEntry) -> String {
+    let mut out = String::new();
+    if let Some(label) = &entry.label {
+        inlines_markdown(label, &mut out);
+        out.push(' ');
+    }
+    inlines_markdown(&entry.content, &mut out);
+    out
+}
+
+/// Formatted inlines in Markdown: emphasis, strong emphasis and links kept, the rest (small
+/// capitals, super- and subscripts) as plain text.
+fn inlines_markdown(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } => out.push_str(&md(text)),
+            Inline::Emph { content } => {
+                out.push('*');
+                inlines_markdown(content, out);
+                out.push('*');
+            }
+            Inline::Strong { content } => {
+                out.push_str("**");
+                inlines_markdown(content, out);
+                out.push_str("**");
+            }
+            Inline::Link { url, content } => {
+                out.push('[');
+                inlines_markdown(content, out);
+                out.push_str(&format!("](<{}>)", url.replace(['<', '>', ' '], "")));
+            }
+            Inline::Linebreak => out.push(' '),
+            Inline::Citation { content, .. }
+            | Inline::SmallCaps { content }
+            | Inline::Super { content }
+            | Inline::Sub { content } => inlines_markdown(content, out),
+            _ => {}
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use crate::brief::load::is_valid_id;
 use crate::brief::model::{ActorKind, Align, ChartType, FigureKind, Paper, Priority, Span};
 use crate::run::lsp::analysis::{Kind, Place, Symbol};
 use crate::run::lsp::context;
-use crate::run::lsp::text::Encoding;
+use crate::run::lsp::text::{Encoding, Text};
 use crate::run::lsp::{Document, Server, check};
 
 /// What the server offers.
@@ -218,7 +218,7 @@ fn completion(doc: &Doc<'_>, params: CompletionParams) -> Answer {
     if let Some(string) = place.string
         && let Some(start) = context::citation(text, string, offset)
     {
-        for kind in [Kind::Source, Kind::Figure] {
+        for kind in [Kind::Source, Kind::Figure, Kind::Reference] {
             for (id, detail) in ids(kind) {
                 push(&id, &detail, CompletionItemKind::REFERENCE, start, false);
             }
@@ -237,7 +237,13 @@ fn completion(doc: &Doc<'_>, params: CompletionParams) -> Answer {
             Some(string) => (context::id_start(text, string, offset), false),
             None => (offset, true),
         };
-        for (id, detail) in ids(kind) {
+        // An event's sources may name a bibliography's references too.
+        let references = if kind == Kind::Source {
+            ids(Kind::Reference)
+        } else {
+            vec![]
+        };
+        for (id, detail) in ids(kind).into_iter().chain(references) {
             push(&id, &detail, CompletionItemKind::REFERENCE, start, quote);
         }
         return json(CompletionResponse::Array(items));
@@ -313,6 +319,9 @@ fn definition(doc: &Doc<'_>, params: GotoDefinitionParams) -> Answer {
         return NULL;
     };
     let analysis = doc.document.analysis.as_ref().expect("an id was found");
+    if let Some(location) = elsewhere(doc, analysis, kind, &occurrence.id) {
+        return json(GotoDefinitionResponse::Scalar(location));
+    }
     match analysis.definition(kind, &occurrence.id) {
         Some(definition) => json(GotoDefinitionResponse::Scalar(
             doc.location(&definition.span),
@@ -321,28 +330,47 @@ fn definition(doc: &Doc<'_>, params: GotoDefinitionParams) -> Answer {
     }
 }
 
+/// Where an id defined in another file (a bibliography key) is defined.
+fn elsewhere(
+    doc: &Doc<'_>,
+    analysis: &super::analysis::Analysis,
+    kind: Kind,
+    id: &str,
+) -> Option<Location> {
+    let (file, span) = analysis.elsewhere.get(&(kind, id.to_string()))?;
+    let uri = super::uri_of(std::path::Path::new(file.name()))?;
+    let range = Text::new(file.text().to_string()).range(span, doc.encoding);
+    Some(Location::new(uri, range))
+}
+
 fn references(doc: &Doc<'_>, params: ReferenceParams) -> Answer {
     let Some((kind, occurrence)) = doc.id_at(params.text_document_position.position) else {
         return NULL;
     };
     let analysis = doc.document.analysis.as_ref().expect("an id was found");
     let declaration = params.context.include_declaration;
-    let locations: Vec<Location> = analysis
+    let mut locations: Vec<Location> = analysis
         .uses(kind, &occurrence.id)
         .filter(|o| declaration || !o.is_definition())
         .map(|o| doc.location(&o.span))
         .collect();
+    if declaration {
+        locations.extend(elsewhere(doc, analysis, kind, &occurrence.id));
+    }
     json(locations)
 }
 
 // ---- rename ----
 
 fn prepare_rename(doc: &Doc<'_>, params: TextDocumentPositionParams) -> Answer {
-    let Some((_, occurrence)) = doc.id_at(params.position) else {
+    let Some((kind, occurrence)) = doc.id_at(params.position) else {
         return Err(Refusal(
             "only the id of an actor, a source or a figure can be renamed".into(),
         ));
     };
+    if kind == Kind::Reference {
+        return Err(reference_rename(&occurrence.id));
+    }
     let Some(name) = &occurrence.name else {
         return Err(Refusal(format!(
             "`{}` is written with escapes here; write it plainly to rename it",
@@ -355,12 +383,23 @@ fn prepare_rename(doc: &Doc<'_>, params: TextDocumentPositionParams) -> Answer {
     })
 }
 
+/// A bibliography's key is its reference manager's (Zotero's citation key): renamed there,
+/// and exported again, never in the exported file alone.
+fn reference_rename(key: &str) -> Refusal {
+    Refusal(format!(
+        "`{key}` is a key of the bibliography: rename it in the reference manager, export the file again, then change the citations"
+    ))
+}
+
 fn rename(doc: &Doc<'_>, params: RenameParams) -> Answer {
     let Some((kind, occurrence)) = doc.id_at(params.text_document_position.position) else {
         return Err(Refusal(
             "only the id of an actor, a source or a figure can be renamed".into(),
         ));
     };
+    if kind == Kind::Reference {
+        return Err(reference_rename(&occurrence.id));
+    }
     let analysis = doc.document.analysis.as_ref().expect("an id was found");
     let new = params.new_name.trim();
     if !is_valid_id(new) {
@@ -374,6 +413,13 @@ fn rename(doc: &Doc<'_>, params: RenameParams) -> Answer {
             .iter()
             .find(|o| o.is_definition() && o.id == new)
             .and_then(|o| o.kind)
+            .or_else(|| {
+                analysis
+                    .elsewhere
+                    .keys()
+                    .find(|(_, key)| key == new)
+                    .map(|(k, _)| *k)
+            })
             .unwrap_or(kind);
         return Err(Refusal(format!(
             "`{new}` is already the id of {} {}",

@@ -202,6 +202,8 @@ pub fn environment(template: &Template) -> Result<Environment<'static>, Failure>
             .filter(|drawn| !drawn.is_undefined() && !drawn.is_none())
             .unwrap_or_else(|| Value::from_safe_string(String::new()))
     });
+    // The id of a reference's entry, which citations link to.
+    env.add_filter("reference_id", |key: String| rich::reference_id(&key));
     env.add_filter("fill", |line: String, n: Value| {
         line.replace("{n}", &n.to_string())
     });
@@ -356,9 +358,12 @@ pub fn page(
         .filter(|(path, _)| path.starts_with(FIGURE_STEM) && !path.ends_with(".csv"))
         .map(|(path, file)| (format!("/{path}"), data_url(path, &file.data)))
         .collect();
+    let (notes, backlinks) = citation_notes(&data);
     let context = |fonts: String| {
         minijinja::context! {
             brief => data_value.clone(),
+            citation_notes => Value::from_serialize(&notes),
+            backlinks => Value::from_serialize(&backlinks),
             labels => Value::from_serialize(&labels),
             lang => lang.clone(),
             dir => dir,
@@ -393,6 +398,89 @@ pub fn page(
         warnings: vec![],
         entry,
     })
+}
+
+/// A note of a note style's citation, for the page's notes.
+#[derive(serde::Serialize)]
+struct CitationNote {
+    note: u64,
+    content: serde_json::Value,
+}
+
+/// The notes of a note style's citations in the order of their numbers, and where each
+/// reference is first cited on the page (the id of the mark or the citation its entry links
+/// back to), from the data's `citation` inlines, walked in the order the page prints them.
+fn citation_notes(data: &serde_json::Value) -> (Vec<CitationNote>, BTreeMap<String, String>) {
+    fn walk(
+        value: &serde_json::Value,
+        notes: &mut BTreeMap<u64, serde_json::Value>,
+        first: &mut BTreeMap<String, String>,
+    ) {
+        match value {
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|v| walk(v, notes, first));
+            }
+            serde_json::Value::Object(object) => {
+                if object.get("kind").and_then(|k| k.as_str()) == Some("citation") {
+                    let keys = object.get("keys").and_then(|k| k.as_array());
+                    let note = object.get("note").and_then(|n| n.as_u64());
+                    for key in keys.into_iter().flatten().filter_map(|k| k.as_str()) {
+                        let id = match note {
+                            Some(note) => format!("ref-{note}"),
+                            None => rich::citation_id(key),
+                        };
+                        first.entry(key.to_string()).or_insert(id);
+                    }
+                    if let Some(note) = note {
+                        notes
+                            .entry(note)
+                            .or_insert_with(|| object.get("content").cloned().unwrap_or_default());
+                    }
+                    return;
+                }
+                // The page's order: the summary, sections and figures, then the rest.
+                for key in [
+                    "summary",
+                    "sections",
+                    "figures",
+                    "actor_groups",
+                    "timeline",
+                    "recommendations",
+                    "authors",
+                ] {
+                    if let Some(v) = object.get(key) {
+                        walk(v, notes, first);
+                    }
+                }
+                for (key, v) in object {
+                    if ![
+                        "summary",
+                        "sections",
+                        "figures",
+                        "actor_groups",
+                        "timeline",
+                        "recommendations",
+                        "authors",
+                        "citations",
+                        "meta",
+                    ]
+                    .contains(&key.as_str())
+                    {
+                        walk(v, notes, first);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut notes = BTreeMap::new();
+    let mut first = BTreeMap::new();
+    walk(data, &mut notes, &mut first);
+    let notes = notes
+        .into_iter()
+        .map(|(note, content)| CitationNote { note, content })
+        .collect();
+    (notes, first)
 }
 
 /// The brief's charts, drawn by the paper's chart code, by figure id; safe markup, as `brief`

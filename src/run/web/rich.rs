@@ -32,21 +32,46 @@ fn escape_into(out: &mut String, text: &str) {
 /// back link finds the first (`ref-3`, then `ref-3-2`, ...).
 #[derive(Debug, Default)]
 pub struct Marks {
-    seen: Mutex<HashMap<i64, usize>>,
+    seen: Mutex<HashMap<String, usize>>,
 }
 
 impl Object for Marks {}
 
 impl Marks {
     fn next(&self, note: i64) -> String {
+        self.next_id(&format!("ref-{note}"))
+    }
+
+    /// `base`, then `base-2`, `base-3`, … for its later uses on the page.
+    fn next_id(&self, base: &str) -> String {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let count = seen.entry(note).or_insert(0);
+        let count = seen.entry(base.to_string()).or_insert(0);
         *count += 1;
         match *count {
-            1 => format!("ref-{note}"),
-            n => format!("ref-{note}-{n}"),
+            1 => base.to_string(),
+            n => format!("{base}-{n}"),
         }
     }
+}
+
+/// The id of a reference's entry in the page's reference list (`bib-wilson2021`): the key,
+/// with any character an id or a link's fragment would have to escape written as its code.
+pub fn reference_id(key: &str) -> String {
+    let mut id = String::from("bib-");
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':') {
+            id.push(c);
+        } else {
+            id.push_str(&format!("_{:x}", u32::from(c)));
+        }
+    }
+    id
+}
+
+/// The id of the first citation of a reference in the text (`cite-bib-wilson2021`), which its
+/// entry links back to.
+pub fn citation_id(key: &str) -> String {
+    format!("cite-{}", reference_id(key))
 }
 
 /// How a reference to a figure is worded: the labels `table-ref` and `figure-ref` ("Table
@@ -134,6 +159,14 @@ impl Writer<'_> {
                 self.out.push_str("</a>");
             }
             "cite" => self.cite(&attr(inline, "notes")),
+            "citation" => self.citation(inline),
+            "small-caps" => {
+                self.out.push_str("<span class=\"small-caps\">");
+                self.inlines(&attr(inline, "content"));
+                self.out.push_str("</span>");
+            }
+            "super" => wrap(self, "sup"),
+            "sub" => wrap(self, "sub"),
             "ref" => {
                 let number = i64::try_from(attr(inline, "number")).unwrap_or(0);
                 let template = if string(&attr(inline, "class")) == "table" {
@@ -148,6 +181,46 @@ impl Writer<'_> {
                 self.out.push_str("</a>");
             }
             _ => self.inlines(&attr(inline, "content")),
+        }
+    }
+
+    /// A citation in the brief's citation style: in a note style, its note's mark (the note
+    /// itself is in the page's notes); in the text, its words, linked to the entry of its
+    /// first reference, with an id that entry links back to.
+    fn citation(&mut self, inline: &Value) {
+        let note = attr(inline, "note");
+        if let Ok(number) = i64::try_from(note.clone()) {
+            self.cite(&Value::from(vec![number]));
+            return;
+        }
+        let key = iter(&attr(inline, "keys"))
+            .next()
+            .map(|k| string(&k))
+            .unwrap_or_default();
+        if key.is_empty() {
+            self.plain_inlines(&attr(inline, "content"));
+            return;
+        }
+        let id = self.marks.next_id(&citation_id(&key));
+        let _ = write!(
+            self.out,
+            "<a class=\"citation\" href=\"#{}\" id=\"{}\">",
+            escape(&reference_id(&key)),
+            escape(&id)
+        );
+        // No link inside a link: the citation's own addresses are in its entry.
+        self.plain_inlines(&attr(inline, "content"));
+        self.out.push_str("</a>");
+    }
+
+    /// Inlines with their links left out (their words kept).
+    fn plain_inlines(&mut self, inlines: &Value) {
+        for inline in iter(inlines) {
+            if kind(&inline) == "link" {
+                self.plain_inlines(&attr(&inline, "content"));
+            } else {
+                self.inline(&inline);
+            }
         }
     }
 
@@ -187,7 +260,7 @@ pub fn plain(value: &Value, out: &mut String) {
     match kind(value).as_str() {
         "text" => out.push_str(&string(&attr(value, "text"))),
         "linebreak" => out.push(' '),
-        "cite" | "ref" | "del" => {}
+        "cite" | "citation" | "ref" | "del" => {}
         "list" => {
             for item in iter(&attr(value, "items")) {
                 plain(&item, out);

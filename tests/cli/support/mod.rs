@@ -16,7 +16,7 @@ pub mod pdf;
 pub mod library {
     pub use brief::assets::template;
     pub use brief::brief::model::{Brief, Paper};
-    pub use brief::brief::{load, richtext, sample};
+    pub use brief::brief::{bibliography, load, richtext, sample};
     pub use brief::compose::data;
     pub use brief::diag::Diagnostic;
     pub use brief::source::SourceFile;
@@ -33,6 +33,23 @@ pub fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// The example brief's bibliography file, which a brief that names it needs beside it.
+pub const EXAMPLE_REFERENCES: &str = "belarus-references.json";
+
+/// Writes the example's bibliography file beside `path` when `contents` is a brief that names
+/// it (the example brief, or one made from it).
+pub fn with_bibliography(path: &Path, contents: &[u8]) {
+    let names_it = std::str::from_utf8(contents)
+        .is_ok_and(|t| t.contains(&format!("bibliography = \"{EXAMPLE_REFERENCES}\"")));
+    if names_it && let Some(folder) = path.parent() {
+        std::fs::write(
+            folder.join(EXAMPLE_REFERENCES),
+            repo_file(&format!("briefs/{EXAMPLE_REFERENCES}")),
+        )
+        .unwrap();
+    }
 }
 
 #[track_caller]
@@ -127,12 +144,15 @@ impl Test {
         self.dir.path().to_path_buf()
     }
 
+    /// Writes a file into the test folder; the example brief (or a brief made from it) gets its
+    /// bibliography file beside it, as `briefs/` has it.
     #[track_caller]
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
         }
+        with_bibliography(&path, contents.as_ref());
         std::fs::write(path, contents).unwrap();
         self
     }
