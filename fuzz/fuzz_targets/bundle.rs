@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 /// A brief and its files, written into a folder of their own.
 pub struct Bundle {
-    /// Removed when the bundle is dropped.
-    pub dir: tempfile::TempDir,
+    /// The folder, held so that it is removed when the bundle is dropped.
+    _dir: tempfile::TempDir,
     pub brief: PathBuf,
 }
 
@@ -32,7 +32,7 @@ pub fn unpack(bytes: &[u8]) -> Option<Bundle> {
         }
         std::fs::write(path, content).ok()?;
     }
-    Some(Bundle { dir, brief })
+    Some(Bundle { _dir: dir, brief })
 }
 
 /// The parts of the input: the brief (no name), then each named file.
