@@ -1,6 +1,6 @@
 //! `brief lsp` on the Belarus brief, one run: the time from a one-character edit to its
 //! diagnostics (the server's debounce included), as a ratio to a cold `brief check` process
-//! on the same brief, which the issue puts under 100 ms; and the server's memory after 1,000
+//! on the same brief, which must stay under 100 ms; and the server's memory after 1,000
 //! edits against that after 100, which should stay flat.
 //!
 //! The server is the real binary, driven over stdio by the tests' client

@@ -1,9 +1,9 @@
 //! The web edition against the paper: the page of the Belarus brief (`brief html`) and its PDF
 //! (`brief pdf`), each a cold build (Typst's memoization cleared before every PDF, as a fresh
-//! CI run would find it), and their ratio, which the issue puts at 0.25 at most.
+//! CI run would find it), and their ratio, which must be 0.25 at most.
 //!
 //! Then a site of many sample briefs (`brief site`: pages, PDFs, index, feed, sitemap) against
-//! the PDFs of the same briefs alone (`brief pdf`), one run each, which the issue puts at 1.3
+//! the PDFs of the same briefs alone (`brief pdf`), one run each, which must be 1.3
 //! at most. `BRIEF_SITE_BRIEFS` sets how many briefs (300 by default).
 //!
 //! cargo bench --bench web
@@ -71,7 +71,7 @@ fn web_against_pdf(c: &mut Criterion) {
     group.bench_function("html", |b| b.iter(|| page(&session, &page_job)));
     group.finish();
 
-    // The ratio the issue asks for, from medians of the same runs in one process.
+    // The ratio, from medians of the same runs in one process.
     let paper = median(7, || pdf(&session, &pdf_job));
     let web = median(7, || page(&session, &page_job));
     let ratio = web.as_secs_f64() / paper.as_secs_f64();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the GitHub Actions examples of README.md as workflows for actionlint to check.
+"""Writes the GitHub Actions examples of README.md and docs/ as workflows for actionlint to check.
 
 Each ```yaml block becomes a workflow in DIR/.github/workflows: a whole workflow as it is, a
 job (or jobs) under `jobs:`, and steps in a job of their own. `uses: policy-briefs/brief@...`
@@ -30,10 +30,16 @@ def workflow(block: str) -> str:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```yaml\n(.*?)^```", readme, flags=re.S | re.M)
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    blocks = [
+        block
+        for page in pages
+        for block in re.findall(
+            r"^```yaml\n(.*?)^```", page.read_text(encoding="utf-8"), flags=re.S | re.M
+        )
+    ]
     if not blocks:
-        sys.exit("readme-workflows: README.md has no ```yaml block")
+        sys.exit("readme-workflows: README.md and docs/ have no ```yaml block")
     workflows = out / ".github" / "workflows"
     workflows.mkdir(parents=True, exist_ok=True)
     for number, block in enumerate(blocks, 1):
@@ -41,7 +47,7 @@ def main() -> None:
     shutil.copy(ROOT / "action.yml", out / "action.yml")
     # actionlint looks for the project's root, a folder holding .git, above the workflows.
     (out / ".git").mkdir(exist_ok=True)
-    print(f"{len(blocks)} examples from README.md in {workflows}")
+    print(f"{len(blocks)} examples from README.md and docs/ in {workflows}")
 
 
 if __name__ == "__main__":

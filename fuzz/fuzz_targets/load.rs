@@ -1,30 +1,39 @@
-//! Any bytes as a brief: reading, validating and building the template's data must never
-//! panic, whatever the input.
+//! Any bytes as a brief and its files (`bundle.rs`): reading and checking them as `brief check`
+//! does (the brief's figures' data and pictures, logo and bibliography files included), then
+//! building the template's data (citations formatted), must never panic, and every diagnostic
+//! must point inside the file it names.
 
 #![no_main]
 
-use brief::brief::model::Paper;
-use brief::diag::Diagnostic;
-use brief::source::SourceFile;
-use brief::compose::data;
+mod bundle;
+
+use std::sync::LazyLock;
+
+use brief::run::pipeline::{Input, Marks, Session, Settings};
+use brief::typeset::fonts;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    let file = SourceFile::new("fuzz.toml", text.into_owned());
-    let (brief, diagnostics) = brief::brief::load::load(&file);
-    for diagnostic in &diagnostics {
-        // Every location must point inside the file.
-        if let Some(location) = &diagnostic.location {
-            assert!(location.span.start <= location.span.end);
-            assert!(location.span.end <= location.file.text().len());
-            let _ = location.file.line_column(location.span.end);
+static SESSION: LazyLock<Session> =
+    LazyLock::new(|| Session::new(Settings::default(), fonts::load(&[]).expect("embedded fonts")));
+
+fuzz_target!(|bytes: &[u8]| {
+    let Some(bundle) = bundle::unpack(bytes) else {
+        return;
+    };
+    SESSION.forget_searches();
+    let (_, prepared) = SESSION.prepare(&Input::File(bundle.brief.clone()));
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            for diagnostic in failure.into_diagnostics() {
+                if let Some(location) = &diagnostic.location {
+                    assert!(location.span.start <= location.span.end);
+                    assert!(location.span.end <= location.file.text().len());
+                    let _ = location.file.line_column(location.span.end);
+                }
+            }
+            return;
         }
-    }
-    if let Some(brief) = brief
-        && !diagnostics.iter().any(Diagnostic::is_error)
-    {
-        let print = data::Print { paper: Paper::A4, bleed_mm: 0.0, booklet: false };
-        let _ = data::build(&brief, &print, None).to_json();
-    }
+    };
+    let _ = SESSION.data(&prepared, Marks::None);
 });

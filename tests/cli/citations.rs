@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::support::{Test, assert_in_order, fixture, spawn_watch};
 use crate::tools::tool;
 
-/// The six references of the issue: a report with a corporate author, a journal article with
+/// The six references of the comparison with Pandoc: a report with a corporate author, a journal article with
 /// a DOI, a chapter in an edited book, a newspaper article in Cyrillic, a book in a second
 /// edition and a blog post.
 fn refs() -> String {

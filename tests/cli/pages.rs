@@ -436,3 +436,28 @@ fn a_numbered_copys_foot_keeps_to_two_lines() {
     eprintln!("lines in the foot of each page: {lines:?}");
     assert!(lines.iter().all(|&n| (1..=2).contains(&n)), "{lines:?}");
 }
+
+#[test]
+fn the_closing_matter_never_stands_alone_on_a_last_page() {
+    // The Belarus brief's disclaimer cites its source: the note it puts at the foot of the
+    // page is room the end needs too. Whatever page the disclaimer falls on, the end's last
+    // part (about the author and the publisher) is on it with it.
+    let out = Test::new()
+        .file("belarus.toml", repo_file("briefs/belarus.toml"))
+        .file(
+            "belarus-references.json",
+            repo_file("briefs/belarus-references.json"),
+        )
+        .args(&["pdf", "belarus.toml", "--quiet"])
+        .run();
+    let text = out.pdf("belarus.pdf").text();
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let squeezed = |page: &str| page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let with_disclaimer = pages
+        .iter()
+        .position(|p| squeezed(p).contains("The views set out in this paper"))
+        .expect("the disclaimer is printed");
+    let page = squeezed(pages[with_disclaimer]);
+    assert!(page.contains("Kennan Institute The Kennan Institute"), "{page}");
+    assert_eq!(with_disclaimer, pages.len() - 1, "the disclaimer ends the paper");
+}
