@@ -29,7 +29,8 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     // (`references`): a key may name one of their references.
     let deferred = !brief.bibliography.is_empty();
     let ids = Ids::of(brief, &mut error);
-    // One table of hints for the sources, shared by the timeline and the citations.
+    // The sources' hints (one budget) serve the timeline, then, in a brief without figures,
+    // the citations.
     let mut source_hints = Suggestions::new(&ids.sources, "[[sources]]");
     let mut uses = Uses::default();
     check_timeline(
