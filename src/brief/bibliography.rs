@@ -362,40 +362,73 @@ fn json_message(error: &serde_json::Error) -> String {
 /// One item of a CSL-JSON file, checked field by field.
 fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Option<Reference> {
     let span = span_in(file, raw.get());
-    let fields: BTreeMap<String, &RawValue> = match serde_json::from_str(raw.get()) {
-        Ok(fields) => fields,
+    let fields = csl_object(file, raw, &span, parsed)?;
+    let (key, id_span) = csl_key(file, &fields, &span, parsed)?;
+    check_citable(file, &key, &id_span, parsed);
+    let mut item = CslItem::new(file, key, id_span);
+    item.read_type(fields.get("type").copied(), parsed);
+    for (name, raw) in &fields {
+        if name != "id" && name != "type" {
+            item.read_field(name, raw, parsed);
+        }
+    }
+    item.finish()
+}
+
+/// The fields of an item, which must be an object.
+fn csl_object<'a>(
+    file: &Arc<SourceFile>,
+    raw: &'a RawValue,
+    span: &Range<usize>,
+    parsed: &mut Parsed,
+) -> Option<BTreeMap<String, &'a RawValue>> {
+    match serde_json::from_str(raw.get()) {
+        Ok(fields) => Some(fields),
         Err(_) => {
             parsed
                 .error(
                     file,
-                    first_char(file, &span),
+                    first_char(file, span),
                     "each item of a CSL-JSON file must be an object".into(),
                 )
                 .hints
                 .push(CSL_JSON_HINT.into());
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// An item's key (its `id`, a string or a number) and where it is written.
+fn csl_key(
+    file: &Arc<SourceFile>,
+    fields: &BTreeMap<String, &RawValue>,
+    span: &Range<usize>,
+    parsed: &mut Parsed,
+) -> Option<(String, Range<usize>)> {
     let Some(id) = fields.get("id") else {
         parsed
-            .error(file, first_char(file, &span), "this item has no `id`".into())
+            .error(file, first_char(file, span), "this item has no `id`".into())
             .hints
             .push("the id is the key a brief cites the item by, as in [@id]; Better BibTeX writes its citation key there".into());
         return None;
     };
     let id_span = span_in(file, id.get());
-    let key = match serde_json::from_str::<serde_json::Value>(id.get()) {
-        Ok(serde_json::Value::String(key)) if !key.trim().is_empty() => key,
-        Ok(serde_json::Value::Number(number)) => number.to_string(),
+    match serde_json::from_str::<serde_json::Value>(id.get()) {
+        Ok(serde_json::Value::String(key)) if !key.trim().is_empty() => Some((key, id_span)),
+        Ok(serde_json::Value::Number(number)) => Some((number.to_string(), id_span)),
         _ => {
             parsed.error(
                 file,
                 id_span,
                 "an item's `id` must be a string or a number".into(),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// An error for a key a brief could not cite; the item is still read.
+fn check_citable(file: &Arc<SourceFile>, key: &str, id_span: &Range<usize>, parsed: &mut Parsed) {
     if key
         .chars()
         .any(|c| c.is_whitespace() || matches!(c, '[' | ']' | ';' | ','))
@@ -412,20 +445,45 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
                     .into(),
             );
     }
-    let mut map = BTreeMap::new();
-    map.insert("id".to_string(), Value::String(key.clone()));
-    let mut ok = true;
-    match fields.get("type") {
-        None => {
+}
+
+/// A CSL-JSON item as its fields are read: the fields kept so far, and whether every one read
+/// so far could be.
+struct CslItem<'a> {
+    file: &'a Arc<SourceFile>,
+    key: String,
+    id_span: Range<usize>,
+    map: BTreeMap<String, Value>,
+    ok: bool,
+}
+
+impl<'a> CslItem<'a> {
+    fn new(file: &'a Arc<SourceFile>, key: String, id_span: Range<usize>) -> Self {
+        let mut map = BTreeMap::new();
+        map.insert("id".to_string(), Value::String(key.clone()));
+        Self {
+            file,
+            key,
+            id_span,
+            map,
+            ok: true,
+        }
+    }
+
+    /// The item's `type`, which must be one of CSL's.
+    fn read_type(&mut self, raw: Option<&RawValue>, parsed: &mut Parsed) {
+        let (file, key) = (self.file, &self.key);
+        let Some(raw) = raw else {
             parsed
-                .error(file, id_span.clone(), format!("the item `{key}` has no `type`"))
+                .error(file, self.id_span.clone(), format!("the item `{key}` has no `type`"))
                 .hints
                 .push("give it a CSL type, such as \"report\", \"article-journal\", \"chapter\", \"book\" or \"webpage\"".into());
-            ok = false;
-        }
-        Some(raw) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
+            self.ok = false;
+            return;
+        };
+        match serde_json::from_str::<serde_json::Value>(raw.get()) {
             Ok(serde_json::Value::String(kind)) if Kind::from_str(&kind).is_ok() => {
-                map.insert("type".to_string(), Value::String(kind));
+                self.map.insert("type".to_string(), Value::String(kind));
             }
             Ok(serde_json::Value::String(kind)) => {
                 let hint = match closest(&kind, CSL_TYPES) {
@@ -440,7 +498,7 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
                     )
                     .hints
                     .push(hint);
-                ok = false;
+                self.ok = false;
             }
             _ => {
                 parsed.error(
@@ -448,18 +506,19 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
                     span_in(file, raw.get()),
                     "an item's `type` must be a string".into(),
                 );
-                ok = false;
+                self.ok = false;
             }
-        },
-    }
-    for (name, raw) in &fields {
-        if name == "id" || name == "type" {
-            continue;
         }
+    }
+
+    /// Any other field: kept as the engine can read it, warned about when read in part or
+    /// not at all, an error when its value is out of bounds.
+    fn read_field(&mut self, name: &str, raw: &RawValue, parsed: &mut Parsed) {
+        let (file, key) = (self.file, &self.key);
         let field_span = span_in(file, raw.get());
         let value: serde_json::Value = match serde_json::from_str(raw.get()) {
             Ok(value) => value,
-            Err(_) => continue,
+            Err(_) => return,
         };
         match field(name, value) {
             Ok(Some((value, warning))) => {
@@ -486,10 +545,10 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
                         )
                         .hints
                         .push("correct it in the reference manager and export again".into());
-                    ok = false;
-                    continue;
+                    self.ok = false;
+                    return;
                 }
-                map.insert(name.clone(), value);
+                self.map.insert(name.to_string(), value);
             }
             Ok(None) => {}
             Err(why) => {
@@ -504,14 +563,18 @@ fn csl_item(file: &Arc<SourceFile>, raw: &RawValue, parsed: &mut Parsed) -> Opti
             }
         }
     }
-    let mut item = Item(map);
-    not_english_unless_said(&mut item);
-    ok.then(|| Reference {
-        key,
-        file: file.clone(),
-        span: id_span,
-        item,
-    })
+
+    /// The reference, if every field could be read.
+    fn finish(self) -> Option<Reference> {
+        let mut item = Item(self.map);
+        not_english_unless_said(&mut item);
+        self.ok.then(|| Reference {
+            key: self.key,
+            file: self.file.clone(),
+            span: self.id_span,
+            item,
+        })
+    }
 }
 
 /// A CSL-JSON field as the engine can read it: `Ok(None)` for a value with nothing in it, a
@@ -1056,224 +1119,250 @@ fn checked(
 /// entry as the engine reads it (hayagriva's `EntryLike` for `Entry`), for the variables a
 /// citation style prints.
 pub fn entry_item(entry: &hayagriva::Entry) -> Item {
-    let mut map: BTreeMap<String, Value> = BTreeMap::new();
-    let text = |map: &mut BTreeMap<String, Value>, name: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
-            map.insert(name.to_string(), Value::String(value));
+    let mut fields = EntryFields::new(entry);
+    fields.titles();
+    fields.names();
+    fields.publication();
+    fields.address_and_identifiers();
+    fields.numbers();
+    fields.description_and_archive();
+    fields.event();
+    Item(fields.map)
+}
+
+/// The CSL variables of an entry of the engine's model, read in groups, with the parents the
+/// engine reads some of them from: the container it is in (the journal of an article, the
+/// book of a chapter) and the collection (the series).
+struct EntryFields<'a> {
+    entry: &'a hayagriva::Entry,
+    container: Option<&'a hayagriva::Entry>,
+    collection: Option<&'a hayagriva::Entry>,
+    map: BTreeMap<String, Value>,
+}
+
+impl<'a> EntryFields<'a> {
+    /// The entry's key and type.
+    fn new(entry: &'a hayagriva::Entry) -> Self {
+        let mut map = BTreeMap::new();
+        map.insert("id".into(), Value::String(entry.key().to_string()));
+        map.insert("type".into(), Value::String(csl_type(entry).into()));
+        Self {
+            entry,
+            container: container(entry),
+            collection: collection(entry),
+            map,
         }
-    };
-    let container = container(entry);
-    let collection = collection(entry);
-    map.insert("id".into(), Value::String(entry.key().to_string()));
-    map.insert("type".into(), Value::String(csl_type(entry).into()));
-    text(
-        &mut map,
-        "title",
-        entry.title().map(|t| t.value.to_string()),
-    );
-    text(
-        &mut map,
-        "title-short",
-        entry
-            .title()
-            .and_then(|t| t.short.as_ref())
-            .map(|s| s.to_string()),
-    );
-    text(
-        &mut map,
-        "container-title",
-        container
-            .and_then(|c| c.title())
-            .map(|t| t.value.to_string()),
-    );
-    text(
-        &mut map,
-        "collection-title",
-        collection
-            .and_then(|c| c.title())
-            .map(|t| t.value.to_string()),
-    );
-    let names = |map: &mut BTreeMap<String, Value>, name: &str, persons: Vec<&Person>| {
+    }
+
+    /// A text variable, unless it is blank.
+    fn text(&mut self, name: &str, value: Option<String>) {
+        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+            self.map.insert(name.to_string(), Value::String(value));
+        }
+    }
+
+    /// A name variable, unless it names no one.
+    fn persons(&mut self, name: &str, persons: Vec<&Person>) {
         if !persons.is_empty() {
-            map.insert(
+            self.map.insert(
                 name.to_string(),
                 Value::Names(persons.into_iter().map(name_value).collect()),
             );
         }
-    };
-    names(
-        &mut map,
-        "author",
-        entry
-            .authors()
-            .map(|a| a.iter().collect())
-            .unwrap_or_default(),
-    );
-    names(
-        &mut map,
-        "editor",
-        entry
-            .editors()
-            .or_else(|| container.and_then(|c| c.editors()))
-            .map(|a| a.iter().collect())
-            .unwrap_or_default(),
-    );
-    names(
-        &mut map,
-        "container-author",
-        container
-            .and_then(|c| c.authors())
-            .map(|a| a.iter().collect())
-            .unwrap_or_default(),
-    );
-    names(
-        &mut map,
-        "collection-editor",
-        collection
-            .and_then(|c| c.editors())
-            .map(|a| a.iter().collect())
-            .unwrap_or_default(),
-    );
-    for (name, role) in [
-        ("translator", PersonRole::Translator),
-        ("compiler", PersonRole::Compiler),
-        ("organizer", PersonRole::Organizer),
-        ("contributor", PersonRole::Collaborator),
-        ("illustrator", PersonRole::Illustrator),
-    ] {
-        let persons: Vec<&Person> = entry
-            .affiliated()
-            .map(|groups| {
-                groups
-                    .iter()
-                    .filter(|g| g.role == role)
-                    .flat_map(|g| g.names.iter())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names(&mut map, name, persons);
     }
-    let publisher = entry.map(|e| e.publisher());
-    let mut publisher_name = publisher
-        .and_then(|p| p.name())
-        .map(|n| n.value.to_string());
-    // A report's or thesis's institution is who publishes it.
-    if publisher_name.is_none()
-        && matches!(entry.entry_type(), EntryType::Report | EntryType::Thesis)
-    {
-        publisher_name = entry.organization().map(|o| o.value.to_string());
-    } else {
-        text(
-            &mut map,
-            "authority",
-            entry.organization().map(|o| o.value.to_string()),
+
+    fn titles(&mut self) {
+        let (entry, container, collection) = (self.entry, self.container, self.collection);
+        self.text("title", entry.title().map(|t| t.value.to_string()));
+        self.text(
+            "title-short",
+            entry
+                .title()
+                .and_then(|t| t.short.as_ref())
+                .map(|s| s.to_string()),
+        );
+        self.text(
+            "container-title",
+            container
+                .and_then(|c| c.title())
+                .map(|t| t.value.to_string()),
+        );
+        self.text(
+            "collection-title",
+            collection
+                .and_then(|c| c.title())
+                .map(|t| t.value.to_string()),
         );
     }
-    text(&mut map, "publisher", publisher_name);
-    text(
-        &mut map,
-        "publisher-place",
-        publisher
-            .and_then(|p| p.location())
-            .or_else(|| entry.location())
-            .map(|l| l.value.to_string()),
-    );
-    if let Some(date) = entry.date_any() {
-        map.insert("issued".into(), Value::Date(date_value(date)));
-    }
-    if let Some(url) = entry.url_any() {
-        text(&mut map, "URL", Some(url.value.as_str().to_string()));
-        if let Some(visited) = &url.visit_date {
-            map.insert("accessed".into(), Value::Date(date_value(visited)));
+
+    /// The authors and editors, and those the entry lists by their role.
+    fn names(&mut self) {
+        let (entry, container, collection) = (self.entry, self.container, self.collection);
+        self.persons(
+            "author",
+            entry
+                .authors()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+        );
+        self.persons(
+            "editor",
+            entry
+                .editors()
+                .or_else(|| container.and_then(|c| c.editors()))
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+        );
+        self.persons(
+            "container-author",
+            container
+                .and_then(|c| c.authors())
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+        );
+        self.persons(
+            "collection-editor",
+            collection
+                .and_then(|c| c.editors())
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+        );
+        for (name, role) in [
+            ("translator", PersonRole::Translator),
+            ("compiler", PersonRole::Compiler),
+            ("organizer", PersonRole::Organizer),
+            ("contributor", PersonRole::Collaborator),
+            ("illustrator", PersonRole::Illustrator),
+        ] {
+            let persons: Vec<&Person> = entry
+                .affiliated()
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .filter(|g| g.role == role)
+                        .flat_map(|g| g.names.iter())
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.persons(name, persons);
         }
     }
-    text(&mut map, "DOI", entry.doi().map(str::to_string));
-    text(&mut map, "ISBN", entry.isbn().map(str::to_string));
-    text(
-        &mut map,
-        "ISSN",
-        entry.map(|e| e.issn()).map(str::to_string),
-    );
-    text(
-        &mut map,
-        "volume",
-        container
-            .and_then(|c| c.volume())
-            .or_else(|| entry.volume())
-            .map(typed_text),
-    );
-    text(&mut map, "issue", entry.map(|e| e.issue()).map(typed_text));
-    text(
-        &mut map,
-        "edition",
-        entry.map(|e| e.edition()).map(typed_text),
-    );
-    text(&mut map, "page", entry.page_range().map(typed_text));
-    text(
-        &mut map,
-        "number-of-pages",
-        entry.page_total().map(|n| n.to_string()),
-    );
-    text(&mut map, "chapter-number", entry.chapter().map(typed_text));
-    text(
-        &mut map,
-        "collection-number",
-        collection.and_then(|c| c.volume()).map(typed_text),
-    );
-    text(
-        &mut map,
-        "number",
-        entry.keyed_serial_number("serial").map(str::to_string),
-    );
-    text(
-        &mut map,
-        "genre",
-        entry.map(|e| e.genre()).map(|g| g.value.to_string()),
-    );
-    text(&mut map, "note", entry.note().map(|n| n.value.to_string()));
-    text(
-        &mut map,
-        "archive",
-        entry.map(|e| e.archive()).map(|a| a.value.to_string()),
-    );
-    text(
-        &mut map,
-        "archive_location",
-        entry.archive_location().map(|a| a.value.to_string()),
-    );
-    text(
-        &mut map,
-        "call-number",
-        entry.call_number().map(|c| c.value.to_string()),
-    );
-    text(
-        &mut map,
-        "abstract",
-        entry.map(|e| e.abstract_()).map(|a| a.value.to_string()),
-    );
-    text(
-        &mut map,
-        "language",
-        entry.map(|e| e.language()).map(|l| l.to_string()),
-    );
-    if let Some(event) = entry.parents().iter().find(|p| {
-        matches!(
-            p.entry_type(),
-            EntryType::Conference | EntryType::Exhibition
-        )
-    }) {
-        text(
-            &mut map,
-            "event-title",
-            event.title().map(|t| t.value.to_string()),
+
+    /// Who published it, where and when.
+    fn publication(&mut self) {
+        let entry = self.entry;
+        let publisher = entry.map(|e| e.publisher());
+        let mut publisher_name = publisher
+            .and_then(|p| p.name())
+            .map(|n| n.value.to_string());
+        // A report's or thesis's institution is who publishes it.
+        if publisher_name.is_none()
+            && matches!(entry.entry_type(), EntryType::Report | EntryType::Thesis)
+        {
+            publisher_name = entry.organization().map(|o| o.value.to_string());
+        } else {
+            self.text(
+                "authority",
+                entry.organization().map(|o| o.value.to_string()),
+            );
+        }
+        self.text("publisher", publisher_name);
+        self.text(
+            "publisher-place",
+            publisher
+                .and_then(|p| p.location())
+                .or_else(|| entry.location())
+                .map(|l| l.value.to_string()),
         );
-        text(
-            &mut map,
-            "event-place",
-            event.location().map(|l| l.value.to_string()),
+        if let Some(date) = entry.date_any() {
+            self.map
+                .insert("issued".into(), Value::Date(date_value(date)));
+        }
+    }
+
+    /// Where it is found: its address (and when it was visited) and its identifiers.
+    fn address_and_identifiers(&mut self) {
+        let entry = self.entry;
+        if let Some(url) = entry.url_any() {
+            self.text("URL", Some(url.value.as_str().to_string()));
+            if let Some(visited) = &url.visit_date {
+                self.map
+                    .insert("accessed".into(), Value::Date(date_value(visited)));
+            }
+        }
+        self.text("DOI", entry.doi().map(str::to_string));
+        self.text("ISBN", entry.isbn().map(str::to_string));
+        self.text("ISSN", entry.map(|e| e.issn()).map(str::to_string));
+    }
+
+    /// Its volume, issue, edition, pages, chapter and numbers.
+    fn numbers(&mut self) {
+        let (entry, container, collection) = (self.entry, self.container, self.collection);
+        self.text(
+            "volume",
+            container
+                .and_then(|c| c.volume())
+                .or_else(|| entry.volume())
+                .map(typed_text),
+        );
+        self.text("issue", entry.map(|e| e.issue()).map(typed_text));
+        self.text("edition", entry.map(|e| e.edition()).map(typed_text));
+        self.text("page", entry.page_range().map(typed_text));
+        self.text("number-of-pages", entry.page_total().map(|n| n.to_string()));
+        self.text("chapter-number", entry.chapter().map(typed_text));
+        self.text(
+            "collection-number",
+            collection.and_then(|c| c.volume()).map(typed_text),
+        );
+        self.text(
+            "number",
+            entry.keyed_serial_number("serial").map(str::to_string),
         );
     }
-    Item(map)
+
+    /// What it is and says (genre, note, abstract, language), and the archive that holds it.
+    fn description_and_archive(&mut self) {
+        let entry = self.entry;
+        self.text(
+            "genre",
+            entry.map(|e| e.genre()).map(|g| g.value.to_string()),
+        );
+        self.text("note", entry.note().map(|n| n.value.to_string()));
+        self.text(
+            "archive",
+            entry.map(|e| e.archive()).map(|a| a.value.to_string()),
+        );
+        self.text(
+            "archive_location",
+            entry.archive_location().map(|a| a.value.to_string()),
+        );
+        self.text(
+            "call-number",
+            entry.call_number().map(|c| c.value.to_string()),
+        );
+        self.text(
+            "abstract",
+            entry.map(|e| e.abstract_()).map(|a| a.value.to_string()),
+        );
+        self.text(
+            "language",
+            entry.map(|e| e.language()).map(|l| l.to_string()),
+        );
+    }
+
+    /// The conference or exhibition it was given at.
+    fn event(&mut self) {
+        let Some(event) = self.entry.parents().iter().find(|p| {
+            matches!(
+                p.entry_type(),
+                EntryType::Conference | EntryType::Exhibition
+            )
+        }) else {
+            return;
+        };
+        self.text("event-title", event.title().map(|t| t.value.to_string()));
+        self.text("event-place", event.location().map(|l| l.value.to_string()));
+    }
 }
 
 fn typed_text<T: std::fmt::Display>(value: &MaybeTyped<T>) -> String {

@@ -2,15 +2,22 @@
 //! and the warnings a careful editor would raise.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
 
-use crate::brief::model::{Brief, RichText, Str};
+use crate::brief::bibliography::Reference;
+use crate::brief::model::{Brief, RichText, Source, Str};
 use crate::brief::richtext::for_each_citation;
 use crate::diag::{Diagnostic, closest};
 use crate::source::SourceFile;
 
+/// An error reported at a span of the brief, with a hint or none.
+trait ReportError: FnMut(Range<usize>, String, Option<String>) {}
+impl<F: FnMut(Range<usize>, String, Option<String>)> ReportError for F {}
+
 pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     let file = &brief.file;
-    let mut error = |span: std::ops::Range<usize>, message: String, hint: Option<String>| {
+    let mut error = |span: Range<usize>, message: String, hint: Option<String>| {
         let mut d = Diagnostic::error(message).at(file, span);
         if let Some(hint) = hint {
             d = d.hint(hint);
@@ -21,52 +28,93 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     // A brief with bibliography files has its citations checked once they are read
     // (`references`): a key may name one of their references.
     let deferred = !brief.bibliography.is_empty();
-    let actor_ids = unique_ids(
-        file,
-        brief.actors.iter().map(|a| &a.id),
-        "actor",
+    let ids = Ids::of(brief, &mut error);
+    // The sources' hints (one budget) serve the timeline, then, in a brief without figures,
+    // the citations.
+    let mut source_hints = Suggestions::new(&ids.sources, "[[sources]]");
+    let mut uses = Uses::default();
+    check_timeline(
+        brief,
+        &ids,
+        deferred,
+        &mut source_hints,
+        &mut uses,
         &mut error,
     );
-    let source_ids = unique_ids(
-        file,
-        brief.sources.iter().map(|s| &s.id),
-        "source",
-        &mut error,
-    );
+    check_placements(brief, &ids, &mut uses, &mut error);
+    check_citations(brief, &ids, deferred, source_hints, &mut uses, &mut error);
 
-    let figure_ids = unique_ids(
-        file,
-        brief.figures.iter().map(|f| &f.id),
-        "figure",
-        &mut error,
-    );
-    // `[@id]` names a source or a figure: one id may not name both.
-    for figure in &brief.figures {
-        if let Some(source) = source_ids.get(figure.id.value.as_str()) {
-            let line = file.line_column(source.span.start).0;
-            error(
-                figure.id.span.clone(),
-                format!(
-                    "the id `{}` names both a source and a figure",
-                    figure.id.value
-                ),
-                Some(format!(
-                    "`[@{}]` must name one of them; the source is on line {line}: rename one",
-                    figure.id.value
-                )),
-            );
-        }
+    // Editorial warnings wait until the errors are fixed: a misspelt reference would
+    // otherwise also show up as an unused source or actor.
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return;
     }
+    warn_unused(brief, deferred, &uses, diagnostics);
+    warn_timeline_order(brief, diagnostics);
+}
 
-    let mut actor_hints = Suggestions::new(&actor_ids, "[[actors]]");
-    let mut source_hints = Suggestions::new(&source_ids, "[[sources]]");
-    let mut figure_hints = Suggestions::new(&figure_ids, "[[figures]]");
-    let mut cited: HashSet<&str> = HashSet::new();
-    let mut in_timeline: HashSet<&str> = HashSet::new();
+/// The ids of the brief's actors, sources and figures.
+struct Ids<'a> {
+    actors: HashMap<&'a str, &'a Str>,
+    sources: HashMap<&'a str, &'a Str>,
+    figures: HashMap<&'a str, &'a Str>,
+}
+
+impl<'a> Ids<'a> {
+    /// Collects the ids, reporting each duplicate, and each id that names a source and a
+    /// figure both.
+    fn of(brief: &'a Brief, error: &mut impl ReportError) -> Self {
+        let file = &brief.file;
+        let ids = Self {
+            actors: unique_ids(file, brief.actors.iter().map(|a| &a.id), "actor", error),
+            sources: unique_ids(file, brief.sources.iter().map(|s| &s.id), "source", error),
+            figures: unique_ids(file, brief.figures.iter().map(|f| &f.id), "figure", error),
+        };
+        // `[@id]` names a source or a figure: one id may not name both.
+        for figure in &brief.figures {
+            if let Some(source) = ids.sources.get(figure.id.value.as_str()) {
+                let line = file.line_column(source.span.start).0;
+                error(
+                    figure.id.span.clone(),
+                    format!(
+                        "the id `{}` names both a source and a figure",
+                        figure.id.value
+                    ),
+                    Some(format!(
+                        "`[@{}]` must name one of them; the source is on line {line}: rename one",
+                        figure.id.value
+                    )),
+                );
+            }
+        }
+        ids
+    }
+}
+
+/// What the brief's parts make of its ids: the sources (and figures) cited, the actors that
+/// take part in the timeline, and where each figure is placed (first).
+#[derive(Default)]
+struct Uses<'a> {
+    cited: HashSet<&'a str>,
+    in_timeline: HashSet<&'a str>,
+    placed: HashMap<&'a str, &'a Str>,
+}
+
+/// Each timeline event's actors and sources are ones the brief has (its sources, unless
+/// `deferred` to `references`), and it ends no earlier than it begins.
+fn check_timeline<'a>(
+    brief: &'a Brief,
+    ids: &Ids<'a>,
+    deferred: bool,
+    source_hints: &mut Suggestions<'a>,
+    uses: &mut Uses<'a>,
+    error: &mut impl ReportError,
+) {
+    let mut actor_hints = Suggestions::new(&ids.actors, "[[actors]]");
     for event in &brief.timeline {
         for actor in &event.actors {
-            in_timeline.insert(&actor.value);
-            if !actor_ids.contains_key(actor.value.as_str()) {
+            uses.in_timeline.insert(&actor.value);
+            if !ids.actors.contains_key(actor.value.as_str()) {
                 let hint = actor_hints.hint(&actor.value);
                 error(
                     actor.span.clone(),
@@ -76,8 +124,8 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
         for source in &event.sources {
-            cited.insert(&source.value);
-            if !deferred && !source_ids.contains_key(source.value.as_str()) {
+            uses.cited.insert(&source.value);
+            if !deferred && !ids.sources.contains_key(source.value.as_str()) {
                 let hint = source_hints.hint(&source.value);
                 error(
                     source.span.clone(),
@@ -99,20 +147,27 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
 
-    // Where each figure is placed: once at most.
-    let mut placed: HashMap<&str, &Str> = HashMap::new();
+/// Each figure a section places is one the brief has, placed once at most.
+fn check_placements<'a>(
+    brief: &'a Brief,
+    ids: &Ids<'a>,
+    uses: &mut Uses<'a>,
+    error: &mut impl ReportError,
+) {
+    let mut figure_hints = Suggestions::new(&ids.figures, "[[figures]]");
     for section in &brief.sections {
         for id in &section.figures {
-            if !figure_ids.contains_key(id.value.as_str()) {
+            if !ids.figures.contains_key(id.value.as_str()) {
                 let hint = figure_hints.hint(&id.value);
                 error(
                     id.span.clone(),
                     format!("no figure has the id `{}`", id.value),
                     Some(hint),
                 );
-            } else if let Some(first) = placed.get(id.value.as_str()) {
-                let line = file.line_column(first.span.start).0;
+            } else if let Some(first) = uses.placed.get(id.value.as_str()) {
+                let line = brief.file.line_column(first.span.start).0;
                 error(
                     id.span.clone(),
                     format!("the figure `{}` is placed twice", id.value),
@@ -122,15 +177,25 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
                     )),
                 );
             } else {
-                placed.insert(&id.value, id);
+                uses.placed.insert(&id.value, id);
             }
         }
     }
+}
 
-    // A citation names a source or, in a brief with figures, a figure.
-    let mut citable = source_ids.clone();
-    citable.extend(figure_ids.iter().map(|(k, v)| (*k, *v)));
-    let (mut cite_hints, names) = if figure_ids.is_empty() {
+/// Each citation of the text names a source or, in a brief with figures, a figure (unless
+/// `deferred` to `references`).
+fn check_citations<'a>(
+    brief: &'a Brief,
+    ids: &Ids<'a>,
+    deferred: bool,
+    source_hints: Suggestions<'a>,
+    uses: &mut Uses<'a>,
+    error: &mut impl ReportError,
+) {
+    let mut citable = ids.sources.clone();
+    citable.extend(ids.figures.iter().map(|(k, v)| (*k, *v)));
+    let (mut cite_hints, names) = if ids.figures.is_empty() {
         (source_hints, "source")
     } else {
         (
@@ -140,7 +205,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     };
     for text in rich_texts(brief) {
         for_each_citation(&text.blocks, &mut |cite| {
-            cited.insert(&cite.id);
+            uses.cited.insert(&cite.id);
             if !deferred && !citable.contains_key(cite.id.as_str()) {
                 let hint = cite_hints.hint(&cite.id);
                 error(
@@ -151,23 +216,22 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             }
         });
     }
+}
 
-    // Editorial warnings wait until the errors are fixed: a misspelt reference would
-    // otherwise also show up as an unused source or actor.
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return;
-    }
+/// The warnings for what the brief has and never uses: a source never cited (unless
+/// `deferred` to `references`), a figure placed nowhere, an actor in no timeline event.
+fn warn_unused(brief: &Brief, deferred: bool, uses: &Uses<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let file = &brief.file;
     for source in &brief.sources {
-        if !deferred && !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
-            diagnostics.push(
-                Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
-                    .at(file, source.id.span.clone())
-                    .hint(format!("cite it in the text as [@{}] or list it in a timeline event's `sources`; it is still printed among the sources", source.id.value)),
-            );
+        if !deferred
+            && !source.id.value.is_empty()
+            && !uses.cited.contains(source.id.value.as_str())
+        {
+            diagnostics.push(never_cited(file, source));
         }
     }
     for figure in &brief.figures {
-        if !figure.id.value.is_empty() && !placed.contains_key(figure.id.value.as_str()) {
+        if !figure.id.value.is_empty() && !uses.placed.contains_key(figure.id.value.as_str()) {
             diagnostics.push(
                 Diagnostic::warning(format!(
                     "the figure `{}` is placed in no section",
@@ -184,7 +248,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     for actor in &brief.actors {
         if !actor.id.value.is_empty()
             && !brief.timeline.is_empty()
-            && !in_timeline.contains(actor.id.value.as_str())
+            && !uses.in_timeline.contains(actor.id.value.as_str())
         {
             diagnostics.push(
                 Diagnostic::warning(format!(
@@ -196,6 +260,18 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The warning for a source cited nowhere.
+fn never_cited(file: &Arc<SourceFile>, source: &Source) -> Diagnostic {
+    Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
+        .at(file, source.id.span.clone())
+        .hint(format!("cite it in the text as [@{}] or list it in a timeline event's `sources`; it is still printed among the sources", source.id.value))
+}
+
+/// The warning for a timeline out of date order, at its first event earlier than the one
+/// before.
+fn warn_timeline_order(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(pair) = brief
         .timeline
         .windows(2)
@@ -206,7 +282,7 @@ pub fn check(brief: &Brief, diagnostics: &mut Vec<Diagnostic>) {
                 "the timeline is not in date order: {} comes after {}",
                 pair[1].date.value, pair[0].date.value
             ))
-            .at(file, pair[1].date.span.clone())
+            .at(&brief.file, pair[1].date.span.clone())
             .hint(
                 "the printed timeline is sorted by date; sort the file too to keep it easy to edit",
             ),
@@ -225,10 +301,26 @@ pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnosti
     if brief.bibliography.is_empty() {
         return;
     }
-    let file = &brief.file;
-    let library = &brief.library;
-    // A key of a file that is also a source's or a figure's id.
-    let ids: HashMap<&str, (&Str, &str)> = brief
+    let ids = own_ids(brief);
+    check_keys_named_twice(brief, &ids, diagnostics);
+    if !complete {
+        return;
+    }
+    let cited = check_cited_keys(brief, &ids, diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return;
+    }
+    for source in &brief.sources {
+        if !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
+            diagnostics.push(never_cited(&brief.file, source));
+        }
+    }
+    warn_uncited_references(&brief.library.references, &cited, diagnostics);
+}
+
+/// The ids of the brief's own sources and figures, with what each names.
+fn own_ids(brief: &Brief) -> HashMap<&str, (&Str, &'static str)> {
+    brief
         .sources
         .iter()
         .map(|s| (s.id.value.as_str(), (&s.id, "source")))
@@ -238,8 +330,17 @@ pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnosti
                 .iter()
                 .map(|f| (f.id.value.as_str(), (&f.id, "figure"))),
         )
-        .collect();
-    for reference in &library.references {
+        .collect()
+}
+
+/// An error for each key of a file that is also a source's or a figure's id.
+fn check_keys_named_twice(
+    brief: &Brief,
+    ids: &HashMap<&str, (&Str, &str)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = &brief.file;
+    for reference in &brief.library.references {
         if let Some((id, what)) = ids.get(reference.key.as_str()) {
             let line = file.line_column(id.span.start).0;
             diagnostics.push(
@@ -256,25 +357,32 @@ pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnosti
             );
         }
     }
-    if !complete {
-        return;
-    }
+}
+
+/// An error for each key cited (by a timeline event, in the text, on a slide) that names no
+/// reference, source or figure; gives back the keys cited.
+fn check_cited_keys<'a>(
+    brief: &'a Brief,
+    ids: &HashMap<&'a str, (&'a Str, &str)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashSet<&'a str> {
+    let file = &brief.file;
+    let library = &brief.library;
     let known = |key: &str| ids.contains_key(key) || library.get(key).is_some();
     let mut names: Vec<&str> = ids.keys().copied().collect();
     names.extend(library.references.iter().map(|r| r.key.as_str()));
     let mut hints = Suggestions::of(names, "the bibliography, [[sources]] or [[figures]]");
     let mut cited: HashSet<&str> = HashSet::new();
-    let mut unknown =
-        |key: &str, span: std::ops::Range<usize>, diagnostics: &mut Vec<Diagnostic>| {
-            if !known(key) {
-                let hint = hints.hint(key);
-                diagnostics.push(
-                    Diagnostic::error(format!("the citation `[@{key}]` names no reference"))
-                        .at(file, span)
-                        .hint(hint),
-                );
-            }
-        };
+    let mut unknown = |key: &str, span: Range<usize>, diagnostics: &mut Vec<Diagnostic>| {
+        if !known(key) {
+            let hint = hints.hint(key);
+            diagnostics.push(
+                Diagnostic::error(format!("the citation `[@{key}]` names no reference"))
+                    .at(file, span)
+                    .hint(hint),
+            );
+        }
+    };
     for event in &brief.timeline {
         for source in &event.sources {
             cited.insert(&source.value);
@@ -295,31 +403,24 @@ pub fn references(brief: &Brief, complete: bool, diagnostics: &mut Vec<Diagnosti
             });
         }
     }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return;
-    }
-    for source in &brief.sources {
-        if !source.id.value.is_empty() && !cited.contains(source.id.value.as_str()) {
-            diagnostics.push(
-                Diagnostic::warning(format!("the source `{}` is never cited", source.id.value))
-                    .at(file, source.id.span.clone())
-                    .hint(format!("cite it in the text as [@{}] or list it in a timeline event's `sources`; it is still printed among the sources", source.id.value)),
-            );
-        }
-    }
-    // A file's references cited nowhere: one warning a file, at the first of them, since a
-    // reference manager's export may hold far more than one brief cites.
-    let mut uncited: Vec<(
-        &std::sync::Arc<crate::source::SourceFile>,
-        Vec<&crate::brief::bibliography::Reference>,
-    )> = vec![];
-    for reference in &library.references {
+    cited
+}
+
+/// A file's references cited nowhere: one warning a file, at the first of them, since a
+/// reference manager's export may hold far more than one brief cites.
+fn warn_uncited_references(
+    references: &[Reference],
+    cited: &HashSet<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut uncited: Vec<(&Arc<SourceFile>, Vec<&Reference>)> = vec![];
+    for reference in references {
         if cited.contains(reference.key.as_str()) {
             continue;
         }
         match uncited
             .iter_mut()
-            .find(|(f, _)| std::sync::Arc::ptr_eq(f, &reference.file))
+            .find(|(f, _)| Arc::ptr_eq(f, &reference.file))
         {
             Some((_, list)) => list.push(reference),
             None => uncited.push((&reference.file, vec![reference])),
@@ -359,7 +460,7 @@ fn unique_ids<'a>(
     file: &SourceFile,
     ids: impl Iterator<Item = &'a Str>,
     what: &str,
-    error: &mut impl FnMut(std::ops::Range<usize>, String, Option<String>),
+    error: &mut impl ReportError,
 ) -> HashMap<&'a str, &'a Str> {
     let mut seen: HashMap<&str, &Str> = HashMap::new();
     for id in ids {

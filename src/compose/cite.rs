@@ -21,7 +21,7 @@ use citationberg::{StyleClass, VerticalAlign};
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
-    ElemChildren, ElemMeta, Formatting, LocatorPayload, SpecificLocator,
+    ElemChildren, ElemMeta, Formatting, LocatorPayload, Rendered, SpecificLocator,
 };
 
 use crate::brief::bibliography::is_style_file;
@@ -368,20 +368,31 @@ impl Collector {
     /// them).
     pub fn finish(self, brief: &Brief) -> Formatted {
         let own: Vec<Item> = brief.sources.iter().map(source_item).collect();
-        let mut items: HashMap<&str, &Item> = HashMap::new();
-        for reference in &brief.library.references {
-            items
-                .entry(reference.key.as_str())
-                .or_insert(&reference.item);
+        let items = items_by_key(brief, &own);
+        let located = self.locators();
+        let files = locale_files(&self.locale);
+        let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
+        let requested = self.request_citations(&mut driver, &items, &located, &files);
+        self.request_uncited_sources(&mut driver, brief, &own, &requested.cited, &files);
+        let rendered = driver.finish(BibliographyRequest::new(
+            &self.style,
+            Some(self.locale.clone()),
+            &files,
+        ));
+        let citations = self.citation_texts(&rendered, &requested, &items);
+        let (references, hanging_indent) = reference_list(&rendered, &items);
+        Formatted {
+            citations,
+            references,
+            hanging_indent,
         }
-        for (source, item) in brief.sources.iter().zip(&own) {
-            items.insert(source.id.value.as_str(), item);
-        }
+    }
+
+    /// Each key's locator as the style reads it, and what is printed after it as written;
+    /// the engine borrows the locators' values while it formats.
+    fn locators(&self) -> Vec<Vec<Located>> {
         let terms = archive_locale(&self.locale);
-        // Each key's locator as the style reads it, and what is printed after it as written;
-        // the engine borrows the locators' values while it formats.
-        let parsed: Vec<Vec<Located>> = self
-            .requests
+        self.requests
             .iter()
             .map(|request| {
                 request
@@ -393,24 +404,30 @@ impl Collector {
                     })
                     .collect()
             })
-            .collect();
-        let files = locale_files(&self.locale);
-        let locale_files: &[Locale] = &files;
-        let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
-        // Which request of the driver each slot became (a citation of nothing known, which
-        // the checks refuse, becomes none).
-        let mut slots: Vec<Option<usize>> = Vec::with_capacity(self.requests.len());
-        // Each request's prefixes and suffixes, by the item's place in it.
-        let mut affixes: Vec<Vec<(Option<String>, Option<String>)>> = vec![];
-        let mut cited: HashSet<&str> = HashSet::new();
-        for (request, locators) in self.requests.iter().zip(&parsed) {
+            .collect()
+    }
+
+    /// Hands the engine each citation registered, of the items it knows.
+    fn request_citations<'a>(
+        &'a self,
+        driver: &mut BibliographyDriver<'a, Item>,
+        items: &HashMap<&'a str, &'a Item>,
+        located: &'a [Vec<Located>],
+        locale_files: &'a [Locale],
+    ) -> Requested<'a> {
+        let mut requested = Requested {
+            slots: Vec::with_capacity(self.requests.len()),
+            affixes: vec![],
+            cited: HashSet::new(),
+        };
+        for (request, locators) in self.requests.iter().zip(located) {
             let mut citation_items = vec![];
             let mut these = vec![];
             for (r, (locator, suffix)) in request.refs.iter().zip(locators) {
                 let Some(item) = items.get(r.id.as_str()) else {
                     continue;
                 };
-                cited.insert(r.id.as_str());
+                requested.cited.insert(r.id.as_str());
                 let locator = locator
                     .as_ref()
                     .map(|(l, value)| SpecificLocator(*l, LocatorPayload::Str(value.as_str())));
@@ -419,11 +436,11 @@ impl Collector {
                 these.push((r.prefix.clone(), suffix.clone()));
             }
             if citation_items.is_empty() {
-                slots.push(None);
+                requested.slots.push(None);
                 continue;
             }
-            slots.push(Some(affixes.len()));
-            affixes.push(these);
+            requested.slots.push(Some(requested.affixes.len()));
+            requested.affixes.push(these);
             driver.citation(CitationRequest::new(
                 citation_items,
                 &self.style,
@@ -432,9 +449,20 @@ impl Collector {
                 request.note,
             ));
         }
-        let cited_requests = affixes.len();
-        // The brief's own sources are listed whether cited or not.
-        for (source, item) in brief.sources.iter().zip(&own) {
+        requested
+    }
+
+    /// Hands the engine the brief's own sources not cited, hidden: they are listed whether
+    /// cited or not.
+    fn request_uncited_sources<'a>(
+        &'a self,
+        driver: &mut BibliographyDriver<'a, Item>,
+        brief: &Brief,
+        own: &'a [Item],
+        cited: &HashSet<&str>,
+        locale_files: &'a [Locale],
+    ) {
+        for (source, item) in brief.sources.iter().zip(own) {
             if !cited.contains(source.id.value.as_str()) {
                 driver.citation(CitationRequest::new(
                     vec![CitationItem::new(item, None, None, true, None)],
@@ -445,12 +473,18 @@ impl Collector {
                 ));
             }
         }
-        let rendered = driver.finish(BibliographyRequest::new(
-            &self.style,
-            Some(self.locale.clone()),
-            locale_files,
-        ));
-        let citations = slots
+    }
+
+    /// Each citation's text by its slot, with the keys it cites in the order printed.
+    fn citation_texts(
+        &self,
+        rendered: &Rendered,
+        requested: &Requested<'_>,
+        items: &HashMap<&str, &Item>,
+    ) -> Vec<(Vec<String>, Vec<Inline>)> {
+        let cited_requests = requested.affixes.len();
+        requested
+            .slots
             .iter()
             .zip(&self.requests)
             .map(|(slot, request)| match slot {
@@ -464,7 +498,7 @@ impl Collector {
                         .collect();
                     let content = citation_inlines(
                         &citation.citation,
-                        &affixes[*index],
+                        &requested.affixes[*index],
                         request,
                         self.note_style,
                         self.punctuation_in_quotes,
@@ -473,30 +507,55 @@ impl Collector {
                 }
                 _ => (vec![], vec![]),
             })
-            .collect();
-        let (references, hanging_indent) = match &rendered.bibliography {
-            Some(list) => (
-                list.items
-                    .iter()
-                    .map(|item| Entry {
-                        key: item.key.clone(),
-                        label: item.first_field.as_ref().map(|f| {
-                            let mut out = Runs::default();
-                            out.child(f, Formatting::default());
-                            out.finish()
-                        }),
-                        content: named(inlines(&item.content), items.get(item.key.as_str())),
-                    })
-                    .collect(),
-                list.hanging_indent,
-            ),
-            None => (vec![], false),
-        };
-        Formatted {
-            citations,
-            references,
-            hanging_indent,
-        }
+            .collect()
+    }
+}
+
+/// The citations as handed to the engine.
+struct Requested<'a> {
+    /// Which request of the engine each slot became (a citation of nothing known, which the
+    /// checks refuse, becomes none).
+    slots: Vec<Option<usize>>,
+    /// Each request's prefixes and suffixes, by the item's place in it.
+    affixes: Vec<Vec<(Option<String>, Option<String>)>>,
+    /// The keys cited.
+    cited: HashSet<&'a str>,
+}
+
+/// Every item a brief may cite, by its key: the references of its bibliography files (the
+/// first, if a key is written twice), and its own sources (`own`, made items), which win.
+fn items_by_key<'a>(brief: &'a Brief, own: &'a [Item]) -> HashMap<&'a str, &'a Item> {
+    let mut items: HashMap<&str, &Item> = HashMap::new();
+    for reference in &brief.library.references {
+        items
+            .entry(reference.key.as_str())
+            .or_insert(&reference.item);
+    }
+    for (source, item) in brief.sources.iter().zip(own) {
+        items.insert(source.id.value.as_str(), item);
+    }
+    items
+}
+
+/// The reference list in the style's order, and whether it is set with hanging indents.
+fn reference_list(rendered: &Rendered, items: &HashMap<&str, &Item>) -> (Vec<Entry>, bool) {
+    match &rendered.bibliography {
+        Some(list) => (
+            list.items
+                .iter()
+                .map(|item| Entry {
+                    key: item.key.clone(),
+                    label: item.first_field.as_ref().map(|f| {
+                        let mut out = Runs::default();
+                        out.child(f, Formatting::default());
+                        out.finish()
+                    }),
+                    content: named(inlines(&item.content), items.get(item.key.as_str())),
+                })
+                .collect(),
+            list.hanging_indent,
+        ),
+        None => (vec![], false),
     }
 }
 

@@ -307,6 +307,34 @@ struct Notes {
 }
 
 impl Notes {
+    /// Notes for a brief's text in its language, with each figure's class and number.
+    fn new(brief: &Brief, numbered: &[NumberedFigure]) -> Self {
+        Self {
+            numbers: HashMap::new(),
+            quotes: Quotes::for_language(&brief.language.value.primary),
+            collector: Collector::new(brief),
+            figures: numbered
+                .iter()
+                .map(|numbered| {
+                    let figure = &brief.figures[numbered.index];
+                    (
+                        figure.id.value.clone(),
+                        (class_of(figure.kind()), numbered.number),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// A plain-text field with the language's quotation marks and dashes.
+    fn plain(&self, text: &model::Str) -> String {
+        smarten(&text.value, self.quotes)
+    }
+
+    fn plain_opt(&self, text: &Option<model::Str>) -> Option<String> {
+        text.as_ref().map(|t| self.plain(t))
+    }
+
     fn number(&mut self, id: &str) -> usize {
         let next = self.numbers.len() + 1;
         *self.numbers.entry(id.to_string()).or_insert(next)
@@ -749,225 +777,23 @@ pub fn build_unformatted(brief: &Brief, print: &Print) -> Document {
 }
 
 fn build_with(brief: &Brief, print: &Print, source: Option<&str>, format: bool) -> Document {
-    let quotes = Quotes::for_language(&brief.language.value.primary);
     // Figures are numbered in print order, per class, before any text refers to them.
-    let order = figure_order(brief);
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let numbered: Vec<(usize, Option<usize>, usize)> = order
-        .iter()
-        .map(|&(index, section)| {
-            let count = counts
-                .entry(class_of(brief.figures[index].kind()))
-                .or_default();
-            *count += 1;
-            (index, section, *count)
-        })
-        .collect();
-    let mut notes = Notes {
-        numbers: HashMap::new(),
-        quotes,
-        collector: Collector::new(brief),
-        figures: numbered
-            .iter()
-            .map(|&(index, _, number)| {
-                let figure = &brief.figures[index];
-                (figure.id.value.clone(), (class_of(figure.kind()), number))
-            })
-            .collect(),
-    };
-    let plain = move |text: &model::Str| smarten(&text.value, quotes);
-    let plain_opt = move |text: &Option<model::Str>| text.as_ref().map(plain);
-
-    let summary = Summary {
-        text: notes.rich(&brief.summary.text),
-        key_points: brief
-            .summary
-            .key_points
-            .iter()
-            .map(|k| inline_content(&notes.rich(k)))
-            .collect(),
-    };
-    // A section's figures follow its body, and their captions are read there, so that note
-    // numbers rise through the paper; those placed nowhere follow the last section.
-    let mut figure_list: Vec<Option<Figure>> = (0..brief.figures.len()).map(|_| None).collect();
-    let mut sections = Vec::with_capacity(brief.sections.len());
-    for (index, s) in brief.sections.iter().enumerate() {
-        sections.push(Section {
-            index,
-            heading: plain(&s.heading),
-            body: notes.rich(&s.body),
-            slide: None,
-            figures: s.figures.iter().map(|f| f.value.clone()).collect(),
-        });
-        for &(figure, _, number) in numbered.iter().filter(|n| n.1 == Some(index)) {
-            figure_list[figure] = Some(figure_data(brief, figure, Some(index), number, &mut notes));
-        }
-    }
-    for &(figure, _, number) in numbered.iter().filter(|n| n.1.is_none()) {
-        figure_list[figure] = Some(figure_data(brief, figure, None, number, &mut notes));
-    }
-    let figures: Vec<Figure> = order
-        .iter()
-        .filter_map(|(index, _)| figure_list[*index].take())
-        .collect();
-
-    let actor_groups = KIND_ORDER
-        .iter()
-        .map(|&kind| ActorGroup {
-            kind: kind.name(),
-            actors: brief
-                .actors
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.kind == kind)
-                .map(|(index, a)| Actor {
-                    index,
-                    id: a.id.value.clone(),
-                    name: plain(&a.name),
-                    role: plain_opt(&a.role),
-                    stance: plain_opt(&a.stance),
-                    description: notes.rich_opt(&a.description),
-                    interests: a.interests.iter().map(plain).collect(),
-                })
-                .collect(),
-        })
-        .filter(|g| !g.actors.is_empty())
-        .collect();
-
-    let names: HashMap<&str, String> = brief
-        .actors
-        .iter()
-        .map(|a| (a.id.value.as_str(), plain(&a.name)))
-        .collect();
-    let mut events: Vec<(usize, &model::Event)> = brief.timeline.iter().enumerate().collect();
-    // Stable: events on the same date keep the order the brief gives them.
-    events.sort_by_key(|(_, e)| e.date.value);
-    let timeline = events
-        .into_iter()
-        .map(|(index, e)| Event {
-            index,
-            date: e.date.value,
-            end: e.end.as_ref().map(|d| d.value),
-            title: plain(&e.title),
-            description: notes.rich_opt(&e.description),
-            actors: e
-                .actors
-                .iter()
-                .filter_map(|id| names.get(id.value.as_str()).cloned())
-                .collect(),
-            notes: if notes.collector.is_some() {
-                vec![]
-            } else {
-                notes.numbers_for(e.sources.iter().map(|s| s.value.as_str()))
-            },
-            citation: notes.event_citation(&e.sources),
-        })
-        .collect();
-
-    let recommendations = brief
-        .recommendations
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Recommendation {
-            index: i,
-            number: i + 1,
-            title: plain(&r.title),
-            body: notes.rich_opt(&r.body),
-            audience: plain_opt(&r.audience),
-            priority: r.priority.map(|p| p.name()),
-        })
-        .collect();
-
-    let authors = brief
-        .authors
-        .iter()
-        .enumerate()
-        .map(|(index, a)| Author {
-            index,
-            name: plain(&a.name),
-            affiliation: plain_opt(&a.affiliation),
-            bio: notes.rich_opt(&a.bio),
-        })
-        .collect();
+    let numbered = number_figures(brief);
+    let mut notes = Notes::new(brief, &numbered);
+    // The parts are read in the paper's print order, so that note numbers rise through it.
+    let summary = summary(brief, &mut notes);
+    let (mut sections, figures) = sections_and_figures(brief, &numbered, &mut notes);
+    let actor_groups = actor_groups(brief, &mut notes);
+    let timeline = timeline(brief, &mut notes);
+    let recommendations = recommendations(brief, &mut notes);
+    let authors = authors(brief, &mut notes);
     let about = notes.rich_opt(&brief.about);
     let disclaimer = notes.rich_opt(&brief.disclaimer);
-    // A slide's words are read after the paper's text, by a copy of the numbering: the slides
-    // carry no citation marks, so a source cited only there stays unnumbered in the paper.
-    let mut slide_notes = Notes {
-        numbers: notes.numbers.clone(),
-        quotes,
-        figures: notes.figures.clone(),
-        collector: notes.collector.take(),
-    };
-    for (section, given) in sections.iter_mut().zip(&brief.sections) {
-        section.slide = slide_notes.rich_opt(&given.slide);
-    }
-    let collector = slide_notes.collector.take();
-
-    let mut sources: Vec<Source> = brief
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(index, s)| Source {
-            index,
-            id: s.id.value.clone(),
-            number: notes.numbers.get(&s.id.value).copied(),
-            title: plain(&s.title),
-            author: plain_opt(&s.author),
-            publisher: plain_opt(&s.publisher),
-            date: s.date.as_ref().map(|d| d.value),
-            url: s.url.as_ref().map(|u| u.value.clone()),
-        })
-        .collect();
-    sources.sort_by_key(|s| s.number.unwrap_or(usize::MAX));
-    if collector.is_some() {
-        // Among the references, in the style's order.
-        sources.clear();
-    }
-
+    let collector = read_slides(brief, &mut sections, &mut notes);
+    let sources = sources(brief, &notes, collector.is_some());
     let mut document = Document {
         version: DATA_VERSION,
-        meta: Meta {
-            title: plain(&brief.title),
-            subtitle: plain_opt(&brief.subtitle),
-            date: brief.date.value,
-            language: brief.language.value.primary.clone(),
-            region: brief.language.value.region.clone(),
-            publisher: plain_opt(&brief.publisher),
-            series: plain_opt(&brief.series),
-            number: brief.number.as_ref().map(|n| n.value.clone()),
-            // A scheme's level is printed as the scheme writes it; free text as written.
-            classification: match &brief.marking {
-                Some(marking) if marking.level.is_some() => Some(marking.text.clone()),
-                _ => plain_opt(&brief.classification),
-            },
-            marking: brief
-                .marking
-                .as_ref()
-                .and_then(|m| m.level)
-                .map(|(scheme, level)| MarkingLevel {
-                    scheme: scheme.name(),
-                    level,
-                }),
-            url: brief.url.as_ref().map(|u| u.value.clone()),
-            qr: brief
-                .url
-                .as_ref()
-                .and_then(|u| qr::svg(&u.value))
-                .map(|_| format!("/{QR_PATH}")),
-            version: plain_opt(&brief.version),
-            keywords: brief.keywords.iter().map(|k| k.value.clone()).collect(),
-            paper: print.paper.typst_name(),
-            bleed: print.bleed_mm,
-            booklet: print.booklet,
-            source: source.map(str::to_string),
-            style: brief.style.as_ref().map(|style| StyleData {
-                accent: style.accent.as_ref().map(|a| a.value.to_ascii_lowercase()),
-                logo: style.logo.as_ref().map(|l| logo::virtual_path(&l.value)),
-                logo_alt: plain_opt(&style.logo_alt),
-                footer: plain_opt(&style.footer),
-            }),
-        },
+        meta: meta(brief, print, source, &notes),
         authors,
         summary,
         sections,
@@ -981,38 +807,299 @@ fn build_with(brief: &Brief, print: &Print, source: Option<&str>, format: bool) 
         citations: None,
     };
     if let Some(collector) = collector.filter(|_| format) {
-        let class = collector.class();
-        let formatted = collector.finish(brief);
-        let mut texts = formatted.citations;
-        each_inline(&mut document, &mut |inline| {
-            if let Inline::Citation {
-                keys,
-                content,
-                slot,
-                ..
-            } = inline
-                && let Some((cited, text)) = texts.get_mut(*slot)
-            {
-                *keys = std::mem::take(cited);
-                *content = std::mem::take(text);
-            }
-        });
-        document.citations = Some(Citations {
-            style: brief.citation_style().unwrap_or_default().to_string(),
-            class,
-            hanging_indent: formatted.hanging_indent,
-            references: formatted
-                .references
-                .into_iter()
-                .map(|entry| ReferenceEntry {
-                    key: entry.key,
-                    label: entry.label,
-                    content: entry.content,
-                })
-                .collect(),
-        });
+        format_citations(&mut document, brief, collector);
     }
     document
+}
+
+/// A figure with its place in print: the section that places it, and its number in its class.
+struct NumberedFigure {
+    index: usize,
+    section: Option<usize>,
+    number: usize,
+}
+
+/// The brief's figures in print order, each numbered within its class ("Table 2", "Figure 3").
+fn number_figures(brief: &Brief) -> Vec<NumberedFigure> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    figure_order(brief)
+        .into_iter()
+        .map(|(index, section)| {
+            let count = counts
+                .entry(class_of(brief.figures[index].kind()))
+                .or_default();
+            *count += 1;
+            NumberedFigure {
+                index,
+                section,
+                number: *count,
+            }
+        })
+        .collect()
+}
+
+fn summary(brief: &Brief, notes: &mut Notes) -> Summary {
+    Summary {
+        text: notes.rich(&brief.summary.text),
+        key_points: brief
+            .summary
+            .key_points
+            .iter()
+            .map(|k| inline_content(&notes.rich(k)))
+            .collect(),
+    }
+}
+
+/// The sections, and the figures in print order. A section's figures follow its body, and
+/// their captions are read there, so that note numbers rise through the paper; those placed
+/// nowhere follow the last section.
+fn sections_and_figures(
+    brief: &Brief,
+    numbered: &[NumberedFigure],
+    notes: &mut Notes,
+) -> (Vec<Section>, Vec<Figure>) {
+    let mut figure_list: Vec<Option<Figure>> = (0..brief.figures.len()).map(|_| None).collect();
+    let mut read_figure = |figure: &NumberedFigure, notes: &mut Notes| {
+        figure_list[figure.index] = Some(figure_data(
+            brief,
+            figure.index,
+            figure.section,
+            figure.number,
+            notes,
+        ));
+    };
+    let mut sections = Vec::with_capacity(brief.sections.len());
+    for (index, s) in brief.sections.iter().enumerate() {
+        sections.push(Section {
+            index,
+            heading: notes.plain(&s.heading),
+            body: notes.rich(&s.body),
+            slide: None,
+            figures: s.figures.iter().map(|f| f.value.clone()).collect(),
+        });
+        for figure in numbered.iter().filter(|f| f.section == Some(index)) {
+            read_figure(figure, notes);
+        }
+    }
+    for figure in numbered.iter().filter(|f| f.section.is_none()) {
+        read_figure(figure, notes);
+    }
+    let figures = numbered
+        .iter()
+        .filter_map(|f| figure_list[f.index].take())
+        .collect();
+    (sections, figures)
+}
+
+/// The actors grouped by kind, the groups in `KIND_ORDER`, empty ones left out.
+fn actor_groups(brief: &Brief, notes: &mut Notes) -> Vec<ActorGroup> {
+    KIND_ORDER
+        .iter()
+        .map(|&kind| ActorGroup {
+            kind: kind.name(),
+            actors: brief
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.kind == kind)
+                .map(|(index, a)| Actor {
+                    index,
+                    id: a.id.value.clone(),
+                    name: notes.plain(&a.name),
+                    role: notes.plain_opt(&a.role),
+                    stance: notes.plain_opt(&a.stance),
+                    description: notes.rich_opt(&a.description),
+                    interests: a.interests.iter().map(|i| notes.plain(i)).collect(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.actors.is_empty())
+        .collect()
+}
+
+/// The timeline sorted by date, each event with its actors' names and its sources' notes (or,
+/// with a citation style, their citation).
+fn timeline(brief: &Brief, notes: &mut Notes) -> Vec<Event> {
+    let names: HashMap<&str, String> = brief
+        .actors
+        .iter()
+        .map(|a| (a.id.value.as_str(), notes.plain(&a.name)))
+        .collect();
+    let mut events: Vec<(usize, &model::Event)> = brief.timeline.iter().enumerate().collect();
+    // Stable: events on the same date keep the order the brief gives them.
+    events.sort_by_key(|(_, e)| e.date.value);
+    events
+        .into_iter()
+        .map(|(index, e)| Event {
+            index,
+            date: e.date.value,
+            end: e.end.as_ref().map(|d| d.value),
+            title: notes.plain(&e.title),
+            description: notes.rich_opt(&e.description),
+            actors: e
+                .actors
+                .iter()
+                .filter_map(|id| names.get(id.value.as_str()).cloned())
+                .collect(),
+            notes: if notes.collector.is_some() {
+                vec![]
+            } else {
+                notes.numbers_for(e.sources.iter().map(|s| s.value.as_str()))
+            },
+            citation: notes.event_citation(&e.sources),
+        })
+        .collect()
+}
+
+fn recommendations(brief: &Brief, notes: &mut Notes) -> Vec<Recommendation> {
+    brief
+        .recommendations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Recommendation {
+            index: i,
+            number: i + 1,
+            title: notes.plain(&r.title),
+            body: notes.rich_opt(&r.body),
+            audience: notes.plain_opt(&r.audience),
+            priority: r.priority.map(|p| p.name()),
+        })
+        .collect()
+}
+
+fn authors(brief: &Brief, notes: &mut Notes) -> Vec<Author> {
+    brief
+        .authors
+        .iter()
+        .enumerate()
+        .map(|(index, a)| Author {
+            index,
+            name: notes.plain(&a.name),
+            affiliation: notes.plain_opt(&a.affiliation),
+            bio: notes.rich_opt(&a.bio),
+        })
+        .collect()
+}
+
+/// Reads each section's slide, after the paper's text, by a copy of the numbering: the slides
+/// carry no citation marks, so a source cited only there stays unnumbered in the paper. Gives
+/// back the collector of citations, the slides' registered after the paper's.
+fn read_slides(brief: &Brief, sections: &mut [Section], notes: &mut Notes) -> Option<Collector> {
+    let mut slide_notes = Notes {
+        numbers: notes.numbers.clone(),
+        quotes: notes.quotes,
+        figures: notes.figures.clone(),
+        collector: notes.collector.take(),
+    };
+    for (section, given) in sections.iter_mut().zip(&brief.sections) {
+        section.slide = slide_notes.rich_opt(&given.slide);
+    }
+    slide_notes.collector.take()
+}
+
+/// The brief's sources with their note numbers, in order of first citation; none with a
+/// citation style (`in_style`), which lists them among its references, in its own order.
+fn sources(brief: &Brief, notes: &Notes, in_style: bool) -> Vec<Source> {
+    if in_style {
+        return vec![];
+    }
+    let mut sources: Vec<Source> = brief
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(index, s)| Source {
+            index,
+            id: s.id.value.clone(),
+            number: notes.numbers.get(&s.id.value).copied(),
+            title: notes.plain(&s.title),
+            author: notes.plain_opt(&s.author),
+            publisher: notes.plain_opt(&s.publisher),
+            date: s.date.as_ref().map(|d| d.value),
+            url: s.url.as_ref().map(|u| u.value.clone()),
+        })
+        .collect();
+    sources.sort_by_key(|s| s.number.unwrap_or(usize::MAX));
+    sources
+}
+
+/// The brief's front matter and how it is printed.
+fn meta(brief: &Brief, print: &Print, source: Option<&str>, notes: &Notes) -> Meta {
+    Meta {
+        title: notes.plain(&brief.title),
+        subtitle: notes.plain_opt(&brief.subtitle),
+        date: brief.date.value,
+        language: brief.language.value.primary.clone(),
+        region: brief.language.value.region.clone(),
+        publisher: notes.plain_opt(&brief.publisher),
+        series: notes.plain_opt(&brief.series),
+        number: brief.number.as_ref().map(|n| n.value.clone()),
+        // A scheme's level is printed as the scheme writes it; free text as written.
+        classification: match &brief.marking {
+            Some(marking) if marking.level.is_some() => Some(marking.text.clone()),
+            _ => notes.plain_opt(&brief.classification),
+        },
+        marking: brief
+            .marking
+            .as_ref()
+            .and_then(|m| m.level)
+            .map(|(scheme, level)| MarkingLevel {
+                scheme: scheme.name(),
+                level,
+            }),
+        url: brief.url.as_ref().map(|u| u.value.clone()),
+        qr: brief
+            .url
+            .as_ref()
+            .and_then(|u| qr::svg(&u.value))
+            .map(|_| format!("/{QR_PATH}")),
+        version: notes.plain_opt(&brief.version),
+        keywords: brief.keywords.iter().map(|k| k.value.clone()).collect(),
+        paper: print.paper.typst_name(),
+        bleed: print.bleed_mm,
+        booklet: print.booklet,
+        source: source.map(str::to_string),
+        style: brief.style.as_ref().map(|style| StyleData {
+            accent: style.accent.as_ref().map(|a| a.value.to_ascii_lowercase()),
+            logo: style.logo.as_ref().map(|l| logo::virtual_path(&l.value)),
+            logo_alt: notes.plain_opt(&style.logo_alt),
+            footer: notes.plain_opt(&style.footer),
+        }),
+    }
+}
+
+/// Formats every citation registered in the brief's citation style, puts each one's text in
+/// its slot, and adds the reference list.
+fn format_citations(document: &mut Document, brief: &Brief, collector: Collector) {
+    let class = collector.class();
+    let formatted = collector.finish(brief);
+    let mut texts = formatted.citations;
+    each_inline(document, &mut |inline| {
+        if let Inline::Citation {
+            keys,
+            content,
+            slot,
+            ..
+        } = inline
+            && let Some((cited, text)) = texts.get_mut(*slot)
+        {
+            *keys = std::mem::take(cited);
+            *content = std::mem::take(text);
+        }
+    });
+    document.citations = Some(Citations {
+        style: brief.citation_style().unwrap_or_default().to_string(),
+        class,
+        hanging_indent: formatted.hanging_indent,
+        references: formatted
+            .references
+            .into_iter()
+            .map(|entry| ReferenceEntry {
+                key: entry.key,
+                label: entry.label,
+                content: entry.content,
+            })
+            .collect(),
+    });
 }
 
 /// One reference as the brief prints it in its reference list, in its citation style and

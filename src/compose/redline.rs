@@ -72,10 +72,7 @@ struct List<'a> {
 
 fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
     let Redline {
-        old,
-        new,
-        changes,
-        names: (old_name, new_name),
+        old, new, changes, ..
     } = *redline;
     // The old version's references as the new style formats them, so that a reference is
     // compared on its words alone.
@@ -85,32 +82,66 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
     let before = serde_json::to_value(before_document).expect("plain data");
     let mut after = serde_json::to_value(after_document).expect("plain data");
     let mut marks = Marks::default();
+    mark_summary(changes, &before, &mut after, &mut marks);
+    mark_items(
+        changes,
+        (&before, &old_places),
+        (&mut after, &new_places),
+        &mut marks,
+    );
+    mark_figures(
+        changes,
+        (array(&before["figures"]), &old_places.figures),
+        &new_places.figures,
+        &mut marks,
+        &mut after["figures"],
+    );
+    mark_references(changes, &before, &mut after, &mut marks);
+    // What is not marked in the text is still listed on the summary page.
+    for change in &changes.changes {
+        if !marks.listed(change) {
+            marks.add(change, None);
+        }
+    }
+    add_summary_page(redline, marks, &mut after);
+    serde_json::to_vec(&after).expect("plain data")
+}
 
-    // The summary: its text and key points, marked word by word.
-    if let Some(change) = changes
+/// The summary: its text and key points, marked word by word.
+fn mark_summary(changes: &Changes, before: &Value, after: &mut Value, marks: &mut Marks) {
+    let Some(change) = changes
         .changes
         .iter()
         .find(|c| c.kind == Kind::Summary && c.status != Status::Removed)
-    {
-        let n = marks.add(change, None);
-        let summary = &mut after["summary"];
-        summary["mark"] = n.into();
-        summary["change"] = "changed".into();
-        summary["text"] = Value::Array(blocks(
-            array(&before["summary"]["text"]),
-            array(&summary["text"]),
-        ));
-        let old_points: Vec<Value> = array(&before["summary"]["key_points"]).to_vec();
-        let new_points: Vec<Value> = array(&summary["key_points"]).to_vec();
-        summary["key_points"] =
-            Value::Array(paired(&old_points, &new_points, |o, n| match (o, n) {
-                (Some(o), Some(n)) => Value::Array(inlines(array(o), array(n))),
-                (None, Some(n)) => Value::Array(vec![wrap("ins", array(n).to_vec())]),
-                (Some(o), None) => Value::Array(vec![wrap("del", array(o).to_vec())]),
-                (None, None) => Value::Null,
-            }));
-    }
+    else {
+        return;
+    };
+    let n = marks.add(change, None);
+    let summary = &mut after["summary"];
+    summary["mark"] = n.into();
+    summary["change"] = "changed".into();
+    summary["text"] = Value::Array(blocks(
+        array(&before["summary"]["text"]),
+        array(&summary["text"]),
+    ));
+    let old_points: Vec<Value> = array(&before["summary"]["key_points"]).to_vec();
+    let new_points: Vec<Value> = array(&summary["key_points"]).to_vec();
+    summary["key_points"] = Value::Array(paired(&old_points, &new_points, |o, n| match (o, n) {
+        (Some(o), Some(n)) => Value::Array(inlines(array(o), array(n))),
+        (None, Some(n)) => Value::Array(vec![wrap("ins", array(n).to_vec())]),
+        (Some(o), None) => Value::Array(vec![wrap("del", array(o).to_vec())]),
+        (None, None) => Value::Null,
+    }));
+}
 
+/// The sections, actors, timeline events and recommendations, in the order the summary page
+/// lists their changes.
+fn mark_items(
+    changes: &Changes,
+    (before, old_places): (&Value, &Places),
+    (after, new_places): (&mut Value, &Places),
+    marks: &mut Marks,
+) {
     let sections = List {
         kind: Kind::Section,
         old: array(&before["sections"]),
@@ -119,7 +150,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         rich_fields: &["body"],
         title_field: Some("heading"),
     };
-    mark_list(changes, &sections, &mut marks, &mut after["sections"]);
+    mark_list(changes, &sections, marks, &mut after["sections"]);
     // Actors, within their groups; a removed actor goes back into its old group.
     let old_actors = grouped_actors(&before["actor_groups"]);
     let mut new_actors = Value::Array(grouped_actors(&after["actor_groups"]));
@@ -131,7 +162,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         rich_fields: &["description"],
         title_field: Some("name"),
     };
-    mark_list(changes, &actors, &mut marks, &mut new_actors);
+    mark_list(changes, &actors, marks, &mut new_actors);
     after["actor_groups"] = regroup(&before["actor_groups"], &after["actor_groups"], new_actors);
     let events = List {
         kind: Kind::Event,
@@ -141,7 +172,7 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
         rich_fields: &["description"],
         title_field: Some("title"),
     };
-    mark_list(changes, &events, &mut marks, &mut after["timeline"]);
+    mark_list(changes, &events, marks, &mut after["timeline"]);
     let recommendations = List {
         kind: Kind::Recommendation,
         old: array(&before["recommendations"]),
@@ -153,26 +184,16 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
     mark_list(
         changes,
         &recommendations,
-        &mut marks,
+        marks,
         &mut after["recommendations"],
     );
+}
 
-    mark_figures(
-        changes,
-        (array(&before["figures"]), &old_places.figures),
-        &new_places.figures,
-        &mut marks,
-        &mut after["figures"],
-    );
-
-    mark_references(changes, &before, &mut after, &mut marks);
-
-    // What is not marked in the text is still listed on the summary page.
-    for change in &changes.changes {
-        if !marks.listed(change) {
-            marks.add(change, None);
-        }
-    }
+/// The summary page's data (`redline`): the versions' names, the changes counted, and each
+/// change listed with its mark.
+fn add_summary_page(redline: &Redline<'_>, marks: Marks, after: &mut Value) {
+    let changes = redline.changes;
+    let (old_name, new_name) = redline.names;
     let tally = changes.tally();
     // The same counts as data, for a template to word in the brief's language.
     let counts: Vec<Value> = changes
@@ -192,7 +213,6 @@ fn build(redline: &Redline<'_>, print: &Print) -> Vec<u8> {
             "changes": marks.entries,
         }),
     );
-    serde_json::to_vec(&after).expect("plain data")
 }
 
 /// The changes listed on the summary page, each with the number its item is marked by.

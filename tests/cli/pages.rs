@@ -458,6 +458,13 @@ fn the_closing_matter_never_stands_alone_on_a_last_page() {
         .position(|p| squeezed(p).contains("The views set out in this paper"))
         .expect("the disclaimer is printed");
     let page = squeezed(pages[with_disclaimer]);
-    assert!(page.contains("Kennan Institute The Kennan Institute"), "{page}");
-    assert_eq!(with_disclaimer, pages.len() - 1, "the disclaimer ends the paper");
+    assert!(
+        page.contains("Kennan Institute The Kennan Institute"),
+        "{page}"
+    );
+    assert_eq!(
+        with_disclaimer,
+        pages.len() - 1,
+        "the disclaimer ends the paper"
+    );
 }

@@ -35,76 +35,14 @@ impl Reader<'_> {
         let style = self.style(&mut top);
         let bibliography = self.bibliography(&mut top);
 
-        let authors = self.each_table(&mut top, "authors", |r, t| Author {
-            name: r.name(t).unwrap_or_else(|| empty(&t.span)),
-            affiliation: r.string(t, "affiliation", false),
-            bio: r.rich(t, "bio", Mode::Blocks, false),
-        });
-        let summary = match self.table(&mut top, "summary", true) {
-            Some(mut t) => {
-                let summary = Summary {
-                    text: self
-                        .rich(&mut t, "text", Mode::Blocks, true)
-                        .unwrap_or_else(|| empty_rich(&t.span)),
-                    key_points: self.rich_list(&mut t, "key_points"),
-                };
-                self.finish(t);
-                summary
-            }
-            None => Summary {
-                text: empty_rich(&(0..0)),
-                key_points: vec![],
-            },
-        };
-        let sections = self.each_table(&mut top, "sections", |r, t| Section {
-            heading: r
-                .string(t, "heading", true)
-                .unwrap_or_else(|| empty(&t.span)),
-            body: r
-                .rich(t, "body", Mode::Blocks, true)
-                .unwrap_or_else(|| empty_rich(&t.span)),
-            slide: r.rich(t, "slide", Mode::Blocks, false),
-            figures: r.strings(t, "figures"),
-        });
-        let actors = self.each_table(&mut top, "actors", |r, t| Actor {
-            id: r.id(t, "actor"),
-            name: r.name(t).unwrap_or_else(|| empty(&t.span)),
-            kind: r
-                .choice_required(t, "kind", &ActorKind::NAMES, ActorKind::parse)
-                .map_or(ActorKind::Organization, |k| k.value),
-            role: r.string(t, "role", false),
-            stance: r.string(t, "stance", false),
-            description: r.rich(t, "description", Mode::Blocks, false),
-            interests: r.strings(t, "interests"),
-        });
-        let timeline = self.each_table(&mut top, "timeline", |r, t| Event {
-            date: r.date(t, "date", true, false).unwrap_or(Spanned {
-                value: UNKNOWN_DATE,
-                span: t.span.clone(),
-            }),
-            end: r.date(t, "end", false, false),
-            title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
-            description: r.rich(t, "description", Mode::Blocks, false),
-            actors: r.strings(t, "actors"),
-            sources: r.strings(t, "sources"),
-        });
-        let recommendations = self.each_table(&mut top, "recommendations", |r, t| Recommendation {
-            title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
-            body: r.rich(t, "body", Mode::Blocks, false),
-            audience: r.string(t, "audience", false),
-            priority: r
-                .choice(t, "priority", &Priority::NAMES, Priority::parse)
-                .map(|p| p.value),
-        });
-        let sources = self.each_table(&mut top, "sources", |r, t| Source {
-            id: r.id(t, "source"),
-            title: r.string(t, "title", true).unwrap_or_else(|| empty(&t.span)),
-            author: r.string(t, "author", false),
-            publisher: r.string(t, "publisher", false),
-            date: r.date(t, "date", false, false),
-            url: r.url(t, "url"),
-        });
-        let figures = self.each_table(&mut top, "figures", |r, t| r.figure(t));
+        let authors = self.each_table(&mut top, "authors", Self::author);
+        let summary = self.summary(&mut top);
+        let sections = self.each_table(&mut top, "sections", Self::section);
+        let actors = self.each_table(&mut top, "actors", Self::actor);
+        let timeline = self.each_table(&mut top, "timeline", Self::event);
+        let recommendations = self.each_table(&mut top, "recommendations", Self::recommendation);
+        let sources = self.each_table(&mut top, "sources", Self::source);
+        let figures = self.each_table(&mut top, "figures", Self::figure);
         self.finish(top);
 
         Brief {
@@ -146,6 +84,109 @@ impl Reader<'_> {
             figures,
             bibliography,
             library: Default::default(),
+        }
+    }
+
+    /// An entry of `[[authors]]`.
+    fn author(&mut self, t: &mut Table<'_, '_>) -> Author {
+        Author {
+            name: self.name(t).unwrap_or_else(|| empty(&t.span)),
+            affiliation: self.string(t, "affiliation", false),
+            bio: self.rich(t, "bio", Mode::Blocks, false),
+        }
+    }
+
+    /// The `[summary]` table, which every brief has.
+    fn summary(&mut self, top: &mut Table<'_, '_>) -> Summary {
+        match self.table(top, "summary", true) {
+            Some(mut t) => {
+                let summary = Summary {
+                    text: self
+                        .rich(&mut t, "text", Mode::Blocks, true)
+                        .unwrap_or_else(|| empty_rich(&t.span)),
+                    key_points: self.rich_list(&mut t, "key_points"),
+                };
+                self.finish(t);
+                summary
+            }
+            None => Summary {
+                text: empty_rich(&(0..0)),
+                key_points: vec![],
+            },
+        }
+    }
+
+    /// An entry of `[[sections]]`.
+    fn section(&mut self, t: &mut Table<'_, '_>) -> Section {
+        Section {
+            heading: self
+                .string(t, "heading", true)
+                .unwrap_or_else(|| empty(&t.span)),
+            body: self
+                .rich(t, "body", Mode::Blocks, true)
+                .unwrap_or_else(|| empty_rich(&t.span)),
+            slide: self.rich(t, "slide", Mode::Blocks, false),
+            figures: self.strings(t, "figures"),
+        }
+    }
+
+    /// An entry of `[[actors]]`.
+    fn actor(&mut self, t: &mut Table<'_, '_>) -> Actor {
+        Actor {
+            id: self.id(t, "actor"),
+            name: self.name(t).unwrap_or_else(|| empty(&t.span)),
+            kind: self
+                .choice_required(t, "kind", &ActorKind::NAMES, ActorKind::parse)
+                .map_or(ActorKind::Organization, |k| k.value),
+            role: self.string(t, "role", false),
+            stance: self.string(t, "stance", false),
+            description: self.rich(t, "description", Mode::Blocks, false),
+            interests: self.strings(t, "interests"),
+        }
+    }
+
+    /// An entry of `[[timeline]]`.
+    fn event(&mut self, t: &mut Table<'_, '_>) -> Event {
+        Event {
+            date: self.date(t, "date", true, false).unwrap_or(Spanned {
+                value: UNKNOWN_DATE,
+                span: t.span.clone(),
+            }),
+            end: self.date(t, "end", false, false),
+            title: self
+                .string(t, "title", true)
+                .unwrap_or_else(|| empty(&t.span)),
+            description: self.rich(t, "description", Mode::Blocks, false),
+            actors: self.strings(t, "actors"),
+            sources: self.strings(t, "sources"),
+        }
+    }
+
+    /// An entry of `[[recommendations]]`.
+    fn recommendation(&mut self, t: &mut Table<'_, '_>) -> Recommendation {
+        Recommendation {
+            title: self
+                .string(t, "title", true)
+                .unwrap_or_else(|| empty(&t.span)),
+            body: self.rich(t, "body", Mode::Blocks, false),
+            audience: self.string(t, "audience", false),
+            priority: self
+                .choice(t, "priority", &Priority::NAMES, Priority::parse)
+                .map(|p| p.value),
+        }
+    }
+
+    /// An entry of `[[sources]]`.
+    fn source(&mut self, t: &mut Table<'_, '_>) -> Source {
+        Source {
+            id: self.id(t, "source"),
+            title: self
+                .string(t, "title", true)
+                .unwrap_or_else(|| empty(&t.span)),
+            author: self.string(t, "author", false),
+            publisher: self.string(t, "publisher", false),
+            date: self.date(t, "date", false, false),
+            url: self.url(t, "url"),
         }
     }
 }
