@@ -36,6 +36,12 @@ pub struct WatchArgs {
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = preview::DEFAULT_ADDRESS)]
     pub serve: Option<String>,
 
+    /// Ends the watch when its standard input closes: set by `brief lsp` for the previews it
+    /// starts, whose input is a pipe from the server, so that none outlives it however the
+    /// server ends (even killed, when no destructor runs).
+    #[arg(long, hide = true)]
+    pub end_with_stdin: bool,
+
     #[command(flatten)]
     pub standards: StandardArgs,
 
@@ -80,6 +86,12 @@ pub fn run(args: &WatchArgs, printer: &Printer) -> Result<Status, Failure> {
         outputs
     })?;
     let job = batch.jobs.into_iter().next().expect("one brief planned");
+    if args.end_with_stdin {
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            crate::fs::remove_temporary_files_and_exit(0);
+        });
+    }
     let preview = Arc::new(Preview::default());
     if let Some(address) = &args.serve {
         start_preview(address, &session, &job, &preview, printer)?;

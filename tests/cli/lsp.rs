@@ -928,6 +928,32 @@ fn http_get(url: &str) -> std::io::Result<String> {
 }
 
 #[test]
+fn a_preview_ends_with_a_server_that_is_killed() {
+    let text = crate::support::repo_file("briefs/belarus.toml");
+    let test = Test::new().file("belarus.toml", &text);
+    let mut client = Client::start(&test.path(), json!({}));
+    let uri = uri(&test.path().join("belarus.toml"));
+    client.open(&uri, &text);
+    client.diagnostics(&uri);
+    let result = client.request(
+        "workspace/executeCommand",
+        json!({"command": "brief.preview", "arguments": [uri]}),
+    );
+    let url = result["url"].as_str().unwrap().to_string();
+    assert!(http_get(&url).unwrap().starts_with("HTTP/1.1 200 OK"));
+    // Killed, the server runs no destructor: the preview sees its input close.
+    client.kill();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while http_get(&url).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the preview outlived the killed server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
 fn the_preview_opens_at_the_page_of_the_cursor() {
     let text = crate::support::repo_file("briefs/belarus.toml");
     // The page the paper prints the last section's heading on, read from its PDF.

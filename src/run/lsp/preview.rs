@@ -2,7 +2,7 @@
 //! request) starts `brief watch --serve` for the brief, once, in a process of its own (its PDF
 //! in a temporary folder, never beside the brief), and answers with the preview's address at
 //! the page that prints the place of the cursor; a client that can show documents is asked to
-//! open it. The processes end with the server.
+//! open it. The processes end with the server, even one killed (their input is a pipe from it).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -69,6 +69,7 @@ impl Previews {
             .arg("watch")
             .arg(path)
             .args([
+                "--end-with-stdin",
                 "--serve",
                 "127.0.0.1:0",
                 "--diagnostic-format",
@@ -79,9 +80,10 @@ impl Previews {
         if let Some(root) = &self.root {
             command.arg("--root").arg(root);
         }
-        // Its standard output is not the editor's: the protocol's messages go there.
+        // Its standard output is not the editor's: the protocol's messages go there. Its input
+        // is a pipe held open by this process alone: the watch ends when it closes.
         let mut child = command
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -232,6 +232,12 @@ impl Client {
         self.wait()
     }
 
+    /// Kills the server (SIGKILL on Unix: no destructor of it runs) and waits for it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     #[track_caller]
     fn wait(mut self) -> ExitStatus {
         self.stdin = None;
