@@ -21,6 +21,7 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use crate::brief::recipients::{self, Recipient};
+use crate::compose::coverage;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Failure};
 use crate::fs::{self, Staged};
@@ -168,10 +169,15 @@ fn refuse_unprintable(session: &Session, recipients: &[Recipient]) -> Result<(),
         .iter()
         .enumerate()
         .filter_map(|(i, recipient)| {
-            let c = session.uncovered(&recipient.label())?;
+            let text = session.uncovered(&recipient.label())?;
+            let what = if text.chars().nth(1).is_none() {
+                "no font has a glyph for"
+            } else {
+                "no one font has glyphs for all of"
+            };
             Some(pipeline::refuse(Diagnostic::error(format!(
-                "no font has a glyph for `{c}` (U+{:04X}) in the name of recipient {} ({})",
-                u32::from(c),
+                "{what} `{text}` ({}) in the name of recipient {} ({})",
+                coverage::code_points(&text),
                 i + 1,
                 recipient.label()
             ))))

@@ -410,7 +410,7 @@ impl Session {
         // same words as `brief check` finds it.
         if !self.settings.standards.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(
-                coverage::uncovered(&brief, &|c| self.fonts.covers(c))
+                coverage::uncovered(&brief, &|text| self.fonts.covers(text))
                     .into_iter()
                     .map(refuse),
             );
@@ -476,14 +476,13 @@ impl Session {
         }
     }
 
-    /// A character no font has, found elsewhere than in the brief (a recipient's name): an
-    /// error where a PDF standard applies.
-    pub fn uncovered(&self, text: &str) -> Option<char> {
+    /// A character no font has (or a letter and marks no one font has together), found
+    /// elsewhere than in the brief (a recipient's name): an error where a PDF standard applies.
+    pub fn uncovered(&self, text: &str) -> Option<String> {
         if self.settings.standards.is_empty() {
             return None;
         }
-        text.chars()
-            .find(|c| !c.is_whitespace() && !self.fonts.covers(*c))
+        coverage::missing(coverage::clusters(text), &|text| self.fonts.covers(text)).pop_first()
     }
 
     /// Under `--deny-warnings`, warnings stop the brief.
@@ -564,7 +563,7 @@ impl Session {
             warnings.extend(wide);
             return Err(Failure::Brief(warnings));
         }
-        let missing = compile::missing_glyphs(&document, brief);
+        let missing = compile::missing_glyphs(&document, brief, &|text| self.fonts.covers(text));
         if !missing.is_empty() && !self.settings.standards.is_empty() {
             // PDF/A and PDF/UA forbid empty boxes: what is a warning elsewhere stops the build.
             warnings.extend(missing.into_iter().map(refuse));

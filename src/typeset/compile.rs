@@ -1,7 +1,7 @@
 //! Compiling a brief with Typst: its data and template in, a laid-out document and the
 //! diagnostics out, template errors mapped back to the template's own files.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
@@ -88,15 +88,20 @@ pub fn evict(max_age: usize) {
 }
 
 /// Warns about characters that no font could draw, which would print as empty boxes, and
-/// points at where the brief writes them.
-pub fn missing_glyphs(document: &PagedDocument, brief: &Brief) -> Vec<Diagnostic> {
-    let mut missing = BTreeMap::new();
+/// points at where the brief writes them: in the words of `brief check` (a character no font
+/// has; a letter and its marks no one font has together).
+pub fn missing_glyphs(
+    document: &PagedDocument,
+    brief: &Brief,
+    covers: coverage::Covers,
+) -> Vec<Diagnostic> {
+    let mut clusters = BTreeSet::new();
     for page in document.pages() {
-        collect_missing(&page.frame, &mut missing);
+        collect_missing(&page.frame, &mut clusters);
     }
-    missing
-        .into_keys()
-        .map(|c: char| coverage::missing_glyph(brief, c))
+    coverage::missing(clusters, covers)
+        .iter()
+        .map(|text| coverage::missing_glyph(brief, text))
         .collect()
 }
 
@@ -134,17 +139,17 @@ pub fn page_with_text(document: &PagedDocument, needle: &str) -> Option<usize> {
         .map(|index| index + 1)
 }
 
-fn collect_missing(frame: &Frame, missing: &mut BTreeMap<char, ()>) {
+/// The text of each empty box (a glyph cluster: a letter with its marks), without what is not
+/// drawn.
+fn collect_missing(frame: &Frame, missing: &mut BTreeSet<String>) {
     for (_, item) in frame.items() {
         match item {
             FrameItem::Group(group) => collect_missing(&group.frame, missing),
             FrameItem::Text(text) => {
                 for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
-                    for c in text.text[glyph.range()]
-                        .chars()
-                        .filter(|c| !c.is_whitespace())
-                    {
-                        missing.insert(c, ());
+                    let drawn = coverage::drawn(&text.text[glyph.range()]);
+                    if !drawn.is_empty() {
+                        missing.insert(drawn);
                     }
                 }
             }

@@ -32,11 +32,13 @@ impl Fonts {
             .map(|font| (font.data().as_slice(), font.index()))
     }
 
-    /// Whether any of the fonts has a glyph for `c`.
-    pub fn covers(&self, c: char) -> bool {
-        self.0
-            .iter()
-            .any(|font| font.info().coverage.contains(c as u32))
+    /// Whether one of the fonts has a glyph for every character of `text` (a letter and its
+    /// marks, which the shaper sets from one font).
+    pub fn covers(&self, text: &str) -> bool {
+        self.0.iter().any(|font| {
+            let coverage = &font.info().coverage;
+            text.chars().all(|c| coverage.contains(c as u32))
+        })
     }
 }
 

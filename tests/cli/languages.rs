@@ -329,3 +329,29 @@ fn a_belarusian_briefs_redline_page_site_and_feed_are_in_belarusian() {
         }
     }
 }
+
+#[test]
+fn a_cyrillic_letter_with_a_titlo_prints_in_every_shape() {
+    // The titlo (U+0483) is in Noto Sans, not Charis SIL: the letter and its mark are set
+    // together from Noto Sans (found by fuzzing: `check` passed, `pdf` refused both as empty
+    // boxes, located at the first `д` of the brief).
+    let text = brief("be").replace("\"Brief\"", "\"Пра нафтапрад\u{0483}ктаў\"");
+    for template in ["paper", "memo", "slides"] {
+        // Exit 0, nothing said (no warning).
+        let out = Test::new()
+            .file("b.toml", &text)
+            .args(&["pdf", "--quiet", "b.toml", "--template", template])
+            .run();
+        // Its text is there (a viewer's extraction may split the cluster, which is set from
+        // another font than the letters around it).
+        let printed = out.pdf("b.pdf").text();
+        for part in ["нафтапра", "д\u{0483}", "ктаў"] {
+            assert!(printed.contains(part), "{template}: {part} in {printed}");
+        }
+    }
+    Test::new()
+        .file("b.toml", &text)
+        .args(&["check", "b.toml"])
+        .stderr("")
+        .run();
+}
