@@ -856,16 +856,7 @@ fn value_problem(value: &Value) -> Option<String> {
             }
             names.iter().find_map(|name| match name {
                 NameValue::Literal(l) => text_problem(&l.literal),
-                NameValue::Item(n) => [
-                    Some(&n.family),
-                    n.given.as_ref(),
-                    n.suffix.as_ref(),
-                    n.non_dropping_particle.as_ref(),
-                    n.dropping_particle.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .find_map(|t| text_problem(t)),
+                NameValue::Item(n) => name_parts(n).find_map(|t| text_problem(t)),
             })
         }
     }
@@ -1370,6 +1361,19 @@ fn typed_text<T: std::fmt::Display>(value: &MaybeTyped<T>) -> String {
         MaybeTyped::Typed(t) => t.to_string(),
         MaybeTyped::String(s) => s.clone(),
     }
+}
+
+/// The parts of a structured name a style may print.
+pub fn name_parts(name: &NameItem) -> impl Iterator<Item = &String> {
+    [
+        Some(&name.family),
+        name.given.as_ref(),
+        name.suffix.as_ref(),
+        name.non_dropping_particle.as_ref(),
+        name.dropping_particle.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 fn name_value(person: &Person) -> NameValue {

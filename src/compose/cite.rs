@@ -24,7 +24,7 @@ use hayagriva::{
     ElemChildren, ElemMeta, Formatting, LocatorPayload, Rendered, SpecificLocator,
 };
 
-use crate::brief::bibliography::is_style_file;
+use crate::brief::bibliography::{self, is_style_file};
 use crate::brief::date::PartialDate;
 use crate::brief::model::{Brief, Language, Source};
 use crate::brief::richtext::{CiteRef, Inline};
@@ -256,18 +256,9 @@ pub fn printed_words(brief: &Brief) -> Vec<String> {
                     for name in names {
                         match name {
                             NameValue::Literal(l) => words.push(l.literal.clone()),
-                            NameValue::Item(n) => words.extend(
-                                [
-                                    Some(&n.family),
-                                    n.given.as_ref(),
-                                    n.suffix.as_ref(),
-                                    n.non_dropping_particle.as_ref(),
-                                    n.dropping_particle.as_ref(),
-                                ]
-                                .into_iter()
-                                .flatten()
-                                .cloned(),
-                            ),
+                            NameValue::Item(n) => {
+                                words.extend(bibliography::name_parts(n).cloned())
+                            }
                         }
                     }
                 }
