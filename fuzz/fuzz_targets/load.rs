@@ -10,7 +10,7 @@ mod bundle;
 use std::sync::LazyLock;
 
 use brief::run::pipeline::{Input, Marks, Session, Settings};
-use brief::typeset::fonts;
+use brief::typeset::{compile, fonts};
 use libfuzzer_sys::fuzz_target;
 
 static SESSION: LazyLock<Session> =
@@ -32,8 +32,12 @@ fuzz_target!(|bytes: &[u8]| {
                     let _ = location.file.line_column(location.span.end);
                 }
             }
+            compile::evict(4);
             return;
         }
     };
     let _ = SESSION.data(&prepared, Marks::None);
+    // The pictures' decoding by Typst is memoized: evicted as a batch evicts it, so that the
+    // run's memory stays that of one input.
+    compile::evict(4);
 });
