@@ -324,7 +324,8 @@ impl Builder<'_> {
             Event::HardBreak => self.push_inline(Inline::Linebreak),
             Event::Code(_) => self.literal_inline(range, "inline code"),
             Event::InlineHtml(_) | Event::Html(_) => self.literal_inline(range, "HTML"),
-            Event::Rule => self.literal_block(range, "a horizontal rule"),
+            // A leaf: no events of its own follow, so none are skipped.
+            Event::Rule => self.literal_leaf(range, "a horizontal rule"),
             // Extensions that are not enabled never reach here; keep their text all the same.
             _ => self.literal_inline(range, "this Markdown"),
         }
@@ -501,13 +502,20 @@ impl Builder<'_> {
         self.push_inline_text(&text);
     }
 
-    /// A paragraph holding an unsupported block exactly as written.
+    /// A paragraph holding an unsupported block exactly as written, whose inner events, up to
+    /// its end, are skipped.
     fn literal_block(&mut self, range: Range<usize>, what: &str) {
+        self.literal_leaf(range, what);
+        self.skip_depth = 1;
+    }
+
+    /// A paragraph holding an unsupported block that has no inner events (a rule), exactly as
+    /// written.
+    fn literal_leaf(&mut self, range: Range<usize>, what: &str) {
         self.warn_unsupported(range.clone(), what);
         let text = self.text[range].trim_end().to_string();
         let content = vec![Inline::Text { text }];
         self.push_block(Block::Para { content });
-        self.skip_depth = 1;
     }
 
     fn warn_unsupported(&mut self, range: Range<usize>, what: &str) {
@@ -923,6 +931,33 @@ pub(crate) mod tests {
             innermost = content;
         }
         assert_eq!(innermost, [text("w *w _w *w deep w* w_ w* w")]);
+    }
+
+    #[test]
+    fn a_rule_inside_a_list_item_is_printed_as_written_and_the_list_goes_on() {
+        // A rule has no events of its own: nothing after it may be skipped (found by fuzzing:
+        // the item's end was, and the parse failed).
+        let source = "- first\n\n  ***\n- second";
+        let (blocks, issues) = parse(source, Mode::Blocks);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].severity, Severity::Warning);
+        assert_eq!(&source[issues[0].span.clone()], "***\n");
+        let Block::List { items, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(
+            items[0][1],
+            Block::Para {
+                content: vec![text("***")]
+            }
+        );
+        // Nor is what follows a rule between paragraphs (it was dropped).
+        let (blocks, _) = parse("One.\n\n***\n\nTwo.", Mode::Blocks);
+        let para = |t: &str| Block::Para {
+            content: vec![text(t)],
+        };
+        assert_eq!(blocks, [para("One."), para("***"), para("Two.")]);
     }
 
     #[test]
