@@ -653,3 +653,36 @@ fn injection_payloads_read_as_text_in_the_browser() {
     );
     assert_eq!(browser.requests(), [url]);
 }
+
+#[test]
+fn a_letter_with_a_mark_the_serif_lacks_is_set_from_the_pages_own_fonts() {
+    // The titlo (U+0483) is in Noto Sans, not Charis SIL: as on the paper, the browser sets the
+    // letter with its mark from Noto Sans, the face behind Charis SIL, not from a system font.
+    let (out, _) = page_of(
+        "b.toml",
+        "title = \"Пра нафтапрад\u{0483}ктаў\"\ndate = 2024-01-15\nlanguage = \"be\"\n\n\
+         [summary]\ntext = \"Тэкст.\"\n",
+    );
+    let Some(mut browser) = Browser::start() else {
+        return;
+    };
+    browser.open(&format!("file://{}", out.path("b.html").display()), 1280);
+    browser.wait_until("document.fonts.status === 'loaded'", "its fonts loaded");
+    browser.send("DOM.enable", json!({}));
+    browser.send("CSS.enable", json!({}));
+    let root = browser.send("DOM.getDocument", json!({}))["root"]["nodeId"].clone();
+    let title = browser.send(
+        "DOM.querySelector",
+        json!({ "nodeId": root, "selector": "h1" }),
+    )["nodeId"]
+        .clone();
+    let used = browser.send("CSS.getPlatformFontsForNode", json!({ "nodeId": title }));
+    let mut families: Vec<String> = used["fonts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|font| font["familyName"].as_str().unwrap().to_string())
+        .collect();
+    families.sort();
+    assert_eq!(families, ["Charis SIL", "Noto Sans"], "{used}");
+}
