@@ -76,19 +76,17 @@ pub fn drawn(text: &str) -> String {
 /// The diagnostic for text no font can draw (a character, or a letter with its marks),
 /// pointing at its first place in the brief.
 pub fn missing_glyph(brief: &Brief, text: &str) -> Diagnostic {
-    let points = code_points(text);
-    let message = if text.chars().nth(1).is_none() {
-        format!("no font has a glyph for `{text}` ({points}); it prints as an empty box")
-    } else {
-        format!(
-            "no one font has glyphs for all of `{text}` ({points}), a letter and its marks, so \
-             they cannot be set together"
+    let lacking = lacking(text);
+    let (message, hint) = if is_one_char(text) {
+        (
+            format!("{lacking}; it prints as an empty box"),
+            "add a font that has it with --font-path, or write the text without it",
         )
-    };
-    let hint = if text.chars().nth(1).is_none() {
-        "add a font that has it with --font-path, or write the text without it"
     } else {
-        "add a font that has them all with --font-path, or write the text without them"
+        (
+            format!("{lacking}, a letter and its marks, so they cannot be set together"),
+            "add a font that has them all with --font-path, or write the text without them",
+        )
     };
     let mut diagnostic = Diagnostic::warning(message).hint(hint);
     if let Some(offset) = first_in_strings(brief.file.text(), text) {
@@ -154,17 +152,34 @@ pub fn clusters(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// `text`'s code points, as a message names them: `U+0434 U+0483`.
-pub fn code_points(text: &str) -> String {
+/// What no font has, as every message about it begins: ``no font has a glyph for `x`
+/// (U+0078)``, or for a letter and its marks ``no one font has glyphs for all of `…` (U+…)``.
+pub fn lacking(text: &str) -> String {
     let points: Vec<String> = text
         .chars()
         .map(|c| format!("U+{:04X}", c as u32))
         .collect();
-    points.join(" ")
+    let points = points.join(" ");
+    if is_one_char(text) {
+        format!("no font has a glyph for `{text}` ({points})")
+    } else {
+        format!("no one font has glyphs for all of `{text}` ({points})")
+    }
+}
+
+fn is_one_char(text: &str) -> bool {
+    text.chars().nth(1).is_none()
 }
 
 fn add_clusters(text: &str, clusters: &mut BTreeSet<String>) {
     for cluster in text.graphemes(true) {
+        // Most clusters are drawn whole and seen before: looked up without a copy.
+        if cluster.chars().all(is_drawn) {
+            if !clusters.contains(cluster) {
+                clusters.insert(cluster.to_string());
+            }
+            continue;
+        }
         let drawn = drawn(cluster);
         if !drawn.is_empty() {
             clusters.insert(drawn);

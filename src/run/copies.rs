@@ -170,14 +170,9 @@ fn refuse_unprintable(session: &Session, recipients: &[Recipient]) -> Result<(),
         .enumerate()
         .filter_map(|(i, recipient)| {
             let text = session.uncovered(&recipient.label())?;
-            let what = if text.chars().nth(1).is_none() {
-                "no font has a glyph for"
-            } else {
-                "no one font has glyphs for all of"
-            };
             Some(pipeline::refuse(Diagnostic::error(format!(
-                "{what} `{text}` ({}) in the name of recipient {} ({})",
-                coverage::code_points(&text),
+                "{} in the name of recipient {} ({})",
+                coverage::lacking(&text),
                 i + 1,
                 recipient.label()
             ))))

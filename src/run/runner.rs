@@ -186,6 +186,11 @@ impl Job {
         }
     }
 
+    /// Whether the brief's model is kept (`Output::Model`).
+    fn keeps_model(&self) -> bool {
+        self.outputs.iter().any(|o| matches!(o, Output::Model))
+    }
+
     /// What the job is doing, for an internal error's message.
     fn doing(&self) -> &'static str {
         match self.outputs.first() {
@@ -312,7 +317,7 @@ impl Runner<'_> {
             }
         }
         if let Ok(loaded) = &loaded
-            && self.job.outputs.iter().any(|o| matches!(o, Output::Model))
+            && self.job.keeps_model()
         {
             self.outcome.kept.loaded = Some(loaded.brief.clone());
         }
@@ -379,7 +384,7 @@ impl Runner<'_> {
         self.outcome.diagnostics.extend(making.notes);
         self.outcome.made = making.main;
         self.outcome.written = making.written;
-        if self.job.outputs.iter().any(|o| matches!(o, Output::Model)) {
+        if self.job.keeps_model() {
             self.outcome.kept.prepared = Some(prepared);
         }
         Ok(())
